@@ -1,0 +1,87 @@
+import http from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { describeDatabaseError, loadConfigOrExit, onShutdown } from "./app/boot.server.ts";
+import { closeDatabase, initDatabase } from "./app/db.server.ts";
+import { requestContext } from "./app/http/request-context.server.ts";
+import { cspNonce, securityHeaders } from "./app/http/security-headers.server.ts";
+import { logger } from "./app/utils/logger.server.ts";
+import { seedDemo } from "./db/seed/demo.ts";
+import { seedDemoTransmissions } from "./db/seed/demo-transmissions.ts";
+import { keyFromBase64 } from "./app/utils/encryption.server.ts";
+import { startWorker } from "./jobs/worker-runtime.ts";
+
+// Web entry point: configuration, database (migrated), then HTTP. With
+// RUN_WORKER=1 the worker runs in this process too (PGlite is one process only).
+const config = loadConfigOrExit();
+
+let database;
+try {
+  database = await initDatabase();
+  if (config.demoMode && process.env.NODE_ENV !== "test") {
+    await seedDemo(database.db);
+    // `npm start` asks for sample transmissions (real outbox, HubEE and inbox path); tests start empty.
+    if (process.env.SEED_DEMO_TRANSMISSIONS === "1") {
+      await seedDemoTransmissions(database.db, keyFromBase64(config.ENCRYPTION_KEY));
+    }
+  }
+} catch (error) {
+  process.stderr.write(`${describeDatabaseError(config, error)}\n`);
+  process.exit(1);
+}
+
+const buildPath = path.resolve(process.env.REMIX_BUILD_PATH ?? "build/index.js");
+const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+// Behind one reverse proxy in production: trust its X-Forwarded-* for the client IP.
+app.set("trust proxy", config.demoMode ? false : 1);
+app.use(requestContext);
+app.use(cspNonce);
+app.use(
+  securityHeaders({
+    production: !config.demoMode,
+    loginProviderOrigins: [new URL(config.FRANCECONNECT_ISSUER).origin, new URL(config.PROCONNECT_ISSUER).origin],
+  }),
+);
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+// Browsers ask for /favicon.ico whatever the page declares.
+app.get("/favicon.ico", (_req, res) => res.redirect(301, "/dsfr/favicon/favicon.ico"));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: config.NODE_ENV === "production" ? "production" : "development",
+    getLoadContext: (req, res) => ({
+      cspNonce: res.locals.cspNonce,
+      requestId: res.locals.requestId,
+      // Honours "trust proxy": the client's address behind our reverse proxy, for rate limits.
+      clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+    }),
+  }),
+);
+
+const server = http.createServer(app);
+const worker = process.env.RUN_WORKER === "1" ? await startWorker({ db: database.db, config }) : null;
+server.listen(config.PORT, () => {
+  logger.info({ port: config.PORT, driver: database.driver, worker: Boolean(worker) }, "serveur web démarré");
+});
+
+onShutdown(async () => {
+  await worker?.stop();
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Long-polling or slow clients must not hold the shutdown past the grace period.
+    setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, 1_500).unref();
+  });
+  await closeDatabase();
+});
