@@ -1,0 +1,35 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { startSimulators } from "./server.ts";
+
+// Entry point of `npm run simulators`: the four external systems on one port.
+const port = Number(process.env.SIMULATORS_PORT ?? 4000);
+const stateFile = process.env.SIMULATORS_STATE_FILE ?? path.resolve(".data/simulators-state.json");
+await mkdir(path.dirname(stateFile), { recursive: true });
+
+const sims = await startSimulators({
+  port,
+  host: process.env.SIMULATORS_HOST ?? "127.0.0.1",
+  appUrl: process.env.APP_URL,
+  stateFile: process.env.SIMULATORS_PERSIST === "0" ? undefined : stateFile,
+  apiParticulierRateLimit: process.env.API_PARTICULIER_RATE_LIMIT
+    ? Number(process.env.API_PARTICULIER_RATE_LIMIT)
+    : undefined,
+  hubeeTokenTtlSeconds: process.env.HUBEE_TOKEN_TTL_SECONDS ? Number(process.env.HUBEE_TOKEN_TTL_SECONDS) : undefined,
+});
+
+console.log(`Simulateurs prêts sur ${sims.url}`);
+console.log(`  FranceConnect   ${sims.franceconnectIssuer}`);
+console.log(`  ProConnect      ${sims.proconnectIssuer}`);
+console.log(`  API Particulier ${sims.apiParticulierUrl}`);
+console.log(`  HubEE           ${sims.hubeeApiUrl} (jeton : ${sims.hubeeTokenUrl})`);
+console.log(`  Administration  ${sims.url}/__admin/state`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void sims.close().finally(() => process.exit(0));
+  });
+}

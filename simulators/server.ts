@@ -1,0 +1,133 @@
+import { once } from "node:events";
+import { readFile, writeFile, rename } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { createApiParticulierSimulator } from "./api-particulier/index.ts";
+import { DEFAULT_APP_URL } from "./demo-data.ts";
+import { createFranceConnectSimulator } from "./franceconnect/index.ts";
+import { createHubeeSimulator } from "./hubee/index.ts";
+import { createProConnectSimulator } from "./proconnect/index.ts";
+import type { SimulatorModule } from "./shared/types.ts";
+
+export interface SimulatorOptions {
+  /** 0 = a random free port (tests). */
+  port?: number;
+  host?: string;
+  /** Public base URL of the app, for the OIDC clients' redirect URIs. */
+  appUrl?: string;
+  /** Where to save state so a demo survives a restart; absent = memory only. */
+  stateFile?: string;
+  /** API Particulier per-token limit (requests per second). */
+  apiParticulierRateLimit?: number;
+  /** HubEE access token lifetime in seconds (default 3600). */
+  hubeeTokenTtlSeconds?: number;
+}
+
+export interface RunningSimulators {
+  /** e.g. http://127.0.0.1:4000 */
+  url: string;
+  franceconnectIssuer: string;
+  proconnectIssuer: string;
+  apiParticulierUrl: string;
+  hubeeApiUrl: string;
+  hubeeTokenUrl: string;
+  modules: {
+    franceconnect: Awaited<ReturnType<typeof createFranceConnectSimulator>>;
+    proconnect: Awaited<ReturnType<typeof createProConnectSimulator>>;
+    apiParticulier: Awaited<ReturnType<typeof createApiParticulierSimulator>>;
+    hubee: Awaited<ReturnType<typeof createHubeeSimulator>>;
+  };
+  reset(): void;
+  saveState(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the four simulated systems in one HTTP server. The port is bound first,
+ * so the OpenID providers know their issuer URL even on a random port.
+ */
+export async function startSimulators(options: SimulatorOptions = {}): Promise<RunningSimulators> {
+  const host = options.host ?? "127.0.0.1";
+  const app = express();
+  app.disable("x-powered-by");
+  const server = http.createServer(app);
+  server.listen(options.port ?? 0, host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  // Issuers are advertised with "localhost" so browser cookies and redirects
+  // match what the app is configured with in demo mode.
+  const url = `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${port}`;
+  const appUrl = options.appUrl ?? DEFAULT_APP_URL;
+
+  const franceconnect = await createFranceConnectSimulator({
+    issuer: `${url}/franceconnect/api/v2`,
+    appUrl,
+  });
+  const proconnect = await createProConnectSimulator({ issuer: `${url}/proconnect/api/v2`, appUrl });
+  const apiParticulier = await createApiParticulierSimulator({
+    introspectFranceConnectToken: (token) => franceconnect.introspect(token),
+    rateLimitPerSecond: options.apiParticulierRateLimit ?? 20,
+  });
+  const hubee = await createHubeeSimulator({ tokenTtlSeconds: options.hubeeTokenTtlSeconds ?? 3600 });
+  const modules = { franceconnect, proconnect, apiParticulier, hubee };
+  const all: SimulatorModule[] = Object.values(modules);
+
+  app.get("/", (_req, res) => {
+    res.json({
+      franceconnect: `${url}/franceconnect/api/v2/.well-known/openid-configuration`,
+      proconnect: `${url}/proconnect/api/v2/.well-known/openid-configuration`,
+      apiParticulier: `${url}/api-particulier`,
+      hubee: `${url}/hubee/teledossiers/v1`,
+      hubeeToken: `${url}/hubee-auth/oauth2/token`,
+      admin: `${url}/__admin/state`,
+    });
+  });
+  app.get("/__admin/state", (_req, res) => {
+    res.json(Object.fromEntries(all.map((m) => [m.name, m.snapshot()])));
+  });
+  app.post("/__admin/reset", (_req, res) => {
+    for (const m of all) m.reset();
+    res.status(204).end();
+  });
+  for (const m of all) {
+    app.use(`/__admin/${m.name}`, m.admin);
+    for (const route of m.routes) app.use(route.prefix, route.handler);
+  }
+
+  if (options.stateFile) {
+    const saved = await readFile(options.stateFile, "utf8").catch(() => null);
+    if (saved) {
+      const state = JSON.parse(saved) as Record<string, unknown>;
+      for (const m of all) if (state[m.name] !== undefined) m.restore(state[m.name]);
+    }
+  }
+
+  const saveState = async () => {
+    if (!options.stateFile) return;
+    const tmp = `${options.stateFile}.tmp`;
+    await writeFile(tmp, JSON.stringify(Object.fromEntries(all.map((m) => [m.name, m.snapshot()]))));
+    await rename(tmp, options.stateFile);
+  };
+  const autosave = options.stateFile ? setInterval(() => void saveState(), 5_000) : null;
+  autosave?.unref();
+
+  return {
+    url,
+    franceconnectIssuer: `${url}/franceconnect/api/v2`,
+    proconnectIssuer: `${url}/proconnect/api/v2`,
+    apiParticulierUrl: `${url}/api-particulier`,
+    hubeeApiUrl: `${url}/hubee`,
+    hubeeTokenUrl: `${url}/hubee-auth/oauth2/token`,
+    modules,
+    reset: () => all.forEach((m) => m.reset()),
+    saveState,
+    async close() {
+      if (autosave) clearInterval(autosave);
+      await saveState();
+      for (const m of all) await m.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
