@@ -1,0 +1,52 @@
+import { ConfigError, getConfig, type Config } from "./config.server.ts";
+import { logger } from "./utils/logger.server.ts";
+
+/**
+ * Reads the configuration at process start. A bad value stops the process with
+ * one line naming the variable, rather than failing later mid-request.
+ */
+export function loadConfigOrExit(): Config {
+  try {
+    return getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Describes a database connection failure in one line, naming the variable to check. */
+export function describeDatabaseError(config: Config, error: unknown): string {
+  const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return config.DATABASE_URL
+    ? `Base de données injoignable (DATABASE_URL) : ${reason}`
+    : `Base embarquée PGlite inutilisable (PGLITE_DIR=${config.PGLITE_DIR}) : ${reason}`;
+}
+
+/**
+ * Runs `stop` on SIGTERM/SIGINT and exits; a stuck shutdown is cut short so the
+ * process always ends within the orchestrator's grace period.
+ */
+export function onShutdown(stop: () => Promise<void>, { graceMs = 4_000 } = {}): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "arrêt demandé");
+    const force = setTimeout(() => {
+      logger.warn("arrêt forcé après délai de grâce");
+      process.exit(1);
+    }, graceMs);
+    force.unref();
+    stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, "erreur pendant l'arrêt");
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", handler);
+  process.on("SIGINT", handler);
+}

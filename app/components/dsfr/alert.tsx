@@ -1,0 +1,26 @@
+import type { ReactNode } from "react";
+import { cx, type HeadingTag } from "./shared";
+
+export type AlertType = "info" | "success" | "warning" | "error";
+
+type AlertProps = {
+  type: AlertType;
+  /** Required by DSFR for the default size; the small size has only a description. */
+  title?: string;
+  titleAs?: HeadingTag;
+  description?: ReactNode;
+  small?: boolean;
+  /** "alert" for errors that appear after an action, so screen readers announce them. */
+  role?: "alert" | "status";
+  className?: string;
+};
+
+/** DSFR "alerte": a message about the state of the page or of the user's request. */
+export function Alert({ type, title, titleAs: Title = "h3", description, small, role, className }: AlertProps) {
+  return (
+    <div className={cx("fr-alert", `fr-alert--${type}`, small && "fr-alert--sm", className)} role={role}>
+      {title ? <Title className="fr-alert__title">{title}</Title> : null}
+      {description ? <p>{description}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { Checkbox } from "./checkbox";
+import { Input } from "./input";
+import { Select } from "./select";
+
+const attribute = (html: string, tag: string, name: string) =>
+  html.match(new RegExp(`<${tag}[^>]* ${name}="([^"]*)"`))?.[1];
+
+describe("Input", () => {
+  it("ties the error message to the field and marks it invalid", () => {
+    const html = renderToStaticMarkup(
+      <Input
+        name="email"
+        label="Adresse électronique"
+        hint="Format attendu : nom@domaine.fr"
+        error="Adresse invalide"
+      />,
+    );
+    expect(html).toContain('class="fr-input-group fr-input-group--error"');
+    expect(attribute(html, "input", "aria-describedby")).toBe("email-error");
+    expect(attribute(html, "input", "aria-invalid")).toBe("true");
+    expect(html).toContain('<p class="fr-message fr-message--error" id="email-error">Adresse invalide</p>');
+    expect(html).toContain('<label class="fr-label" for="email">Adresse électronique<span class="fr-hint-text">');
+  });
+
+  it("has no error wiring without an error, and keeps the caller's description", () => {
+    const html = renderToStaticMarkup(<Input name="nom" id="nom-usage" label="Nom" aria-describedby="aide" />);
+    expect(html).not.toContain("--error");
+    expect(html).not.toContain("aria-invalid");
+    expect(attribute(html, "input", "aria-describedby")).toBe("aide");
+    expect(attribute(html, "input", "id")).toBe("nom-usage");
+  });
+});
+
+describe("Select", () => {
+  it("selects the placeholder by default and wires the error", () => {
+    const html = renderToStaticMarkup(
+      <Select
+        name="commune"
+        label="Commune"
+        placeholder="Sélectionner une option"
+        options={[{ value: "75056", label: "Paris" }]}
+        error="Choisissez une commune"
+      />,
+    );
+    expect(html).toContain('class="fr-select-group fr-select-group--error"');
+    expect(html).toContain('<option value="" disabled="" selected="">Sélectionner une option</option>');
+    expect(attribute(html, "select", "aria-describedby")).toBe("commune-error");
+  });
+});
+
+describe("Checkbox", () => {
+  it("wires the error to the checkbox", () => {
+    const html = renderToStaticMarkup(<Checkbox name="accord" label="J'accepte" error="Cochez la case" />);
+    expect(html).toContain('class="fr-checkbox-group fr-checkbox-group--error"');
+    expect(attribute(html, "input", "aria-describedby")).toBe("accord-error");
+    expect(attribute(html, "input", "type")).toBe("checkbox");
+  });
+});

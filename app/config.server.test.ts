@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, EXTERNAL_VARIABLES, parseConfig } from "./config.server";
+
+const validKey = Buffer.alloc(32, 7).toString("base64");
+
+const productionEnv = () => ({
+  NODE_ENV: "production",
+  APP_URL: "https://qf.example.gouv.fr",
+  DATABASE_URL: "postgres://qf:secret@db.internal:5432/qf",
+  SESSION_SECRET: "s".repeat(40),
+  ENCRYPTION_KEY: validKey,
+  FRANCECONNECT_ISSUER: "https://oidc.franceconnect.gouv.fr/api/v2",
+  FRANCECONNECT_CLIENT_ID: "fc-id",
+  FRANCECONNECT_CLIENT_SECRET: "fc-secret",
+  PROCONNECT_ISSUER: "https://auth.agentconnect.gouv.fr/api/v2",
+  PROCONNECT_CLIENT_ID: "pc-id",
+  PROCONNECT_CLIENT_SECRET: "pc-secret",
+  API_PARTICULIER_URL: "https://particulier.api.gouv.fr",
+  HUBEE_API_URL: "https://api.hubee.numerique.gouv.fr",
+  HUBEE_TOKEN_URL: "https://auth.hubee.numerique.gouv.fr/oauth2/token",
+  HUBEE_OSL_CLIENT_ID: "osl-id",
+  HUBEE_OSL_CLIENT_SECRET: "osl-secret",
+  DATAPASS_WEBHOOK_SECRET: "d".repeat(40),
+});
+
+describe("parseConfig", () => {
+  it("defaults every external system to the local simulators in demo mode", () => {
+    const config = parseConfig({});
+    expect(config.demoMode).toBe(true);
+    expect(config.PORT).toBe(3000);
+    expect(config.PGLITE_DIR).toBe("./.data/pglite");
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.FRANCECONNECT_ISSUER).toBe("http://localhost:4000/franceconnect/api/v2");
+    expect(config.HUBEE_TOKEN_URL).toBe("http://localhost:4000/hubee-auth/oauth2/token");
+    expect(Buffer.from(config.ENCRYPTION_KEY, "base64")).toHaveLength(32);
+  });
+
+  it("accepts a complete production environment and applies no demo default", () => {
+    const config = parseConfig(productionEnv());
+    expect(config.demoMode).toBe(false);
+    expect(config.FRANCECONNECT_ISSUER).toBe("https://oidc.franceconnect.gouv.fr/api/v2");
+  });
+
+  it("refuses production without the external variables and names every missing one", () => {
+    const error = captureError(() => parseConfig({ NODE_ENV: "production" }));
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const name of [...EXTERNAL_VARIABLES, "SESSION_SECRET", "ENCRYPTION_KEY", "DATABASE_URL"]) {
+      expect(error.message).toContain(name);
+    }
+    expect(error.message).not.toContain("\n");
+  });
+
+  it("names the single missing variable in production", () => {
+    const env: Record<string, string> = productionEnv();
+    delete env.HUBEE_OSL_CLIENT_SECRET;
+    expect(() => parseConfig(env)).toThrow("variables manquantes : HUBEE_OSL_CLIENT_SECRET");
+  });
+
+  it.each([
+    ["not base64 at all!", "ENCRYPTION_KEY"],
+    [Buffer.alloc(16).toString("base64"), "ENCRYPTION_KEY"],
+  ])("rejects a malformed ENCRYPTION_KEY (%s) in one line", (value, name) => {
+    const error = captureError(() => parseConfig({ ENCRYPTION_KEY: value }));
+    expect(error.message).toMatch(new RegExp(`^Configuration invalide : ${name} `));
+    expect(error.message).not.toContain("\n");
+  });
+
+  it.each([
+    ["DATABASE_URL", "mysql://localhost/qf"],
+    ["APP_URL", "localhost:3000"],
+    ["PORT", "soixante"],
+    ["LOG_LEVEL", "verbose"],
+    ["SESSION_SECRET", "court"],
+    ["DATAPASS_WEBHOOK_SECRET", "court"],
+  ])("rejects a wrong %s with a message naming it", (name, value) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(`Configuration invalide : ${name} `);
+  });
+
+  it("accepts a syntactically valid DATABASE_URL; reachability is checked at connection", () => {
+    expect(parseConfig({ DATABASE_URL: "postgres://bad" }).DATABASE_URL).toBe("postgres://bad");
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseConfig({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
+  });
+});
+
+function captureError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected an error");
+}

@@ -1,0 +1,127 @@
+import { z } from "zod";
+
+/**
+ * The validated environment, read once at boot. In demo mode (the default
+ * outside NODE_ENV=production) every external system defaults to the local
+ * simulators and demo secrets; in production every variable is required.
+ */
+
+const DEMO_SIMULATORS = "http://localhost:4000";
+const DEMO_DEFAULTS = {
+  APP_URL: "http://localhost:3000",
+  SESSION_SECRET: "demo-session-secret-not-for-production-use",
+  // 32 zero-ish bytes would be weak even for a demo: a fixed random demo key instead.
+  ENCRYPTION_KEY: "q0ZFm7h3P9t4b0r3ZcJ0m1bY9b8hQ8m8Xk6m7d1Qm0Q=",
+  FRANCECONNECT_ISSUER: `${DEMO_SIMULATORS}/franceconnect/api/v2`,
+  FRANCECONNECT_CLIENT_ID: "portail-qf-demo",
+  FRANCECONNECT_CLIENT_SECRET: "portail-qf-demo-franceconnect-secret",
+  PROCONNECT_ISSUER: `${DEMO_SIMULATORS}/proconnect/api/v2`,
+  PROCONNECT_CLIENT_ID: "portail-qf-demo-agents",
+  PROCONNECT_CLIENT_SECRET: "portail-qf-demo-proconnect-secret",
+  API_PARTICULIER_URL: `${DEMO_SIMULATORS}/api-particulier`,
+  HUBEE_API_URL: `${DEMO_SIMULATORS}/hubee`,
+  HUBEE_TOKEN_URL: `${DEMO_SIMULATORS}/hubee-auth/oauth2/token`,
+  HUBEE_OSL_CLIENT_ID: "portail-qf-osl",
+  HUBEE_OSL_CLIENT_SECRET: "portail-qf-osl-demo-secret",
+  DATAPASS_WEBHOOK_SECRET: "demo-datapass-webhook-secret-not-for-production",
+} as const;
+
+type ExternalVariable = keyof typeof DEMO_DEFAULTS;
+export const EXTERNAL_VARIABLES = Object.keys(DEMO_DEFAULTS) as ExternalVariable[];
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "doit être une URL http(s) valide" });
+const secret = z.string().min(32, { error: "doit contenir au moins 32 caractères" });
+const encryptionKey = z
+  .string()
+  .refine((value) => Buffer.from(value, "base64").length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(value), {
+    error: "doit être une clé de 32 octets encodée en base64 (openssl rand -base64 32)",
+  });
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value) && new URL(value).hostname !== "", {
+    error: "doit être une URL PostgreSQL complète (postgres://utilisateur:motdepasse@hôte:5432/base)",
+  });
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_URL: httpUrl,
+  DATABASE_URL: postgresUrl.optional(),
+  PGLITE_DIR: z.string().min(1).default("./.data/pglite"),
+  SESSION_SECRET: secret,
+  ENCRYPTION_KEY: encryptionKey,
+  FRANCECONNECT_ISSUER: httpUrl,
+  FRANCECONNECT_CLIENT_ID: z.string().min(1),
+  FRANCECONNECT_CLIENT_SECRET: z.string().min(1),
+  PROCONNECT_ISSUER: httpUrl,
+  PROCONNECT_CLIENT_ID: z.string().min(1),
+  PROCONNECT_CLIENT_SECRET: z.string().min(1),
+  API_PARTICULIER_URL: httpUrl,
+  HUBEE_API_URL: httpUrl,
+  HUBEE_TOKEN_URL: httpUrl,
+  HUBEE_OSL_CLIENT_ID: z.string().min(1),
+  HUBEE_OSL_CLIENT_SECRET: z.string().min(1),
+  /** Shared with DataPass: signs its onboarding webhook deliveries (X-Hub-Signature-256). */
+  DATAPASS_WEBHOOK_SECRET: secret,
+  /** Requests per second API Particulier allows each token (20 in production; raised in benchmarks). */
+  // At least 2: the limiter keeps one request of margin under the limit (rate-limiter.server.ts).
+  API_PARTICULIER_RATE_LIMIT: z.coerce.number().min(2, { error: "doit être un nombre au moins égal à 2" }).default(20),
+  /** Share of that limit the yearly campaigns use, so citizens' own requests keep room. */
+  API_PARTICULIER_CAMPAIGN_RATE_FRACTION: z.coerce
+    .number()
+    .gt(0, { error: "doit être compris entre 0 et 1" })
+    .lt(1, { error: "doit être compris entre 0 et 1" })
+    .default(0.9),
+  /** Exports of more rows than this are built by the worker (status page) instead of streamed at once. */
+  EXPORT_BACKGROUND_THRESHOLD: z.coerce
+    .number()
+    .int({ error: "doit être un nombre entier positif" })
+    .min(0, { error: "doit être un nombre entier positif" })
+    .default(5000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof schema> & { demoMode: boolean };
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; throws ConfigError with one line naming the variable(s). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const demoMode = env.NODE_ENV !== "production";
+  const input: Record<string, string | undefined> = { ...env };
+  // Empty strings count as unset, as in most .env tooling.
+  for (const key of Object.keys(input)) if (input[key] === "") input[key] = undefined;
+
+  if (demoMode) {
+    for (const key of EXTERNAL_VARIABLES) input[key] ??= DEMO_DEFAULTS[key];
+  } else {
+    const missing = [
+      ...EXTERNAL_VARIABLES,
+      "SESSION_SECRET",
+      "ENCRYPTION_KEY",
+      "DATAPASS_WEBHOOK_SECRET",
+      "APP_URL",
+      "DATABASE_URL",
+    ].filter((key, i, all) => all.indexOf(key) === i && !input[key]);
+    if (missing.length > 0) {
+      throw new ConfigError(`Configuration incomplète en production, variables manquantes : ${missing.join(", ")}`);
+    }
+  }
+
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue?.path[0] ?? "?");
+    const message = issue?.code === "invalid_type" && input[name] === undefined ? "est obligatoire" : issue?.message;
+    throw new ConfigError(`Configuration invalide : ${name} ${message}`);
+  }
+  return { ...result.data, demoMode };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed on first use (at boot in server.ts and the worker). */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,27 @@
+import crypto from "node:crypto";
+import type { RequestHandler } from "express";
+import { logger } from "~/utils/logger.server";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * Gives each request an id (kept from a trusted proxy's X-Request-Id when well
+ * formed) and logs one line per response. Only the path is logged: query
+ * strings can carry personal identifiers.
+ */
+export const requestContext: RequestHandler = (req, res, next) => {
+  const incoming = req.get("x-request-id");
+  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  res.locals.requestId = requestId;
+  res.setHeader("X-Request-Id", requestId);
+  const started = process.hrtime.bigint();
+  res.on("finish", () => {
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const level = res.statusCode >= 500 ? "error" : "info";
+    logger[level](
+      { requestId, method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round(durationMs) },
+      "request",
+    );
+  });
+  next();
+};

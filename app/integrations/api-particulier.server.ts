@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { parseQuotientFamilialResponse, type QuotientFamilialData } from "~/citizen/quotient-familial";
+import { fetchWithTimeout, HttpNetworkError, HttpTimeoutError, retryAfterMs } from "./http.server";
+
+/**
+ * API Particulier v3, quotient familial. Every answer becomes an outcome the
+ * caller can show a page for; nothing here throws for a response of the API.
+ */
+
+/** API Particulier waits up to 10 s for CNAF/MSA: wait a little longer than it does. */
+export const API_PARTICULIER_TIMEOUT_MS = 11_000;
+
+export type QuotientFamilialOutcome =
+  | { kind: "ok"; data: QuotientFamilialData }
+  | { kind: "not_found"; code: string | null }
+  | { kind: "provider_unavailable"; status: number | null; code: string | null; retryInMs: number | null }
+  | { kind: "rate_limited"; retryAfterMs: number }
+  | { kind: "unauthorized"; status: 401 | 403; code: string | null }
+  | {
+      kind: "invalid_request";
+      status: number;
+      code: string | null;
+      detail: string | null;
+      /** The query parameters the API named as faulty (`source.parameter`), when it did. */
+      parameters: string[];
+    }
+  | { kind: "invalid_response"; status: number };
+
+const errorEnvelope = z.object({
+  errors: z
+    .array(
+      z.object({
+        code: z.union([z.string(), z.number()]).transform(String).optional(),
+        detail: z.string().nullish(),
+        source: z.object({ parameter: z.string().nullish() }).partial().passthrough().nullish(),
+        meta: z.object({ retry_in: z.number().nullish() }).partial().passthrough().nullish(),
+      }),
+    )
+    .min(1),
+});
+
+export interface ApiParticulierClient {
+  /** The FranceConnect route: call it right after the token exchange (the token lives 60 s). */
+  quotientFamilialWithFranceConnect(accessToken: string, recipientSiret: string): Promise<QuotientFamilialOutcome>;
+  /** The pivot identity route, with the commune's own API Particulier token. */
+  quotientFamilialWithIdentity(token: string, params: URLSearchParams): Promise<QuotientFamilialOutcome>;
+}
+
+export function createApiParticulierClient(
+  baseUrl: string,
+  { timeoutMs = API_PARTICULIER_TIMEOUT_MS }: { timeoutMs?: number } = {},
+): ApiParticulierClient {
+  const call = async (path: string, token: string, params: URLSearchParams): Promise<QuotientFamilialOutcome> => {
+    const url = `${baseUrl.replace(/\/$/, "")}${path}?${params.toString()}`;
+    let response: Response;
+    try {
+      response = await fetchWithTimeout(url, {
+        timeoutMs,
+        headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+      });
+    } catch (error) {
+      if (error instanceof HttpTimeoutError || error instanceof HttpNetworkError) {
+        return { kind: "provider_unavailable", status: null, code: null, retryInMs: null };
+      }
+      throw error;
+    }
+    return interpretResponse(response);
+  };
+  return {
+    quotientFamilialWithFranceConnect: (accessToken, recipientSiret) =>
+      call("/v3/dss/quotient_familial/france_connect", accessToken, new URLSearchParams({ recipient: recipientSiret })),
+    quotientFamilialWithIdentity: (token, params) => call("/v3/dss/quotient_familial/identite", token, params),
+  };
+}
+
+export async function interpretResponse(response: Response): Promise<QuotientFamilialOutcome> {
+  const body: unknown = await response.json().catch(() => null);
+  const status = response.status;
+  if (status === 200) {
+    const parsed = parseQuotientFamilialResponse(body);
+    return parsed.success ? { kind: "ok", data: parsed.data } : { kind: "invalid_response", status };
+  }
+  const envelope = errorEnvelope.safeParse(body);
+  const first = envelope.success ? envelope.data.errors[0] : undefined;
+  const code = first?.code ?? null;
+  if (status === 404) return { kind: "not_found", code };
+  if (status === 429) {
+    return { kind: "rate_limited", retryAfterMs: retryAfterMs(response.headers.get("retry-after")) ?? 1_000 };
+  }
+  if (status === 401 || status === 403) return { kind: "unauthorized", status, code };
+  // 409: the same request is already running for this token; like a provider hiccup, it is worth a retry.
+  if (status === 409 || status === 502 || status === 503 || status === 504) {
+    const retryIn = first?.meta?.retry_in;
+    return {
+      kind: "provider_unavailable",
+      status,
+      code,
+      retryInMs: typeof retryIn === "number" ? retryIn * 1000 : null,
+    };
+  }
+  if (status >= 400 && status < 500) {
+    const parameters = (envelope.success ? envelope.data.errors : [])
+      .map((error) => error.source?.parameter)
+      .filter((parameter): parameter is string => typeof parameter === "string" && parameter !== "");
+    return { kind: "invalid_request", status, code, detail: first?.detail ?? null, parameters };
+  }
+  return { kind: "provider_unavailable", status, code, retryInMs: null };
+}

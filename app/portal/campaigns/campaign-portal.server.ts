@@ -1,0 +1,250 @@
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { queryRows, type Database } from "../../../db/client.ts";
+import { families, qfCampaignItems, qfCampaigns, qfCampaignSchedules } from "../../../db/schema/index.ts";
+import { buildInboxWhere, type InboxQuery } from "../inbox-query.server";
+
+/**
+ * What the portal's campaign pages need beyond the engine (campaigns.server.ts): which
+ * families a campaign would cover, the families whose tariff bracket changed, the last
+ * campaign's QF changes for the inbox notice, and the commune's yearly campaign day.
+ */
+
+/** Same rule as createCampaign: only families with a usable pivot identity can be asked for. */
+const eligible = sql`${families.identityKey} is not null and ${families.familyName} is not null
+  and ${families.gender} is not null and ${families.birthdate} is not null and ${families.birthcountry} is not null`;
+
+/** An agent selects families on one inbox page (≤ 100 rows); the bound keeps a forged form small. */
+export const MAX_SELECTED_FAMILIES = 500;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type CampaignTargetInput =
+  { scope: "all" } | { scope: "search"; query: InboxQuery } | { scope: "selection"; familyIds: readonly string[] };
+
+export interface CampaignTarget {
+  scope: "all" | "search" | "selection";
+  /** "all" lets createCampaign select in SQL; otherwise the commune's eligible families. */
+  familyIds: string[] | "all";
+  /** Families the campaign will ask for (eligible ones only). */
+  eligibleCount: number;
+  /** Families matched by the scope, eligible or not. */
+  matchedCount: number;
+}
+
+/** Well-formed, distinct ids, at most MAX_SELECTED_FAMILIES (null when there are more). */
+export function parseSelectedIds(values: readonly string[]): string[] | null {
+  const ids = [...new Set(values.map((v) => v.trim().toLowerCase()).filter((v) => UUID.test(v)))];
+  return ids.length > MAX_SELECTED_FAMILIES ? null : ids;
+}
+
+/**
+ * The families a campaign would cover, always scoped to the commune: a selection of ids from
+ * another commune simply matches nothing.
+ */
+export async function resolveCampaignTarget(
+  db: Database,
+  collectivityId: string,
+  input: CampaignTargetInput,
+): Promise<CampaignTarget> {
+  let where: SQL;
+  if (input.scope === "all") where = eq(families.collectivityId, collectivityId);
+  else if (input.scope === "search") where = await buildInboxWhere(db, collectivityId, input.query);
+  else if (input.familyIds.length === 0) where = sql`false`;
+  else where = and(eq(families.collectivityId, collectivityId), inArray(families.id, [...input.familyIds]))!;
+
+  const [counts] = await db
+    .select({
+      matched: sql<number>`count(*)::int`,
+      eligible: sql<number>`(count(*) filter (where ${eligible}))::int`,
+    })
+    .from(families)
+    .where(where);
+  const matchedCount = Number(counts?.matched ?? 0);
+  const eligibleCount = Number(counts?.eligible ?? 0);
+  if (input.scope === "all") return { scope: "all", familyIds: "all", eligibleCount, matchedCount };
+  const rows = await db.select({ id: families.id }).from(families).where(and(where, eligible));
+  return { scope: input.scope, familyIds: rows.map((r) => r.id), eligibleCount, matchedCount };
+}
+
+export interface BracketChange {
+  familyId: string;
+  /** Personal: for the agent's screen only. */
+  familyName: string | null;
+  givenNames: string | null;
+  oldValue: number | null;
+  newValue: number | null;
+  oldBracket: string | null;
+  newBracket: string | null;
+}
+
+/**
+ * Families of the campaign whose tariff bracket changed with their new QF, by name, one page.
+ * Brackets are the commune's current ones (the report answers "who changes bracket now").
+ */
+export async function listBracketChanges(
+  db: Database,
+  input: { campaignId: string; collectivityId: string; limit: number; offset: number },
+): Promise<{ total: number; rows: BracketChange[] }> {
+  const base = sql`from qf_campaign_items i
+      join qf_campaigns c on c.id = i.campaign_id and c.collectivity_id = ${input.collectivityId}::uuid
+      join families f on f.id = i.family_id
+      left join lateral (
+        select b.label, b.id from tariff_brackets b
+        where b.collectivity_id = c.collectivity_id and i.old_value >= b.min_value
+          and (b.max_value is null or i.old_value <= b.max_value)
+        order by b.position limit 1) ob on true
+      left join lateral (
+        select b.label, b.id from tariff_brackets b
+        where b.collectivity_id = c.collectivity_id and i.new_value >= b.min_value
+          and (b.max_value is null or i.new_value <= b.max_value)
+        order by b.position limit 1) nb on true
+      where i.campaign_id = ${input.campaignId}::uuid and i.status = 'updated'
+        and ob.id is distinct from nb.id`;
+  const [count] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${base}`);
+  const rows = await queryRows<{
+    family_id: string;
+    family_name: string | null;
+    given_names: string | null;
+    old_value: number | null;
+    new_value: number | null;
+    old_bracket: string | null;
+    new_bracket: string | null;
+  }>(
+    db,
+    sql`select i.family_id, f.family_name, f.given_names, i.old_value, i.new_value,
+               ob.label as old_bracket, nb.label as new_bracket
+        ${base}
+        order by f.family_name nulls last, i.id
+        limit ${input.limit} offset ${input.offset}`,
+  );
+  return {
+    total: Number(count?.total ?? 0),
+    rows: rows.map((r) => ({
+      familyId: r.family_id,
+      familyName: r.family_name,
+      givenNames: r.given_names,
+      oldValue: r.old_value === null ? null : Number(r.old_value),
+      newValue: r.new_value === null ? null : Number(r.new_value),
+      oldBracket: r.old_bracket,
+      newBracket: r.new_bracket,
+    })),
+  };
+}
+
+export interface LastCampaignChanges {
+  campaignId: string;
+  finishedAt: Date | null;
+  annee: number;
+  mois: number;
+  total: number;
+  rows: {
+    familyId: string;
+    familyName: string | null;
+    givenNames: string | null;
+    oldValue: number | null;
+    newValue: number | null;
+  }[];
+}
+
+/** The QF changes of the commune's last finished campaign (for the inbox notice); null when none changed. */
+export async function lastCampaignChanges(
+  db: Database,
+  collectivityId: string,
+  limit = 10,
+): Promise<LastCampaignChanges | null> {
+  const [campaign] = await db
+    .select()
+    .from(qfCampaigns)
+    .where(and(eq(qfCampaigns.collectivityId, collectivityId), inArray(qfCampaigns.status, ["done", "stopped"])))
+    .orderBy(desc(qfCampaigns.finishedAt), desc(qfCampaigns.createdAt))
+    .limit(1);
+  if (!campaign) return null;
+  const changed = and(eq(qfCampaignItems.campaignId, campaign.id), eq(qfCampaignItems.status, "updated"));
+  const [count] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(qfCampaignItems)
+    .where(changed);
+  const total = Number(count?.total ?? 0);
+  if (total === 0) return null;
+  const rows = await db
+    .select({
+      familyId: qfCampaignItems.familyId,
+      familyName: families.familyName,
+      givenNames: families.givenNames,
+      oldValue: qfCampaignItems.oldValue,
+      newValue: qfCampaignItems.newValue,
+    })
+    .from(qfCampaignItems)
+    .innerJoin(families, eq(families.id, qfCampaignItems.familyId))
+    .where(changed)
+    .orderBy(sql`${families.familyName} nulls last`, qfCampaignItems.id)
+    .limit(limit);
+  return {
+    campaignId: campaign.id,
+    finishedAt: campaign.finishedAt,
+    annee: campaign.annee,
+    mois: campaign.mois,
+    total,
+    rows,
+  };
+}
+
+export type ScheduleMode = "defaut" | "date" | "aucune";
+
+export interface CampaignSchedule {
+  mode: ScheduleMode;
+  /** Set in "date" mode only. */
+  day: number | null;
+  month: number | null;
+}
+
+/** No row = the default day; a disabled row keeps its date columns valid but they are not used. */
+export async function loadCampaignSchedule(db: Database, collectivityId: string): Promise<CampaignSchedule> {
+  const [row] = await db
+    .select()
+    .from(qfCampaignSchedules)
+    .where(eq(qfCampaignSchedules.collectivityId, collectivityId));
+  if (!row) return { mode: "defaut", day: null, month: null };
+  if (!row.enabled) return { mode: "aucune", day: null, month: null };
+  return { mode: "date", day: row.day, month: row.month };
+}
+
+/** The form's fields; days stop at 28 so that the date exists every year. */
+export function parseCampaignSchedule(input: {
+  mode: string;
+  day: string;
+  month: string;
+}): { ok: true; schedule: CampaignSchedule } | { ok: false; errors: Record<string, string> } {
+  if (input.mode === "defaut" || input.mode === "aucune") {
+    return { ok: true, schedule: { mode: input.mode, day: null, month: null } };
+  }
+  if (input.mode !== "date") return { ok: false, errors: { mode: "Choisissez quand la mise à jour a lieu." } };
+  const errors: Record<string, string> = {};
+  const day = /^\d{1,2}$/.test(input.day.trim()) ? Number(input.day) : null;
+  const month = /^\d{1,2}$/.test(input.month.trim()) ? Number(input.month) : null;
+  if (day === null || day < 1 || day > 28)
+    errors.day = "Saisissez un jour entre 1 et 28 (il doit exister chaque année).";
+  if (month === null || month < 1 || month > 12) errors.month = "Choisissez un mois.";
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, schedule: { mode: "date", day, month } };
+}
+
+export async function saveCampaignSchedule(
+  db: Database,
+  collectivityId: string,
+  schedule: CampaignSchedule,
+): Promise<void> {
+  if (schedule.mode === "defaut") {
+    await db.delete(qfCampaignSchedules).where(eq(qfCampaignSchedules.collectivityId, collectivityId));
+    return;
+  }
+  // "aucune": the scheduler skips disabled rows, whatever their date (January 2nd keeps the checks happy).
+  const values =
+    schedule.mode === "date"
+      ? { day: schedule.day!, month: schedule.month!, enabled: true }
+      : { day: 2, month: 1, enabled: false };
+  await db
+    .insert(qfCampaignSchedules)
+    .values({ collectivityId, ...values, updatedAt: new Date() })
+    .onConflictDoUpdate({ target: qfCampaignSchedules.collectivityId, set: { ...values, updatedAt: new Date() } });
+}

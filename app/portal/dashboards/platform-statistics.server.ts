@@ -1,0 +1,346 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "../../../db/client.ts";
+import type { CampaignStatus } from "../../../db/schema/index.ts";
+import { deliveryErrorCodeSql } from "./delivery-errors";
+import { lastDays, type Bucket } from "./periods";
+
+/**
+ * The platform operator's dashboard: health of the service across communes. Everything is an
+ * aggregate or a technical identifier (commune, error code): no column that holds personal data
+ * (families, payloads, raw error messages) is ever selected here, nor shipment references (a
+ * family holds its own: they are indirect identifiers).
+ */
+
+export const DAYS_SHOWN = 30;
+/** Bounded lists: the page stays light however bad a day is. */
+export const MAX_LISTED = 50;
+const MAX_ERROR_CODES = 20;
+
+/** Failed and retrying shipments of one commune with one error code: counts only. */
+export interface ProblemGroup {
+  communeName: string;
+  communeSiret: string;
+  errorCode: string;
+  /** Given up. */
+  failed: number;
+  /** Pending after a failed attempt. */
+  retrying: number;
+  /** The most attempts one of them took. */
+  maxAttempts: number;
+  /** The next retry among the retrying ones. */
+  nextAttemptAt: Date | null;
+  /** The most recent one (created, or given up). */
+  lastAt: Date;
+}
+
+/** Where API Particulier calls come from. Citizens' own retrievals are not stored anywhere. */
+export type ApiParticulierSource = "campaigns" | "lookups";
+
+/**
+ * One source's calls over the period. Campaigns: from their items' counters. Manual lookups: from
+ * their qf_lookup.performed audit entries (one call each at most).
+ */
+export interface ApiParticulierSourceStats {
+  source: ApiParticulierSource;
+  /** Calls that reached API Particulier (a lookup stopped by a limit before calling is not one). */
+  calls: number;
+  /** Technical errors: rateLimited + transient + unauthorized + invalidResponse. */
+  errors: number;
+  rateLimited: number;
+  /** 502, 503, 504, timeouts, unreachable. */
+  transient: number;
+  /** The commune's token refused (401, 403). */
+  unauthorized: number;
+  invalidResponse: number;
+  /** Answers about the person, not errors of the service: QF not found (404), identity refused (422). */
+  notFound: number;
+  rejected: number;
+}
+
+export interface PlatformStatistics {
+  since: Date;
+  communes: { active: number; inactive: number; withEditor: number; transmittingRecently: number };
+  transmissionsPerDay: Array<Bucket & { total: number; delivered: number; pending: number; failed: number }>;
+  deliveryProblems: {
+    failed: number;
+    retrying: number;
+    byErrorCode: Array<{ code: string; failed: number; retrying: number }>;
+    byCommune: ProblemGroup[];
+  };
+  hubee: {
+    /** Sending (our OSL credentials), over the shipments created in the period. */
+    sending: { shipments: number; attempts: number; failedAttempts: number; failedShipments: number };
+    /** Receiving (communes' SI credentials): each commune's last inbox run. */
+    inboxes: { polled: number; failing: number; failingCommunes: Array<{ name: string; since: Date | null }> };
+    /** Cases received in the period, and those that could not be integrated (SI_INTG_ERROR). */
+    receivedCases: number;
+    integrationErrors: number;
+  };
+  apiParticulier: {
+    calls: number;
+    rateLimited: number;
+    transientFailures: number;
+    finishedItems: number;
+    failedItems: number;
+    byErrorCode: Array<{ code: string; items: number }>;
+    tokenAlerts: number;
+    /** Campaigns and manual lookups side by side. */
+    bySource: ApiParticulierSourceStats[];
+  };
+  campaignsInProgress: Array<{
+    id: string;
+    communeName: string;
+    annee: number;
+    mois: number;
+    status: CampaignStatus;
+    totalCount: number;
+    done: number;
+    startedAt: Date | null;
+  }>;
+}
+
+const n = (value: unknown) => Number(value ?? 0);
+
+function sourceStats(
+  source: ApiParticulierSource,
+  counts: Omit<ApiParticulierSourceStats, "source" | "errors">,
+): ApiParticulierSourceStats {
+  const errors = counts.rateLimited + counts.transient + counts.unauthorized + counts.invalidResponse;
+  return { source, errors, ...counts };
+}
+const date = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
+
+export async function loadPlatformStatistics(db: Database, now = new Date()): Promise<PlatformStatistics> {
+  const { buckets, since } = lastDays(now, DAYS_SHOWN);
+  const sinceSql = sql`${since.toISOString()}::timestamptz`;
+
+  const [communes] = await queryRows<Record<string, number>>(
+    db,
+    sql`select count(*) filter (where c.status = 'active')::int as active,
+               count(*) filter (where c.status = 'inactive')::int as inactive,
+               count(*) filter (where c.editor is not null)::int as with_editor,
+               count(*) filter (where exists (
+                 select 1 from shipments s where s.collectivity_id = c.id and s.created_at >= ${sinceSql}
+               ))::int as transmitting
+        from collectivities c`,
+  );
+
+  const perDay = await queryRows<{ day: string; total: number; delivered: number; pending: number; failed: number }>(
+    db,
+    sql`select to_char(s.created_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as day,
+               count(*)::int as total,
+               count(*) filter (where s.status = 'delivered')::int as delivered,
+               count(*) filter (where s.status = 'pending')::int as pending,
+               count(*) filter (where s.status = 'failed')::int as failed
+        from shipments s where s.created_at >= ${sinceSql}
+        group by 1`,
+  );
+  const days = new Map(perDay.map((row) => [row.day, row]));
+
+  // Failed for good, or pending after a failed attempt (retrying): the whole outbox, not only the period.
+  const problemFilter = sql`(s.status = 'failed' or (s.status = 'pending' and s.last_error is not null))`;
+  const byCode = await queryRows<{ code: string; failed: number; retrying: number }>(
+    db,
+    sql`select ${deliveryErrorCodeSql} as code,
+               count(*) filter (where s.status = 'failed')::int as failed,
+               count(*) filter (where s.status = 'pending')::int as retrying
+        from shipments s where ${problemFilter}
+        group by 1 order by count(*) desc, 1 limit ${MAX_ERROR_CODES}`,
+  );
+  const problems = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select c.name as commune_name, c.siret as commune_siret, ${deliveryErrorCodeSql} as code,
+               count(*) filter (where s.status = 'failed')::int as failed,
+               count(*) filter (where s.status = 'pending')::int as retrying,
+               max(s.attempts)::int as max_attempts,
+               min(s.next_attempt_at) filter (where s.status = 'pending') as next_attempt_at,
+               max(coalesce(s.failed_at, s.created_at)) as last_at
+        from shipments s join collectivities c on c.id = s.collectivity_id
+        where ${problemFilter}
+        group by c.id, c.name, c.siret, 3
+        order by max(coalesce(s.failed_at, s.created_at)) desc, c.name, 3
+        limit ${MAX_LISTED}`,
+  );
+
+  const [sending] = await queryRows<Record<string, number>>(
+    db,
+    // The last attempt of a delivered shipment succeeded and every other one failed; an attempt
+    // under way right now (lease held) has no outcome yet.
+    sql`select count(*)::int as shipments,
+               coalesce(sum(s.attempts), 0)::int as attempts,
+               (coalesce(sum(s.attempts), 0)
+                 - count(*) filter (where s.status = 'delivered')
+                 - count(*) filter (where s.status = 'pending' and s.locked_until > now()))::int as failed_attempts,
+               count(*) filter (where s.status = 'failed')::int as failed_shipments
+        from shipments s where s.created_at >= ${sinceSql}`,
+  );
+
+  const [inboxes] = await queryRows<Record<string, number>>(
+    db,
+    sql`select count(*) filter (where p.last_finished_at is not null or p.last_error is not null)::int as polled,
+               count(*) filter (where p.last_error is not null)::int as failing
+        from hubee_inbox_polls p`,
+  );
+  const failingCommunes = await queryRows<{ name: string; since: string | null }>(
+    db,
+    sql`select c.name, coalesce(p.last_finished_at, p.last_started_at) as since
+        from hubee_inbox_polls p join collectivities c on c.id = p.collectivity_id
+        where p.last_error is not null order by c.name limit ${MAX_LISTED}`,
+  );
+  const [cases] = await queryRows<Record<string, number>>(
+    db,
+    sql`select count(*)::int as received,
+               count(*) filter (where r.hubee_status = 'SI_INTG_ERROR')::int as integration_errors
+        from received_cases r where r.received_at >= ${sinceSql}`,
+  );
+
+  const [api] = await queryRows<Record<string, number>>(
+    db,
+    sql`select coalesce(sum(i.attempts), 0)::int as calls,
+               coalesce(sum(i.rate_limited_count), 0)::int as rate_limited,
+               coalesce(sum(i.transient_failures), 0)::int as transient_failures,
+               count(*) filter (where i.status not in ('pending', 'in_progress'))::int as finished,
+               count(*) filter (where i.status = 'failed')::int as failed
+        from qf_campaign_items i where i.last_call_at >= ${sinceSql}`,
+  );
+  const apiCodes = await queryRows<{ code: string; items: number }>(
+    db,
+    sql`select i.error_code as code, count(*)::int as items
+        from qf_campaign_items i
+        where i.last_call_at >= ${sinceSql} and i.error_code is not null
+        group by 1 order by 2 desc, 1 limit ${MAX_ERROR_CODES}`,
+  );
+  const [campaignSource] = await queryRows<Record<string, number>>(
+    db,
+    sql`select count(*) filter (where i.error_code in ('401', '403'))::int as unauthorized,
+               count(*) filter (where i.error_code like 'invalid\_response\_%')::int as invalid_response,
+               count(*) filter (where i.status = 'not_found')::int as not_found,
+               count(*) filter (where i.status = 'rejected' and i.attempts > 0)::int as rejected
+        from qf_campaign_items i where i.last_call_at >= ${sinceSql}`,
+  );
+  // Lookups are audited per commune: the (commune, action) index finds them without reading the
+  // rest of the trail. Entries written before "called" existed: an outcome with an answer.
+  const [lookupSource] = await queryRows<Record<string, number>>(
+    db,
+    sql`with lookups as (
+          select e.details->>'outcome' as outcome,
+                 coalesce((e.details->>'called')::boolean,
+                          e.details->>'outcome' in ('ok', 'not_found', 'invalid_request', 'provider_unavailable',
+                                                    'unauthorized', 'invalid_response')) as called
+          from collectivities c
+          join lateral (select a.details from audit_events a
+                        where a.collectivity_id = c.id and a.action = 'qf_lookup.performed'
+                          and a.occurred_at >= ${sinceSql}) e on true)
+        select count(*) filter (where called)::int as calls,
+               count(*) filter (where called and outcome = 'token_rate_limited')::int as rate_limited,
+               count(*) filter (where outcome = 'provider_unavailable')::int as transient,
+               count(*) filter (where outcome = 'unauthorized')::int as unauthorized,
+               count(*) filter (where outcome = 'invalid_response')::int as invalid_response,
+               count(*) filter (where outcome = 'not_found')::int as not_found,
+               count(*) filter (where outcome = 'invalid_request')::int as rejected
+        from lookups`,
+  );
+  const [alerts] = await queryRows<{ count: number }>(
+    db,
+    sql`select count(*)::int as count from qf_campaign_alerts a where a.created_at >= ${sinceSql}`,
+  );
+
+  const running = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select q.id, c.name as commune_name, q.annee, q.mois, q.status, q.total_count, q.started_at,
+               (select count(*) from qf_campaign_items i
+                 where i.campaign_id = q.id and i.status not in ('pending', 'in_progress'))::int as done
+        from qf_campaigns q join collectivities c on c.id = q.collectivity_id
+        where q.status in ('pending', 'running', 'paused')
+        order by q.created_at, q.id limit ${MAX_LISTED}`,
+  );
+
+  return {
+    since,
+    communes: {
+      active: n(communes?.active),
+      inactive: n(communes?.inactive),
+      withEditor: n(communes?.with_editor),
+      transmittingRecently: n(communes?.transmitting),
+    },
+    transmissionsPerDay: buckets.map((bucket) => {
+      const row = days.get(bucket.key);
+      return {
+        ...bucket,
+        total: n(row?.total),
+        delivered: n(row?.delivered),
+        pending: n(row?.pending),
+        failed: n(row?.failed),
+      };
+    }),
+    deliveryProblems: {
+      failed: byCode.reduce((sum, row) => sum + n(row.failed), 0),
+      retrying: byCode.reduce((sum, row) => sum + n(row.retrying), 0),
+      byErrorCode: byCode.map((row) => ({ code: row.code, failed: n(row.failed), retrying: n(row.retrying) })),
+      byCommune: problems.map((row) => ({
+        communeName: String(row.commune_name),
+        communeSiret: String(row.commune_siret),
+        errorCode: String(row.code),
+        failed: n(row.failed),
+        retrying: n(row.retrying),
+        maxAttempts: n(row.max_attempts),
+        nextAttemptAt: date(row.next_attempt_at),
+        lastAt: date(row.last_at)!,
+      })),
+    },
+    hubee: {
+      sending: {
+        shipments: n(sending?.shipments),
+        attempts: n(sending?.attempts),
+        failedAttempts: Math.max(0, n(sending?.failed_attempts)),
+        failedShipments: n(sending?.failed_shipments),
+      },
+      inboxes: {
+        polled: n(inboxes?.polled),
+        failing: n(inboxes?.failing),
+        failingCommunes: failingCommunes.map((row) => ({ name: row.name, since: date(row.since) })),
+      },
+      receivedCases: n(cases?.received),
+      integrationErrors: n(cases?.integration_errors),
+    },
+    apiParticulier: {
+      calls: n(api?.calls),
+      rateLimited: n(api?.rate_limited),
+      transientFailures: n(api?.transient_failures),
+      finishedItems: n(api?.finished),
+      failedItems: n(api?.failed),
+      byErrorCode: apiCodes.map((row) => ({ code: row.code, items: n(row.items) })),
+      tokenAlerts: n(alerts?.count),
+      bySource: [
+        sourceStats("campaigns", {
+          calls: n(api?.calls),
+          rateLimited: n(api?.rate_limited),
+          transient: n(api?.transient_failures),
+          unauthorized: n(campaignSource?.unauthorized),
+          invalidResponse: n(campaignSource?.invalid_response),
+          notFound: n(campaignSource?.not_found),
+          rejected: n(campaignSource?.rejected),
+        }),
+        sourceStats("lookups", {
+          calls: n(lookupSource?.calls),
+          rateLimited: n(lookupSource?.rate_limited),
+          transient: n(lookupSource?.transient),
+          unauthorized: n(lookupSource?.unauthorized),
+          invalidResponse: n(lookupSource?.invalid_response),
+          notFound: n(lookupSource?.not_found),
+          rejected: n(lookupSource?.rejected),
+        }),
+      ],
+    },
+    campaignsInProgress: running.map((row) => ({
+      id: String(row.id),
+      communeName: String(row.commune_name),
+      annee: n(row.annee),
+      mois: n(row.mois),
+      status: row.status as CampaignStatus,
+      totalCount: n(row.total_count),
+      done: n(row.done),
+      startedAt: date(row.started_at),
+    })),
+  };
+}

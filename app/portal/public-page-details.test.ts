@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { parsePublicPageDetails } from "./public-page-details";
+
+describe("parsePublicPageDetails", () => {
+  it("accepts empty fields and normalises the others", () => {
+    expect(parsePublicPageDetails({ contactEmail: "", contactPhone: "", website: "" })).toEqual({
+      ok: true,
+      details: { contactEmail: null, contactPhone: null, website: null },
+    });
+    expect(
+      parsePublicPageDetails({
+        contactEmail: " QF@Mairie.fr ",
+        contactPhone: "02.41.05.40.00",
+        website: "https://www.mairie.fr",
+      }),
+    ).toEqual({
+      ok: true,
+      details: { contactEmail: "qf@mairie.fr", contactPhone: "02.41.05.40.00", website: "https://www.mairie.fr/" },
+    });
+    expect(parsePublicPageDetails({ contactEmail: "", contactPhone: "+33 2 41 05 40 00", website: "" }).ok).toBe(true);
+  });
+
+  it("names each invalid field", () => {
+    const result = parsePublicPageDetails({ contactEmail: "qf@", contactPhone: "0241", website: "www.mairie.fr" });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && Object.keys(result.errors).sort()).toEqual(["contactEmail", "contactPhone", "website"]);
+  });
+});

@@ -1,0 +1,119 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { findActiveCollectivityBySiret, listActiveCollectivities } from "~/citizen/collectivities.server";
+import { EXTERNAL_ID_PARAM, REDIRECT_URI_PARAM } from "~/citizen/journey.server";
+import { CollectivityList } from "~/components/collectivity-list";
+import { Alert } from "~/components/dsfr/alert";
+import { Breadcrumb } from "~/components/dsfr/breadcrumb";
+import { FranceConnectButton } from "~/components/france-connect-button";
+import { getDatabase } from "~/db.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  {
+    title:
+      data && "collectivity" in data && data.collectivity
+        ? `${data.collectivity.name} - Portail QF`
+        : "Commune introuvable - Portail QF",
+  },
+];
+
+const MESSAGES = {
+  annule: { type: "info", text: "Vous avez annulé la connexion avec FranceConnect. Rien n’a été transmis." },
+  erreur: {
+    type: "error",
+    text: "La connexion avec FranceConnect n’a pas abouti. Réessayez dans quelques instants ; rien n’a été transmis.",
+  },
+  deconnexion: { type: "success", text: "Vous êtes déconnecté de FranceConnect." },
+} as const;
+
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const db = await getDatabase();
+  const collectivity = await findActiveCollectivityBySiret(db, params.siret ?? "");
+  if (!collectivity) {
+    // Unknown or inactive: say so clearly and offer the list, with a 404 for crawlers and links checkers.
+    return data(
+      { collectivity: null, groups: await listActiveCollectivities(db), message: null, loginFields: {} },
+      { status: 404 },
+    );
+  }
+  const url = new URL(request.url);
+  const key = url.searchParams.get("franceconnect") ?? (url.searchParams.get("deconnexion") ? "deconnexion" : null);
+  const message = key && key in MESSAGES ? MESSAGES[key as keyof typeof MESSAGES] : null;
+  return {
+    collectivity: { name: collectivity.name, siret: collectivity.siret },
+    groups: [],
+    message,
+    loginFields: communePortalFields(url.searchParams),
+  };
+}
+
+/**
+ * What the commune's own portal sent (back here after a cancel or an error at FranceConnect, or on a
+ * link to this page): handed on to the FranceConnect button, which checks them again.
+ */
+function communePortalFields(search: URLSearchParams): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const name of [EXTERNAL_ID_PARAM, REDIRECT_URI_PARAM]) {
+    const value = search.get(name);
+    // Bounded so an odd link cannot bloat the page; me_connecter validates the content.
+    if (value && value.length <= 2048) fields[name] = value;
+  }
+  return fields;
+}
+
+export default function CollectivityPage() {
+  const { collectivity, groups, message, loginFields } = useLoaderData<typeof loader>();
+  if (!collectivity) {
+    return (
+      <div className="fr-container fr-my-6w">
+        <h1>Commune introuvable</h1>
+        <Alert
+          type="warning"
+          className="fr-mb-4w"
+          description="Cette adresse ne correspond à aucune commune proposant ce service, ou la commune ne le propose plus. Choisissez votre commune dans la liste."
+        />
+        <CollectivityList groups={groups} query="" />
+      </div>
+    );
+  }
+  return (
+    <div className="fr-container fr-my-6w">
+      <Breadcrumb
+        segments={[
+          { label: "Accueil", to: "/" },
+          { label: "Choisir votre commune", to: "/collectivites" },
+        ]}
+        currentPageLabel={collectivity.name}
+      />
+      <div className="fr-grid-row">
+        <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
+          <h1>Transmettre votre quotient familial à {collectivity.name}</h1>
+          {message ? (
+            <Alert type={message.type} small description={message.text} className="fr-mb-4w" role="status" />
+          ) : null}
+          <p>
+            Connectez-vous avec FranceConnect : nous demandons ensuite votre quotient familial à la CAF ou à la MSA.
+            Vous le vérifiez, puis vous choisissez de l’envoyer ou non à {collectivity.name}.
+          </p>
+          <p>Rien n’est envoyé sans votre accord.</p>
+          <FranceConnectButton
+            action={`/collectivites/${collectivity.siret}/me_connecter`}
+            hiddenFields={loginFields}
+          />
+          <h2 className="fr-h4 fr-mt-6w">Pour les agents de la commune</h2>
+          <p>
+            Affichez ce service avec un QR code qui mène à cette page :{" "}
+            <a href={`/collectivites/${collectivity.siret}/qrcode.png`} download>
+              QR code en PNG
+            </a>{" "}
+            ou{" "}
+            <a href={`/collectivites/${collectivity.siret}/qrcode.svg`} download>
+              en SVG pour l’impression
+            </a>
+            .
+          </p>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { findActiveCollectivityBySiret } from "~/citizen/collectivities.server";
+import {
+  beginLogin,
+  communeWithJourney,
+  EXTERNAL_ID_PARAM,
+  readCitizenSession,
+  REDIRECT_URI_PARAM,
+} from "~/citizen/journey.server";
+import { resolveReturnUrl } from "~/citizen/redirect-uri";
+import { OidcLoginError } from "~/auth/oidc-client.server";
+import { getDatabase } from "~/db.server";
+
+/** external_id travels into the payload: keep it to a sane, printable identifier. */
+const EXTERNAL_ID = /^[\p{L}\p{N}._:@/+-]{1,100}$/u;
+
+/**
+ * Entry point used by the commune page and by communes' own portals
+ * (`?external_id=…&redirect_uri=…`): starts FranceConnect.
+ */
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const collectivity = await findActiveCollectivityBySiret(await getDatabase(), params.siret ?? "");
+  if (!collectivity) return redirect(`/collectivites/${encodeURIComponent(params.siret ?? "")}`);
+  const url = new URL(request.url);
+  const rawExternalId = url.searchParams.get(EXTERNAL_ID_PARAM);
+  // An unusable external_id is dropped rather than blocking the citizen: the commune can still match by identity.
+  const externalId = rawExternalId && EXTERNAL_ID.test(rawExternalId) ? rawExternalId : null;
+  try {
+    const next = await beginLogin({
+      collectivity,
+      externalId,
+      redirectUri: url.searchParams.get(REDIRECT_URI_PARAM),
+      // A retry after API Particulier was down keeps counting (see beginLogin).
+      previous: await readCitizenSession(request),
+    });
+    return redirect(next.location, { headers: next.setCookie ? { "Set-Cookie": next.setCookie } : {} });
+  } catch (error) {
+    if (error instanceof OidcLoginError) {
+      // FranceConnect unreachable: back to the commune page, still carrying what the commune's portal sent.
+      const returnUrl = resolveReturnUrl(
+        url.searchParams.get(REDIRECT_URI_PARAM) ?? undefined,
+        collectivity.redirectOrigins,
+      );
+      return redirect(
+        communeWithJourney({ siret: collectivity.siret, externalId, returnUrl }, { franceconnect: "erreur" }),
+      );
+    }
+    throw error;
+  }
+}

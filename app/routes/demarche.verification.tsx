@@ -1,0 +1,131 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { findActiveCollectivityBySiret } from "~/citizen/collectivities.server";
+import { readCitizenSession, writeCitizenSession } from "~/citizen/journey.server";
+import { createShipment, deliverNow } from "~/citizen/shipments.server";
+import { Alert } from "~/components/dsfr/alert";
+import { Button } from "~/components/dsfr/button";
+import { Checkbox } from "~/components/dsfr/checkbox";
+import { Stepper } from "~/components/dsfr/stepper";
+import { LogoutButton } from "~/components/citizen-logout-button";
+import { QuotientFamilialSummary } from "~/components/quotient-familial-summary";
+import { getDatabase } from "~/db.server";
+import { describeBirthplace } from "~/geo/insee-cog.server";
+import { HONEYPOT_FIELD, isHoneypotFilled } from "~/http/honeypot";
+import { checkRateLimit, rateLimitKey } from "~/http/rate-limit.server";
+import { getServices } from "~/services.server";
+
+export const meta: MetaFunction = () => [{ title: "Vérifier et transmettre - Portail QF" }];
+
+async function loadReview(request: Request) {
+  const session = await readCitizenSession(request);
+  if (!session) throw redirect("/collectivites?session=expiree");
+  if (session.shipmentReference) throw redirect("/demarche/confirmation");
+  if (session.retrieval?.kind !== "ok") throw redirect(`/collectivites/${session.siret}`);
+  const collectivity = await findActiveCollectivityBySiret(await getDatabase(), session.siret);
+  if (!collectivity) throw redirect(`/collectivites/${session.siret}`);
+  return { session, retrieval: session.retrieval, collectivity };
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { retrieval, collectivity } = await loadReview(request);
+  return {
+    collectivityName: collectivity.name,
+    data: retrieval.quotientFamilial,
+    pivotIdentity: retrieval.pivotIdentity,
+    birthplaceLabel: describeBirthplace(retrieval.pivotIdentity.birthplace, retrieval.pivotIdentity.birthcountry),
+  };
+}
+
+/** A family transmits once; a few retries are fine, a flood is not. */
+const TRANSMISSION_LIMIT = { limit: 10, windowMs: 10 * 60_000 };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { session, retrieval, collectivity } = await loadReview(request);
+  const limit = checkRateLimit(rateLimitKey("transmission", context.clientIp), TRANSMISSION_LIMIT);
+  if (!limit.allowed) {
+    return data(
+      {
+        consentError: `Trop de tentatives depuis votre connexion. Réessayez dans ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`,
+      },
+      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+    );
+  }
+  const form = await request.formData();
+  // Bots fill every field: pretend nothing happened and send them back.
+  if (isHoneypotFilled(form)) return redirect("/demarche/verification");
+  if (form.get("consentement") !== "oui") {
+    return data(
+      {
+        consentError:
+          "Cochez la case pour accepter la transmission à votre commune, ou déconnectez-vous pour ne rien envoyer.",
+      },
+      { status: 400 },
+    );
+  }
+  const { encryptionKey, hubeeSender } = getServices();
+  const db = await getDatabase();
+  // The review key makes a double click or a resent form return the same shipment.
+  const shipment = await createShipment(db, encryptionKey, {
+    collectivity,
+    pivotIdentity: retrieval.pivotIdentity,
+    quotientFamilial: retrieval.quotientFamilial,
+    externalId: session.externalId,
+    idempotencyKey: retrieval.reviewKey,
+  });
+  await deliverNow({ db, sender: hubeeSender, encryptionKey }, shipment.id);
+  // From now on the citizen's data lives only in the encrypted shipment.
+  const cookie = await writeCitizenSession({ ...session, retrieval: null, shipmentReference: shipment.reference });
+  return redirect("/demarche/confirmation", { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Review() {
+  const { collectivityName, data: qf, pivotIdentity, birthplaceLabel } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  return (
+    <div className="fr-container fr-my-6w">
+      <div className="fr-grid-row">
+        <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
+          <Stepper title="Vérifier et transmettre" currentStep={2} stepCount={3} nextStepTitle="Confirmation" />
+          <h1>Vérifiez les informations que recevra {collectivityName}</h1>
+          <p>
+            Ces informations viennent de la CAF ou de la MSA et de FranceConnect. Si elles sont fausses, ne les
+            transmettez pas : contactez votre caisse pour les corriger.
+          </p>
+          <QuotientFamilialSummary data={qf} pivotIdentity={pivotIdentity} birthplaceLabel={birthplaceLabel} />
+
+          <Form method="post" className="fr-mb-4w">
+            <fieldset className="fr-fieldset">
+              <legend className="fr-fieldset__legend">Votre accord</legend>
+              <p className="fr-text--sm">
+                {collectivityName} recevra votre quotient familial, la composition de votre famille, votre adresse et
+                votre identité de naissance, par la plateforme d’échange de l’État (HubEE). Elle les utilise pour
+                calculer vos tarifs. Vous pouvez demander leur suppression à votre mairie.
+              </p>
+              <Checkbox
+                name="consentement"
+                value="oui"
+                label={`J’accepte que ces informations soient transmises à ${collectivityName}.`}
+                error={actionData?.consentError}
+                required
+              />
+            </fieldset>
+            {/* Hidden from people and assistive technologies; bots fill it. */}
+            <div className="qf-honeypot" aria-hidden="true">
+              <label htmlFor={HONEYPOT_FIELD}>Ne pas remplir</label>
+              <input type="text" id={HONEYPOT_FIELD} name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" />
+            </div>
+            <Button type="submit" disabled={submitting}>
+              {submitting ? "Transmission en cours…" : `Transmettre à ${collectivityName}`}
+            </Button>
+          </Form>
+          {actionData?.consentError ? (
+            <Alert type="error" small role="alert" description={actionData.consentError} className="fr-mb-4w" />
+          ) : null}
+          <LogoutButton label="Ne rien transmettre et me déconnecter" />
+        </div>
+      </div>
+    </div>
+  );
+}

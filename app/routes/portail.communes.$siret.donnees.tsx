@@ -1,0 +1,180 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Alert } from "~/components/dsfr/alert";
+import { Breadcrumb } from "~/components/dsfr/breadcrumb";
+import { Button } from "~/components/dsfr/button";
+import { Input } from "~/components/dsfr/input";
+import { Table } from "~/components/dsfr/table";
+import { getDatabase } from "~/db.server";
+import { requireMembership } from "~/portal/access.server";
+import { AUDIT_ACTION_LABELS } from "~/portal/audit-actions";
+import { parseRetentionYears } from "~/portal/family-retention";
+import {
+  countExpiredFamilyFiles,
+  getRetentionSetting,
+  listRecentDeletions,
+  saveRetentionSetting,
+} from "~/portal/family-retention.server";
+import { formatDate, formatDateTime } from "~/portal/paris-time";
+import {
+  FAMILY_FILE_RETENTION_DEFAULT_YEARS,
+  FAMILY_FILE_RETENTION_MAX_YEARS,
+  FAMILY_FILE_RETENTION_MIN_YEARS,
+  formatYears,
+} from "~/retention-periods";
+
+export const meta: MetaFunction = () => [{ title: "Conservation des données - Espace agents - Portail QF" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { collectivity } = await requireMembership(request, params.siret, "admin");
+  const db = await getDatabase();
+  const setting = await getRetentionSetting(db, collectivity.id);
+  const deletions = await listRecentDeletions(db, collectivity.id);
+  return {
+    commune: { name: collectivity.name, siret: collectivity.siret },
+    setting: {
+      years: setting.years,
+      chosen: setting.chosen,
+      updatedOn: setting.updatedAt ? formatDate(setting.updatedAt) : null,
+    },
+    expiredNow: await countExpiredFamilyFiles(db, collectivity.id),
+    // Set by the erasure page's redirect: the file is gone, so its confirmation is shown here.
+    justErased: new URL(request.url).searchParams.get("dossier-supprime") === "1",
+    deletions: deletions.map((event) => ({
+      id: event.id,
+      when: formatDateTime(event.occurredAt),
+      label: AUDIT_ACTION_LABELS[event.action] ?? event.action,
+      families: typeof event.details.families === "number" ? event.details.families : 0,
+    })),
+  };
+}
+
+type ActionResult = { ok: true; message: string; savedAt: number } | { ok: false; error: string; value: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { agent, collectivity } = await requireMembership(request, params.siret, "admin");
+  const form = await request.formData();
+  const raw = form.get("familyFileRetentionYears");
+  const parsed = parseRetentionYears(raw);
+  if (!parsed.ok) {
+    return data<ActionResult>(
+      { ok: false, error: parsed.error, value: typeof raw === "string" ? raw.slice(0, 20) : "" },
+      { status: 400 },
+    );
+  }
+  const { changed } = await saveRetentionSetting(await getDatabase(), {
+    collectivityId: collectivity.id,
+    actor: agent.id,
+    requestId: context.requestId,
+    years: parsed.years,
+  });
+  return {
+    ok: true,
+    message: changed
+      ? `Durée de conservation enregistrée : ${formatYears(parsed.years)}.`
+      : `La durée de conservation reste de ${formatYears(parsed.years)}.`,
+    savedAt: Date.now(),
+  } satisfies ActionResult;
+}
+
+export default function DataRetention() {
+  const { commune, setting, expiredNow, justErased, deletions } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const base = `/portail/communes/${commune.siret}`;
+  return (
+    <div className="fr-container fr-my-4w">
+      <Breadcrumb
+        segments={[
+          { label: "Espace agents", to: "/portail" },
+          { label: commune.name, to: base },
+        ]}
+        currentPageLabel="Conservation des données"
+      />
+      <h1>Conservation des données</h1>
+      {justErased ? (
+        <Alert
+          type="success"
+          small
+          role="status"
+          className="fr-mb-3w"
+          description="Le dossier a été supprimé, avec son historique, ses pièces jointes et sa note interne. Le journal garde la trace de la suppression, sans donnée personnelle."
+        />
+      ) : null}
+      <p>
+        Les dossiers familiaux reçus par la commune contiennent des données personnelles : ils ne sont gardés que le
+        temps nécessaire au calcul des tarifs. La commune est responsable de cette durée, annoncée aux familles sur la
+        page <Link to="/donnees-personnelles">Données personnelles</Link>.
+      </p>
+
+      <section className="fr-mt-4w" aria-labelledby="duree-titre">
+        <h2 id="duree-titre">Durée de conservation des dossiers</h2>
+        <p>
+          Un dossier qui ne reçoit <strong>aucun nouveau quotient familial</strong> (ni transmission de la famille, ni
+          mise à jour annuelle) pendant cette durée est supprimé automatiquement, chaque nuit, avec tout ce qui s’y
+          rattache. Sans choix de la commune, la durée est de {formatYears(FAMILY_FILE_RETENTION_DEFAULT_YEARS)}.
+        </p>
+        <p data-testid="duree-actuelle">
+          Durée actuelle : <strong>{formatYears(setting.years)}</strong>
+          {setting.chosen ? ` (choisie le ${setting.updatedOn ?? "—"})` : " (durée par défaut)"}.{" "}
+          {expiredNow === 0
+            ? "Aucun dossier n’a dépassé cette durée."
+            : `${expiredNow} dossier${expiredNow > 1 ? "s ont" : " a"} dépassé cette durée et ${expiredNow > 1 ? "seront supprimés" : "sera supprimé"} lors de la prochaine purge.`}
+        </p>
+        {outcome?.ok ? (
+          <Alert type="success" small role="status" className="fr-mb-2w" description={outcome.message} />
+        ) : null}
+        <Form method="post" key={outcome?.ok ? outcome.savedAt : "retention"} className="fr-col-12 fr-col-md-6 fr-px-0">
+          <Input
+            name="familyFileRetentionYears"
+            type="number"
+            inputMode="numeric"
+            min={FAMILY_FILE_RETENTION_MIN_YEARS}
+            max={FAMILY_FILE_RETENTION_MAX_YEARS}
+            step={1}
+            required
+            label="Durée de conservation, en années"
+            hint={`Un nombre entier entre ${FAMILY_FILE_RETENTION_MIN_YEARS} et ${FAMILY_FILE_RETENTION_MAX_YEARS}.`}
+            defaultValue={outcome && !outcome.ok ? outcome.value : String(setting.years)}
+            error={outcome && !outcome.ok ? outcome.error : undefined}
+          />
+          <Button type="submit" disabled={busy}>
+            Enregistrer
+          </Button>
+        </Form>
+      </section>
+
+      <section className="fr-mt-6w" aria-labelledby="effacement-titre">
+        <h2 id="effacement-titre">Supprimer un dossier à la demande d’une famille</h2>
+        <p>
+          Une famille peut demander l’effacement de ses données (article 17 du RGPD). Un administrateur le fait depuis
+          la fiche du dossier, avec le bouton « Supprimer le dossier » : la suppression est définitive et comprend
+          l’historique des quotients familiaux, les pièces jointes, les statuts, la note interne et les mises à jour
+          annuelles en cours. Les exports déjà téléchargés restent sous la responsabilité de la commune.
+        </p>
+        <p>
+          <Link className="fr-link" to={`${base}/dossiers`}>
+            Aller aux dossiers
+          </Link>
+        </p>
+      </section>
+
+      <section className="fr-mt-6w" aria-labelledby="suppressions-titre">
+        <h2 id="suppressions-titre">Dernières suppressions</h2>
+        {deletions.length === 0 ? (
+          <p>Aucun dossier n’a encore été supprimé.</p>
+        ) : (
+          <Table
+            caption="Dernières suppressions de dossiers, les plus récentes d’abord"
+            size="sm"
+            headers={["Date", "Suppression", "Dossiers supprimés"]}
+            rows={deletions.map((d) => ({ key: String(d.id), cells: [d.when, d.label, String(d.families)] }))}
+          />
+        )}
+        <p>
+          Le détail figure dans le <Link to={`${base}/journal`}>journal</Link>.
+        </p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Alert } from "~/components/dsfr/alert";
+import { ProConnectButton } from "~/components/portal/proconnect-button";
+import { getConfig } from "~/config.server";
+import { getDatabase } from "~/db.server";
+import { readAgentSession, safeRedirectTo } from "~/portal/agent-session.server";
+import { beginLogin, LOGIN_MESSAGES, type LoginMessageKey } from "~/portal/proconnect-login.server";
+import { redirectWithCookies } from "~/portal/redirect-with-cookies.server";
+
+export const meta: MetaFunction = () => [{ title: "Connexion à l’espace agents - Portail QF" }];
+
+const messageOf = (key: string | null) =>
+  key && key in LOGIN_MESSAGES ? LOGIN_MESSAGES[key as LoginMessageKey] : null;
+
+/** Public: the one page of the portal reachable without a session. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const redirectTo = url.searchParams.get("redirectTo");
+  if (await readAgentSession(await getDatabase(), request)) throw redirect(safeRedirectTo(redirectTo));
+  return {
+    redirectTo: redirectTo ? safeRedirectTo(redirectTo) : null,
+    message: messageOf(url.searchParams.get("erreur") ?? url.searchParams.get("deconnexion")),
+    demo: getConfig().demoMode,
+  };
+}
+
+/** The button posts here: the authorization request is built server-side with fresh state, nonce and PKCE. */
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const redirectTo = form.get("redirectTo");
+  const next = await beginLogin(typeof redirectTo === "string" ? redirectTo : null);
+  return redirectWithCookies(next.location, next.setCookies);
+}
+
+export default function PortalLogin() {
+  const { redirectTo, message, demo } = useLoaderData<typeof loader>();
+  return (
+    <div className="fr-container fr-my-6w">
+      <div className="fr-grid-row fr-grid-row--center">
+        <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
+          <h1>Connexion à l’espace agents</h1>
+          {message ? (
+            <Alert type={message.type} small description={message.text} role="status" className="fr-mb-4w" />
+          ) : null}
+          <p>
+            L’espace agents de Portail QF permet aux communes de recevoir et de traiter les quotients familiaux que les
+            familles leur transmettent.
+          </p>
+          <p>Connectez-vous avec votre compte professionnel ProConnect.</p>
+          <ProConnectButton action="/portail/connexion" redirectTo={redirectTo} />
+          {demo ? (
+            <Alert
+              type="info"
+              small
+              className="fr-mt-4w"
+              description="Démonstration : la page ProConnect simulée liste des agents fictifs. Un clic sur un agent le connecte."
+            />
+          ) : null}
+          <h2 className="fr-h5 fr-mt-6w">Votre commune n’utilise pas encore Portail QF ?</h2>
+          <p>
+            La commune demande l’accès au service avec une habilitation sur DataPass. La personne qui fait la demande
+            devient administratrice de l’espace de la commune et invite ensuite ses collègues.
+          </p>
+        </div>
+      </div>
+    </div>
+  );
+}
