@@ -1,0 +1,47 @@
+import crypto from "node:crypto";
+import os from "node:os";
+import { campaignConcurrency, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
+import { createTokenRateLimiter } from "../app/portal/campaigns/rate-limiter.server.ts";
+import { startYearlyCampaigns } from "../app/portal/campaigns/yearly-scheduler.server.ts";
+import { createApiParticulierClient } from "../app/integrations/api-particulier.server.ts";
+import { keyFromBase64 } from "../app/utils/encryption.server.ts";
+import type { Config } from "../app/config.server.ts";
+import type { JobContext } from "./schedules.ts";
+
+/** The campaigns' pace: a share of the token's limit (API_PARTICULIER_RATE_LIMIT × …_CAMPAIGN_RATE_FRACTION). */
+export function campaignRatePerSecond(
+  config: Pick<Config, "API_PARTICULIER_RATE_LIMIT" | "API_PARTICULIER_CAMPAIGN_RATE_FRACTION">,
+) {
+  return config.API_PARTICULIER_RATE_LIMIT * config.API_PARTICULIER_CAMPAIGN_RATE_FRACTION;
+}
+
+/** A pass re-reads the communes' tokens; passes chain while items are due (see runCampaignPasses). */
+const PASS_MS = 50_000;
+
+/**
+ * Every worker instance runs this (not coordinated): instances share the campaigns' items
+ * through SKIP LOCKED leases and the token's rate through the database limiter. A run lasts as
+ * long as there is work, so the 10 s schedule (noOverlap) only decides how soon a new campaign
+ * starts, never leaves a running one idle.
+ */
+export async function runQfCampaignsJob({ db, config, shutdown }: JobContext, { passMs = PASS_MS } = {}) {
+  const workerId = `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString("hex")}`;
+  const result = await runCampaignPasses(
+    db,
+    {
+      client: createApiParticulierClient(config.API_PARTICULIER_URL),
+      limiter: createTokenRateLimiter(db, {
+        ratePerSecond: campaignRatePerSecond(config),
+        limitPerSecond: config.API_PARTICULIER_RATE_LIMIT,
+      }),
+      encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
+    },
+    { workerId, passMs, stopSignal: shutdown, concurrency: campaignConcurrency(campaignRatePerSecond(config)) },
+  );
+  return { processed: result.processed, calls: result.calls, finishedCampaigns: result.finishedCampaigns };
+}
+
+/** Coordinated, daily: communes whose yearly campaign day is today get their campaign. */
+export async function startYearlyQfCampaignsJob({ db }: JobContext) {
+  return startYearlyCampaigns(db);
+}

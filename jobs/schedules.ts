@@ -1,0 +1,54 @@
+import type { Config } from "../app/config.server.ts";
+import type { Database } from "../db/client.ts";
+import { deliverShipmentsJob } from "./deliver-shipments.ts";
+import { deliverWebhooksJob } from "./deliver-webhooks.ts";
+import { ingestHubeeInboxesJob } from "./ingest-hubee-inboxes.ts";
+import { purgeEndedAgentSessions } from "../app/portal/agent-session.server.ts";
+import { purgeCitizenDataJob } from "./purge-citizen-data.ts";
+import { purgeExportsJob, runExportsJob } from "./run-exports.ts";
+import { purgeFamilyFilesJob } from "./purge-family-files.ts";
+import { purgeScheduledRuns } from "./purge-scheduled-runs.ts";
+import { runQfCampaignsJob, startYearlyQfCampaignsJob } from "./run-qf-campaigns.ts";
+import { trackShipmentStatusesJob } from "./track-shipment-statuses.ts";
+
+export interface JobContext {
+  db: Database;
+  config: Config;
+  /** Aborted on SIGTERM: long jobs finish what they hold and return instead of being cut off. */
+  shutdown?: AbortSignal;
+}
+
+export interface ScheduledJob {
+  /** Stable name: part of the coordinator key and of the logs. */
+  name: string;
+  /** node-cron expression (seconds field allowed), evaluated in Europe/Paris. */
+  cron: string;
+  /**
+   * true: one instance runs each fire (PostgreSQL run coordinator).
+   * false: every instance runs it; the job itself shares work safely (SKIP LOCKED leases).
+   */
+  coordinated: boolean;
+  run(context: JobContext): Promise<unknown>;
+}
+
+/** Every scheduled job of the product, in one place. */
+export const SCHEDULED_JOBS: ScheduledJob[] = [
+  { name: "deliver-shipments", cron: "*/10 * * * * *", coordinated: false, run: deliverShipmentsJob },
+  // Communes' outgoing webhooks: every instance sends (SKIP LOCKED leases on the deliveries).
+  { name: "deliver-webhooks", cron: "*/10 * * * * *", coordinated: false, run: deliverWebhooksJob },
+  { name: "track-shipment-statuses", cron: "*/30 * * * * *", coordinated: true, run: trackShipmentStatusesJob },
+  // Communes' HubEE inboxes (SI side); each commune also holds a lease, so "Relever maintenant" never overlaps.
+  { name: "ingest-hubee-inboxes", cron: "* * * * *", coordinated: true, run: ingestHubeeInboxesJob },
+  { name: "purge-citizen-data", cron: "23 * * * *", coordinated: true, run: purgeCitizenDataJob },
+  // Portal family files past their commune's retention period (default 2 years without a new QF).
+  { name: "purge-family-files", cron: "47 2 * * *", coordinated: true, run: purgeFamilyFilesJob },
+  { name: "purge-scheduled-runs", cron: "17 3 * * *", coordinated: true, run: ({ db }) => purgeScheduledRuns(db) },
+  { name: "purge-agent-sessions", cron: "41 * * * *", coordinated: true, run: ({ db }) => purgeEndedAgentSessions(db) },
+  // QF campaigns: every instance works on them (SKIP LOCKED items, rate shared in the database).
+  { name: "run-qf-campaigns", cron: "*/10 * * * * *", coordinated: false, run: runQfCampaignsJob },
+  // Yearly QF campaigns, on each commune's chosen day (default: first working day of January).
+  { name: "start-yearly-qf-campaigns", cron: "0 6 * * *", coordinated: true, run: startYearlyQfCampaignsJob },
+  // Large exports of family files (status page), then their files purged after 24 h.
+  { name: "run-exports", cron: "*/10 * * * * *", coordinated: false, run: runExportsJob },
+  { name: "purge-exports", cron: "*/15 * * * *", coordinated: true, run: purgeExportsJob },
+];
