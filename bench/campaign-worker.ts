@@ -1,0 +1,51 @@
+/**
+ * One campaign worker process, for the campaign benchmark and the resilience tests: the real
+ * `runCampaignPasses` with the shared (database) rate limiter, as the worker's job runs it (passes
+ * of 50 s chained while items are due),
+ * configured by environment variables. Prints `RESULT <json>` (counts and the send times, for
+ * the rate measurement) when the loop returns; SIGKILL is how tests crash it.
+ */
+import { openDatabase } from "../db/client.ts";
+import { createApiParticulierClient } from "../app/integrations/api-particulier.server.ts";
+import { createTokenRateLimiter } from "../app/portal/campaigns/rate-limiter.server.ts";
+import { campaignConcurrency, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} manquant`);
+  return value;
+};
+
+const handle = await openDatabase({ databaseUrl: env("DATABASE_URL"), maxConnections: 6, migrate: false });
+const limit = Number(env("CAMPAIGN_LIMIT_PER_SECOND"));
+const sends: number[] = [];
+const real = createApiParticulierClient(env("API_PARTICULIER_URL"), { timeoutMs: 10_000 });
+const client = {
+  ...real,
+  quotientFamilialWithIdentity: (token: string, params: URLSearchParams) => {
+    sends.push(performance.timeOrigin + performance.now());
+    return real.quotientFamilialWithIdentity(token, params);
+  },
+};
+const result = await runCampaignPasses(
+  handle.db,
+  {
+    client,
+    limiter: createTokenRateLimiter(handle.db, { ratePerSecond: 0.9 * limit, limitPerSecond: limit }),
+    encryptionKey: Buffer.from(env("CAMPAIGN_ENCRYPTION_KEY"), "base64"),
+  },
+  {
+    workerId: env("CAMPAIGN_WORKER_ID"),
+    concurrency: campaignConcurrency(0.9 * limit),
+    passMs: Number(process.env.CAMPAIGN_PASS_MS ?? 50_000),
+    until: Date.now() + Number(process.env.CAMPAIGN_MAX_MS ?? 600_000),
+    backoff: { baseDelayMs: 200, maxDelayMs: 2_000 },
+    idlePollMs: 200,
+    // Short leases so a killed process's items come back quickly in the resilience tests.
+    claimLeaseMs: Number(process.env.CAMPAIGN_CLAIM_LEASE_MS ?? 60_000),
+    callLeaseMs: Number(process.env.CAMPAIGN_CALL_LEASE_MS ?? 30_000),
+  },
+);
+await handle.close();
+process.stdout.write(`RESULT ${JSON.stringify({ ...result, sends })}\n`);
+process.exit(0);

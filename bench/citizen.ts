@@ -1,0 +1,239 @@
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { Agent, request } from "undici";
+import { collect, ROOT, spawnEntryPoint } from "../tests/helpers/app-process.ts";
+import { freePort } from "../tests/helpers/free-port.ts";
+import { startSimulatorProcess } from "../tests/helpers/simulator-process.ts";
+import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
+
+/**
+ * Citizen pages under load: virtual citizens, all at once, through home → commune →
+ * FranceConnect login (simulator) → review (callback + API Particulier) → transmit
+ * (HubEE), against the built web server (one process, PostgreSQL) and the simulators (their own
+ * process). Each virtual citizen has its own cookie jar and its own source address (127.0.0.x):
+ * the transmission form's per-IP limit (10 per 10 minutes) applies as in production, without
+ * an X-Forwarded-For the app does not trust in demo mode and without any bypass in the app.
+ * Baseline: GET /healthz (no database, no rendering) under the same concurrency.
+ */
+
+const ANGERS = "21490007900010";
+const STEPS = ["accueil", "commune", "connexion FranceConnect", "vérification", "transmission"] as const;
+type Step = (typeof STEPS)[number];
+
+export interface CitizenBenchOptions {
+  scale: number;
+  log?: (line: string) => void;
+}
+
+export async function runCitizenBench(options: CitizenBenchOptions): Promise<BenchResult> {
+  const started = now();
+  const log = options.log ?? (() => {});
+  if (!existsSync(`${ROOT}build/index.js`)) throw new Error("citoyens : lancer `npm run build` d’abord");
+  const citizens = scaled(100, options.scale, 3);
+  const rounds = options.scale >= 1 ? 3 : 1;
+  const scratch = await createBenchDatabase("citizen");
+  const port = await freePort();
+  const appUrl = `http://localhost:${port}`;
+  const sims = await startSimulatorProcess(1_000, { APP_URL: appUrl });
+  const app = spawnEntryPoint("server.ts", {
+    NODE_ENV: "development",
+    LOG_LEVEL: "warn",
+    PORT: String(port),
+    APP_URL: appUrl,
+    DATABASE_URL: scratch.url,
+    FRANCECONNECT_ISSUER: `${sims.url.replace("127.0.0.1", "localhost")}/franceconnect/api/v2`,
+    PROCONNECT_ISSUER: `${sims.url.replace("127.0.0.1", "localhost")}/proconnect/api/v2`,
+    API_PARTICULIER_URL: `${sims.url}/api-particulier`,
+    HUBEE_API_URL: `${sims.url}/hubee`,
+    HUBEE_TOKEN_URL: `${sims.url}/hubee-auth/oauth2/token`,
+  });
+  const appOutput = collect(app);
+  try {
+    await waitFor(`http://127.0.0.1:${port}/healthz`, () => app.exitCode !== null, appOutput);
+    const samples = new Map<Step | "healthz", number[]>([...STEPS, "healthz" as const].map((s) => [s, []]));
+    const errors: string[] = [];
+    let completed = 0;
+    let wallMs = 0;
+    for (let round = 0; round < rounds; round++) {
+      log(`citoyens : tour ${round + 1}/${rounds}, ${citizens} citoyens en même temps`);
+      const t = now();
+      const results = await Promise.all(
+        Array.from({ length: citizens }, (_, i) =>
+          citizenJourney(port, `127.0.${1 + round}.${10 + i}`, samples).then(
+            () => true,
+            (error: unknown) => {
+              errors.push(error instanceof Error ? error.message : String(error));
+              return false;
+            },
+          ),
+        ),
+      );
+      wallMs += now() - t;
+      completed += results.filter(Boolean).length;
+      // Baseline under the same concurrency, right after the round.
+      await Promise.all(
+        Array.from({ length: citizens }, async (_, i) => {
+          const dispatcher = new Agent({ localAddress: `127.0.${1 + round}.${10 + i}` });
+          for (let k = 0; k < 5; k++) {
+            const t0 = now();
+            const res = await request(`http://127.0.0.1:${port}/healthz`, { dispatcher });
+            await res.body.dump();
+            samples.get("healthz")!.push(now() - t0);
+          }
+          await dispatcher.close();
+        }),
+      );
+    }
+    const base = summarize(samples.get("healthz")!);
+    const rows = STEPS.map((step) => {
+      const s = summarize(samples.get(step)!);
+      return [step, s.n, fmt(s.median), fmt(s.p95), fmt(s.max), fmt(s.median / base.median, 1)];
+    });
+    rows.push(["_référence : GET /healthz_", base.n, fmt(base.median), fmt(base.p95), fmt(base.max), "1"]);
+    const journeys = citizens * rounds;
+    const markdown = [
+      `${citizens} citoyens virtuels en même temps, ${rounds} tour(s), chacun avec ses cookies et sa propre adresse ` +
+        "source (127.0.x.y, boucle locale) : la limite par adresse IP du formulaire de transmission s’applique " +
+        "telle quelle, sans contournement. Serveur web construit (`server.ts`, un processus, PostgreSQL), " +
+        "simulateurs dans leur propre processus. Chaque étape suit ses redirections (la connexion FranceConnect " +
+        "compte la page du simulateur ; la vérification compte le retour FranceConnect et l’appel à API Particulier ; " +
+        "la transmission compte la livraison immédiate à HubEE).",
+      "",
+      table(["Étape", "Requêtes", "Médiane (ms)", "p95 (ms)", "Max (ms)", "÷ /healthz (médianes)"], rows),
+      "",
+      `Parcours complets : **${completed}/${journeys}** ; erreurs : **${errors.length}** ; débit : ` +
+        `${fmt(completed / (wallMs / 1000), 1)} parcours/s, ${fmt((completed * 7) / (wallMs / 1000), 1)} requêtes/s ` +
+        "vers l’application (7 requêtes par parcours, redirections comprises).",
+      ...(errors.length ? ["", "Erreurs :", "", ...[...new Set(errors)].slice(0, 10).map((e) => `- ${e}`)] : []),
+    ].join("\n");
+    return {
+      name: "citizen",
+      title: "Pages citoyennes sous charge",
+      markdown,
+      goals: [
+        { label: `citoyens : ${completed}/${journeys} parcours, ${errors.length} erreur`, ok: errors.length === 0 },
+      ],
+      durationMs: now() - started,
+    };
+  } finally {
+    app.kill("SIGTERM");
+    if (app.exitCode === null) await once(app, "exit");
+    await sims.close();
+    await scratch.drop();
+  }
+}
+
+/** A cookie jar per origin (host:port), enough for our app and the simulators. */
+class CookieJar {
+  private jars = new Map<string, Map<string, string>>();
+  header(url: URL) {
+    const jar = this.jars.get(url.host);
+    return jar ? [...jar].map(([k, v]) => `${k}=${v}`).join("; ") : "";
+  }
+  store(url: URL, setCookie: string | string[] | undefined) {
+    const list = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
+    const jar = this.jars.get(url.host) ?? new Map<string, string>();
+    this.jars.set(url.host, jar);
+    for (const cookie of list) {
+      const [pair] = cookie.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(cookie) || value === "") jar.delete(name);
+      else jar.set(name, value);
+    }
+  }
+}
+
+/**
+ * One citizen through the whole journey on the app at `port` (a web process or a load balancer).
+ * `doubleSubmit` sends the transmission form twice at once, as a double click would (through a
+ * load balancer, to two instances). Returns the reference shown on the confirmation page.
+ */
+export async function citizenJourney(
+  port: number,
+  localAddress: string,
+  samples: Map<string, number[]> = new Map(STEPS.map((s) => [s, []])),
+  options: { doubleSubmit?: boolean } = {},
+): Promise<string> {
+  const dispatcher = new Agent({ localAddress });
+  const jar = new CookieJar();
+  const appBase = `http://localhost:${port}`;
+  /** One step: a request and its redirects; returns the final URL and body. */
+  const step = async (name: Step, url: string, init: { method?: "GET" | "POST"; form?: URLSearchParams } = {}) => {
+    const t = now();
+    let current = new URL(url, appBase);
+    let method = init.method ?? "GET";
+    let body: string | undefined = init.form?.toString();
+    for (let hop = 0; hop < 10; hop++) {
+      // Host stays the URL's (localhost:port): the servers build absolute redirects from it.
+      const headers: Record<string, string> = {
+        host: current.host,
+        "user-agent": "bench-citoyen",
+        accept: "text/html",
+      };
+      const cookie = jar.header(current);
+      if (cookie) headers.cookie = cookie;
+      if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
+      // localhost resolves to ::1 first on some hosts: the bench talks IPv4 to use its source addresses.
+      const target = new URL(current);
+      if (target.hostname === "localhost") target.hostname = "127.0.0.1";
+      const res = await request(target, { method, headers, body, dispatcher, headersTimeout: 60_000 });
+      jar.store(current, res.headers["set-cookie"]);
+      const text = await res.body.text();
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+        current = new URL(String(res.headers.location), current);
+        method = "GET";
+        body = undefined;
+        continue;
+      }
+      if (res.statusCode >= 400) throw new Error(`${name} : HTTP ${res.statusCode} sur ${current.pathname}`);
+      samples.get(name)!.push(now() - t);
+      return { url: current, html: text };
+    }
+    throw new Error(`${name} : trop de redirections`);
+  };
+  try {
+    await step("accueil", "/");
+    await step("commune", `/collectivites/${ANGERS}`);
+    const login = await step("connexion FranceConnect", `/collectivites/${ANGERS}/me_connecter`);
+    const action = /<form method="post" action="([^"]+)" data-testid="login-form">/.exec(login.html)?.[1];
+    if (!action) throw new Error("connexion FranceConnect : formulaire absent");
+    const review = await step("vérification", new URL(action.replaceAll("&amp;", "&"), login.url).toString(), {
+      method: "POST",
+      form: new URLSearchParams({ login: "test", password: "123" }),
+    });
+    if (!review.url.pathname.endsWith("/demarche/verification"))
+      throw new Error(`vérification : arrivé sur ${review.url.pathname}`);
+    const transmit = () =>
+      step("transmission", "/demarche/verification", {
+        method: "POST",
+        form: new URLSearchParams({ consentement: "oui" }),
+      });
+    const [confirmation, second] = await Promise.all([transmit(), options.doubleSubmit ? transmit() : null]);
+    for (const page of [confirmation, second]) {
+      if (page && !page.url.pathname.endsWith("/demarche/confirmation"))
+        throw new Error(`transmission : arrivé sur ${page.url.pathname}`);
+    }
+    const reference = /Référence de votre démarche : ([0-9A-F]{13})|Référence[^0-9A-F]*([0-9A-F]{13})/.exec(
+      confirmation.html,
+    );
+    if (!reference) throw new Error("transmission : référence absente de la confirmation");
+    return reference[1] ?? reference[2]!;
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+async function waitFor(url: string, exited: () => boolean, output: () => { stderr: string; stdout: string }) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error(`serveur arrêté : ${output().stderr.slice(-2_000)}`);
+    const ok = await fetch(url)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} muet après 120 s`);
+}

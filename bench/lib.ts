@@ -1,0 +1,138 @@
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import postgres from "postgres";
+
+/**
+ * Shared pieces of the benchmarks: the scale knob, scratch PostgreSQL databases, timing
+ * statistics and the machine description. Every benchmark measures its own baseline in the same
+ * run, so results are ratios that stay meaningful on a busy machine.
+ */
+
+/** BENCH_SCALE=0.01 for a smoke run; 1 = the sizes of the issue. */
+export function benchScale(): number {
+  const raw = process.env.BENCH_SCALE;
+  if (!raw) return 1;
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 10) throw new Error(`BENCH_SCALE invalide : ${raw}`);
+  return scale;
+}
+
+export const scaled = (full: number, scale: number, min = 1) => Math.max(min, Math.round(full * scale));
+
+/** Admin URL of the PostgreSQL server the benchmarks create their scratch databases on. */
+export const benchAdminUrl = () => process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface ScratchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * `bench_<name>` on the benchmark server, dropped first if a previous run crashed.
+ * BENCH_DB_SUFFIX keeps concurrent runs (the smoke test next to `npm run bench`) apart.
+ */
+export async function createBenchDatabase(name: string): Promise<ScratchDatabase> {
+  const dbName = `bench_${name}${process.env.BENCH_DB_SUFFIX ?? ""}`;
+  const admin = postgres(benchAdminUrl(), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+    await admin.unsafe(`create database "${dbName}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(benchAdminUrl());
+  url.pathname = `/${dbName}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const sql = postgres(benchAdminUrl(), { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(`drop database if exists "${dbName}" with (force)`);
+      } finally {
+        await sql.end();
+      }
+    },
+  };
+}
+
+export interface Summary {
+  n: number;
+  median: number;
+  p95: number;
+  min: number;
+  max: number;
+}
+
+export function summarize(samples: number[]): Summary {
+  if (samples.length === 0) return { n: 0, median: NaN, p95: NaN, min: NaN, max: NaN };
+  const sorted = [...samples].sort((a, b) => a - b);
+  // Nearest-rank percentiles: no interpolation between samples that were never observed.
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return { n: sorted.length, median: rank(0.5), p95: rank(0.95), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+export const now = () => performance.now();
+
+export async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = now();
+  const value = await run();
+  return { ms: now() - start, value };
+}
+
+export const fmt = (value: number, digits = 1) =>
+  Number.isFinite(value) ? value.toFixed(digits).replace(/\.0+$/, "") : "—";
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  postgres: string;
+  loadAverage: string;
+}
+
+export async function describeMachine(): Promise<MachineInfo> {
+  const sql = postgres(benchAdminUrl(), { max: 1, onnotice: () => {} });
+  let pg = "inconnu";
+  try {
+    const [row] = await sql<{ v: string }[]>`select current_setting('server_version') as v`;
+    pg = row!.v;
+  } finally {
+    await sql.end();
+  }
+  return {
+    cpu: os.cpus()[0]?.model ?? "inconnu",
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: pg,
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / "),
+  };
+}
+
+export function gitRevision(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    return "inconnue";
+  }
+}
+
+/** What a benchmark hands back to the runner: Markdown for RESULTS.md and goal checks. */
+export interface BenchResult {
+  name: string;
+  title: string;
+  markdown: string;
+  goals: { label: string; ok: boolean }[];
+  durationMs: number;
+}
+
+export const table = (header: string[], rows: (string | number)[][]) =>
+  [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");

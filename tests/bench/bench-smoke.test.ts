@@ -1,0 +1,56 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/app-process.ts";
+
+/**
+ * Every benchmark of `npm run bench` at a tiny scale, so CI proves they still run against the
+ * current code (the numbers themselves are in bench/RESULTS.md). They need PostgreSQL: skipped
+ * on a PGlite-only run. The citizen benchmark needs the built app (`npm test` builds first).
+ */
+
+const adminUrl = process.env.TEST_DATABASE_URL;
+const built = existsSync(`${ROOT}build/index.js`);
+const hasExports = existsSync(`${ROOT}bench/exports.ts`);
+
+/** Correctness goals hold at any scale; the speed goals only mean something at full size. */
+const CORRECTNESS = /aucun|toutes|stockés|parcours/;
+
+async function runOne(name: string) {
+  process.env.BENCH_DATABASE_URL = adminUrl;
+  process.env.BENCH_DB_SUFFIX = `_smoke_${process.pid}`;
+  const { runBenchmarks } = await import("../../bench/suite.ts");
+  const report = await runBenchmarks({ scale: 0.001, only: [name], rethrow: true });
+  expect(report.results.map((r) => r.name)).toEqual([name]);
+  expect(report.markdown).toContain("## Machine");
+  expect(report.results[0]!.markdown.length).toBeGreaterThan(100);
+  return report;
+}
+
+describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => {
+  it("inbox: the real loader and query code against generated files", { timeout: 60_000 }, async () => {
+    const report = await runOne("inbox");
+    expect(report.goals.map((g) => g.label).join("\n")).toContain("p95 du loader");
+  });
+
+  it("campaign: one then two worker processes, no ban, no duplicate", { timeout: 60_000 }, async () => {
+    const report = await runOne("campaign");
+    const correctness = report.goals.filter((g) => CORRECTNESS.test(g.label));
+    expect(correctness).toHaveLength(3);
+    for (const goal of correctness) expect(goal.ok, goal.label).toBe(true);
+  });
+
+  it("ingestion: every injected case stored with its files", { timeout: 60_000 }, async () => {
+    const report = await runOne("ingestion");
+    expect(report.goals).toHaveLength(1);
+    expect(report.goals[0]!.ok, report.goals[0]!.label).toBe(true);
+  });
+
+  it.skipIf(!built)("citizen: virtual citizens through the whole journey", { timeout: 60_000 }, async () => {
+    const report = await runOne("citizen");
+    expect(report.goals[0]!.ok, report.goals[0]!.label).toBe(true);
+  });
+
+  it.skipIf(!hasExports)("exports: hooked into the suite", { timeout: 60_000 }, async () => {
+    await runOne("exports");
+  });
+});

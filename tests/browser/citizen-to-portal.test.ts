@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+
+const ANGERS = "21490007900010";
+
+/**
+ * The whole chain in the real built app: a citizen's transmission goes through the outbox to
+ * the HubEE simulator, and Angers' agent relèves it into the portal and treats it; the status
+ * reaches HubEE. Nothing is injected into HubEE by the test.
+ */
+describe("from the citizen form to the commune portal, in Chromium", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("a citizen's transmission appears in the portal after « Relever maintenant » and is treated", async () => {
+    const citizen = await stack.newPage();
+    await citizen.page.goto(`/collectivites/${ANGERS}`);
+    await citizen.page.getByRole("button", { name: /S’identifier avec FranceConnect/ }).click();
+    await citizen.page.getByTestId("fc-user-test").check();
+    await citizen.page.getByLabel("Mot de passe").fill("123");
+    await citizen.page.getByRole("button", { name: "Se connecter" }).click();
+    await citizen.page.waitForURL(/\/demarche\/verification$/);
+    await citizen.page.locator('label[for="consentement"]').click();
+    await citizen.page.getByRole("button", { name: "Transmettre à Angers" }).click();
+    await citizen.page.waitForURL(/\/demarche\/confirmation$/);
+    const reference = (await citizen.page.getByTestId("reference").innerText()).match(/[0-9A-F]{13}/)?.[0];
+    expect(reference).toBeTruthy();
+    expect(citizen.errors).toEqual([]);
+
+    const agent = await stack.newPage();
+    const { page } = agent;
+    page.setDefaultTimeout(15_000);
+    await signInAsAgent(page, `/portail/communes/${ANGERS}/dossiers`);
+    await page.getByRole("button", { name: "Relever maintenant" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /dossier/ })
+      .waitFor({ timeout: 45_000 });
+
+    // The reference the citizen was shown finds the file.
+    await page.getByLabel("Rechercher").fill(reference!);
+    await page.getByRole("button", { name: "Appliquer" }).click();
+    const row = page.getByRole("row").filter({ hasText: reference! });
+    await row.getByRole("link", { name: reference! }).click();
+    await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}/);
+    await page.locator("h1", { hasText: "DUBOIS" }).waitFor();
+    expect(await page.locator("main").innerText()).toMatch(/4\s?270\s?€/);
+
+    await page.getByRole("button", { name: "Prendre en charge" }).click();
+    await page.getByText("Dossier pris en charge. HubEE en a été informé.").waitFor();
+    await page.getByRole("button", { name: "Traité" }).click();
+    await page.getByText("Dossier marqué comme traité. HubEE en a été informé.").waitFor();
+
+    // The commune's statuses reached the citizen's folder in HubEE.
+    const folder = stack.simulators.modules.hubee.folders().find((f) => f.externalId === `Formulaire-QF-${reference}`)!;
+    expect(folder.cases[0]!.events.map((e) => e.caseNewStatus)).toEqual(
+      expect.arrayContaining(["SI_RECEIVED", "IN_PROGRESS", "DONE"]),
+    );
+    expect(agent.errors).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
+import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+
+const ANGERS = "21490007900010";
+const REFERENCE = "DA7A000000017";
+
+/** An administrator erases a family file and sets the commune's retention, in the built app. */
+describe("portal data lifecycle in Chromium", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("erases a family file after confirmation, then changes the retention period", async () => {
+    const data = duboisShipment({ reference: REFERENCE });
+    data.pivotIdentity = { ...data.pivotIdentity, familyName: "EFFACÉ-BIENTÔT" };
+    const files = await buildAttachments(data);
+    const externalId = `Formulaire-QF-${REFERENCE}`;
+    stack.simulators.modules.hubee.injectFolder({
+      recipientSiret: ANGERS,
+      externalId,
+      caseExternalId: externalId,
+      applicant: { firstName: "Marie", lastName: "EFFACÉ-BIENTÔT" },
+      attachments: files.map((f) => ({
+        fileName: f.fileName,
+        mimeType: f.mimeType,
+        contentBase64: f.content.toString("base64"),
+      })),
+    });
+
+    const { page, errors } = await stack.newPage();
+    page.setDefaultTimeout(10_000);
+    await signInAsAgent(page, `/portail/communes/${ANGERS}/dossiers`);
+    await page.getByRole("button", { name: "Relever maintenant" }).click();
+    // The worker may hold the inbox's lease and relève it itself: search until the case is there.
+    const row = page.getByRole("row").filter({ hasText: REFERENCE });
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`/portail/communes/${ANGERS}/dossiers?q=${REFERENCE}`);
+          return row.count();
+        },
+        { timeout: 40_000, interval: 1_000 },
+      )
+      .toBe(1);
+    await row.getByRole("link", { name: REFERENCE }).click();
+    await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}/);
+    const fileUrl = page.url().split("?")[0]!;
+
+    await page.getByRole("link", { name: "Supprimer le dossier" }).click();
+    await page.waitForURL(/\/supprimer$/);
+    expect(await page.locator("h1").innerText()).toContain("EFFACÉ-BIENTÔT");
+    expect(await page.getByTestId("elements-supprimes").innerText()).toMatch(/pièces jointes/);
+    await page.getByRole("button", { name: "Supprimer définitivement le dossier" }).click();
+    await page.waitForURL(/\/donnees\?dossier-supprime=1$/);
+    await page.getByRole("status").filter({ hasText: "Le dossier a été supprimé" }).waitFor();
+    expect(await page.getByRole("table", { name: /Dernières suppressions/ }).innerText()).toMatch(
+      /Dossier supprimé \(droit à l’effacement\)\s+1/,
+    );
+    const nav = page.getByRole("link", { name: "Conservation des données" });
+    expect(await nav.getAttribute("aria-current")).toBe("page");
+
+    expect(errors).toEqual([]);
+    const gone = await page.goto(fileUrl);
+    expect(gone?.status()).toBe(404);
+    errors.length = 0; // that 404 was the point
+
+    await page.goto(`/portail/communes/${ANGERS}/donnees`);
+    await page.getByLabel(/Durée de conservation, en années/).fill("3");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await page.getByRole("status").filter({ hasText: "Durée de conservation enregistrée : 3 ans." }).waitFor();
+    await expect
+      .poll(() => page.getByTestId("duree-actuelle").innerText(), { timeout: 5_000 })
+      .toMatch(/Durée actuelle : 3 ans \(choisie le/);
+    expect(errors).toEqual([]);
+  }, 90_000);
+});

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
+import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+
+const ANGERS = "21490007900010";
+const REFERENCE = "C0FFEE0000042";
+
+/** An agent's inbox journey, in the real built app over the simulators. */
+describe("portal inbox in Chromium", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("relève a transmission, finds it, opens it, takes it in charge and marks it treated", async () => {
+    const data = duboisShipment({ reference: REFERENCE });
+    data.pivotIdentity = { ...data.pivotIdentity, familyName: "TROIS-DUPRÉ" };
+    const files = await buildAttachments(data);
+    const externalId = `Formulaire-QF-${REFERENCE}`;
+    const folder = stack.simulators.modules.hubee.injectFolder({
+      recipientSiret: ANGERS,
+      externalId,
+      caseExternalId: externalId,
+      applicant: { firstName: "Marie", lastName: "TROIS-DUPRÉ" },
+      attachments: files.map((f) => ({
+        fileName: f.fileName,
+        mimeType: f.mimeType,
+        contentBase64: f.content.toString("base64"),
+      })),
+    });
+    const caseId = folder.cases[0]!.id;
+
+    const { page, errors } = await stack.newPage();
+    page.setDefaultTimeout(10_000);
+    await signInAsAgent(page, `/portail/communes/${ANGERS}/dossiers`);
+    expect(await page.locator("h1").innerText()).toBe("Dossiers reçus");
+
+    await page.getByRole("button", { name: "Relever maintenant" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /dossier/ })
+      .waitFor();
+    const tabs = page.getByRole("navigation", { name: "Dossiers par statut" });
+    expect(await tabs.getByRole("link", { name: /À traiter/ }).getAttribute("aria-current")).toBe("page");
+    const row = page.getByRole("row").filter({ hasText: REFERENCE });
+    await row.waitFor();
+
+    // Filter by name, without accents or hyphen: the state lands in the URL.
+    await page.getByLabel("Rechercher").fill("trois dupre");
+    await page.getByRole("button", { name: "Appliquer" }).click();
+    await page.waitForURL(/q=trois\+dupre/);
+    expect(await page.getByRole("row").filter({ hasText: REFERENCE }).count()).toBe(1);
+    expect(await page.locator("th[aria-sort]").getAttribute("aria-sort")).toBe("descending");
+
+    await page.getByRole("row").filter({ hasText: REFERENCE }).getByRole("link", { name: REFERENCE }).click();
+    await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}\?retour=/);
+    await page.locator("h1", { hasText: "TROIS-DUPRÉ" }).waitFor();
+
+    await page.getByRole("button", { name: "Prendre en charge" }).click();
+    await page.getByText("Dossier pris en charge. HubEE en a été informé.").waitFor();
+    await page.getByRole("button", { name: "Traité" }).click();
+    await page.getByText("Dossier marqué comme traité. HubEE en a été informé.").waitFor();
+    await expect
+      .poll(() => page.getByRole("list", { name: "Historique des statuts" }).innerText(), { timeout: 5_000 })
+      .toMatch(/Pris en charge[\s\S]*Traité/);
+
+    const kase = stack.simulators.modules.hubee
+      .folders()
+      .flatMap((f) => f.cases)
+      .find((c) => c.id === caseId)!;
+    expect(kase.status).toBe("DONE");
+    expect(kase.events.map((e) => e.caseNewStatus)).toEqual(
+      expect.arrayContaining(["SI_RECEIVED", "IN_PROGRESS", "DONE"]),
+    );
+
+    // Back to the list, in the "Traités" tab.
+    await page.getByRole("link", { name: "Retour à la liste" }).click();
+    await page
+      .getByRole("navigation", { name: "Dossiers par statut" })
+      .getByRole("link", { name: /Traités \(1\)/ })
+      .click();
+    await page.getByRole("row").filter({ hasText: REFERENCE }).waitFor();
+    expect(errors).toEqual([]);
+  }, 60_000);
+});

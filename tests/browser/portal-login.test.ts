@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type Stack } from "../helpers/browser.ts";
+
+const ANGERS = "21490007900010";
+
+/** The agent's login with ProConnect, over the simulator, in the real built app. */
+describe("portal login in Chromium", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("lets Claire Lefebvre into the Angers space, then logs her out everywhere", async () => {
+    const { page, errors } = await stack.newPage();
+    // An unauthenticated visit to the portal lands on the login page.
+    await page.goto(`/portail/communes/${ANGERS}/agents`);
+    expect(new URL(page.url()).pathname).toBe("/portail/connexion");
+    expect(await page.locator("h1").innerText()).toContain("Connexion à l’espace agents");
+    expect(await page.getByRole("link", { name: /Qu’est-ce que ProConnect/ }).getAttribute("href")).toBe(
+      "https://www.proconnect.gouv.fr/",
+    );
+
+    await page.getByRole("button", { name: /S’identifier avec\s*ProConnect/ }).click();
+    await page.getByTestId("pc-agent-agent-angers-admin").click();
+    // Back where she was going, in the Angers space.
+    await page.waitForURL(`**/portail/communes/${ANGERS}/agents`);
+    expect(await page.locator("h1").innerText()).toBe("Agents de la commune");
+    expect(await page.getByText("Connecté :").innerText()).toContain("Claire Lefebvre");
+    expect(
+      await page
+        .getByRole("navigation", { name: "Espace de la commune" })
+        .getByRole("link", { name: "Paramètres" })
+        .count(),
+    ).toBe(1);
+
+    // /portail goes straight to her only commune.
+    await page.goto("/portail");
+    await page.waitForURL(`**/portail/communes/${ANGERS}`);
+    expect(await page.locator("h1").innerText()).toBe("Espace de Angers");
+
+    await page.getByRole("button", { name: "Se déconnecter partout" }).click();
+    await page.waitForURL("**/portail/connexion?deconnexion=partout");
+    expect(await page.getByText("Vous êtes déconnecté sur tous vos appareils.").count()).toBe(1);
+    // The session is gone: the portal asks for a login again.
+    await page.goto(`/portail/communes/${ANGERS}`);
+    expect(new URL(page.url()).pathname).toBe("/portail/connexion");
+    // ProConnect's session ended too (session/end): it asks whom to sign in again instead of coming straight back.
+    await page.getByRole("button", { name: /S’identifier avec\s*ProConnect/ }).click();
+    await page.getByTestId("pc-agent-agent-angers-admin").waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("shows Antoine Santoni, whose siret ProConnect substituted, how his commune gets access", async () => {
+    const { page, errors } = await stack.newPage();
+    await page.goto("/portail/connexion");
+    await page.getByRole("button", { name: /S’identifier avec\s*ProConnect/ }).click();
+    await page.getByTestId("pc-agent-agent-ajaccio-substituted").click();
+    await page.waitForURL((url) => url.pathname === "/portail");
+    expect(await page.locator("h1").innerText()).toBe("Vous n’avez pas encore accès à l’espace d’une commune");
+    expect(await page.getByText("nouvel.agent@ajaccio.fr").first().isVisible()).toBe(true);
+    expect(await page.getByRole("link", { name: "DataPass" }).count()).toBe(1);
+    // The substituted siret names no onboarded commune: nothing to ask to join.
+    expect(await page.getByRole("button", { name: /Demander à rejoindre/ }).count()).toBe(0);
+    // And the Angers space stays closed to him.
+    const response = await page.goto(`/portail/communes/${ANGERS}`);
+    expect(response?.status()).toBe(404);
+
+    await page.goto("/portail");
+    await page.getByRole("button", { name: "Se déconnecter", exact: true }).click();
+    await page.waitForURL("**/portail/connexion?deconnexion=deconnexion");
+    expect(await page.getByText("Vous êtes déconnecté.").count()).toBe(1);
+    expect(errors.filter((e) => !e.includes("404"))).toEqual([]);
+  });
+});

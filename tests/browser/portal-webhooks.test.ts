@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
+import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+import { schemaErrors, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
+
+const ANGERS = "21490007900010";
+const REFERENCE = "C0FFEE0000808";
+
+/** An administrator sets up a webhook in the built app; the worker delivers real events to a local receiver. */
+describe("portal webhooks in Chromium", () => {
+  let stack: Stack;
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    stack = await startStack();
+    receiver = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await stack?.stop();
+  });
+
+  it("creates a webhook, shows its secret once, sends a test, and delivers dossier.recu from the worker", async () => {
+    const { page, errors } = await stack.newPage();
+    page.setDefaultTimeout(15_000);
+    await signInAsAgent(page, `/portail/communes/${ANGERS}/webhooks`);
+    expect(await page.locator("h1").innerText()).toBe("Webhooks");
+    expect(
+      await page
+        .getByRole("navigation", { name: "Espace de la commune" })
+        .getByRole("link", { name: "Webhooks" })
+        .getAttribute("aria-current"),
+    ).toBe("page");
+
+    // A mistake first: the field says what is wrong and keeps what was typed.
+    await page.getByLabel(/Adresse de réception/).fill("ftp://sig.angers.fr/qf");
+    await page.getByRole("button", { name: "Ajouter le webhook" }).click();
+    await page.getByText("L’adresse doit commencer par https://").waitFor();
+    expect(await page.getByLabel(/Adresse de réception/).inputValue()).toBe("ftp://sig.angers.fr/qf");
+
+    await page.getByLabel(/Adresse de réception/).fill(receiver.url);
+    await page.getByLabel(/Description/).fill("Logiciel enfance");
+    // DSFR draws its own box over the native input: check it as a click on the label would.
+    await page.getByRole("checkbox", { name: /QF mis à jour/ }).check({ force: true });
+    await page.getByRole("button", { name: "Ajouter le webhook" }).click();
+    const secretField = page.getByLabel("Secret", { exact: true });
+    await secretField.waitFor();
+    const secret = await secretField.inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    receiver.secrets.push(secret);
+    await page.screenshot({ path: "/tmp/webhooks-created.png", fullPage: true });
+
+    await page.getByRole("link", { name: "Voir le webhook et envoyer un événement de test" }).click();
+    await page.waitForURL(/\/webhooks\/[0-9a-f-]{36}$/);
+    await page.locator("h1", { hasText: /^Webhook$/ }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await page.getByRole("button", { name: "Envoyer un événement de test" }).click();
+    await page.getByText("Événement livré").waitFor();
+    expect(receiver.accepted.map((r) => r.type)).toEqual(["test.ping"]);
+    await page.getByRole("row").filter({ hasText: "Livré" }).first().waitFor();
+
+    // A family transmits; the commune's inbox is read; the worker delivers dossier.recu.
+    const data = duboisShipment({ reference: REFERENCE });
+    const files = await buildAttachments(data);
+    const externalId = `Formulaire-QF-${REFERENCE}`;
+    stack.simulators.modules.hubee.injectFolder({
+      recipientSiret: ANGERS,
+      externalId,
+      caseExternalId: externalId,
+      applicant: { firstName: "Angela", lastName: "DUBOIS" },
+      attachments: files.map((f) => ({
+        fileName: f.fileName,
+        mimeType: f.mimeType,
+        contentBase64: f.content.toString("base64"),
+      })),
+    });
+    await page.goto(`/portail/communes/${ANGERS}/dossiers`);
+    await page.getByRole("button", { name: "Relever maintenant" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /dossier/ })
+      .waitFor();
+    await expect
+      .poll(
+        () => receiver.accepted.some((r) => r.type === "dossier.recu" && JSON.stringify(r.payload).includes(REFERENCE)),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(true);
+    const dossier = receiver.accepted.find((r) => JSON.stringify(r.payload).includes(REFERENCE))!;
+    expect(schemaErrors(dossier.payload)).toEqual([]);
+    await page.goBack();
+    await page.goto(page.url().replace(/\/dossiers.*$/, "/webhooks"));
+    await page.getByRole("link", { name: receiver.url }).click();
+    await page.getByRole("row").filter({ hasText: "Dossier reçu" }).first().waitFor();
+    await page.screenshot({ path: "/tmp/webhooks-endpoint.png", fullPage: true });
+    // The one 400 is the invalid form above, answered 400 on purpose (with its field errors).
+    const unexpected = errors.filter(
+      (e) => !/^400 .*\/webhooks\.data\?index$/.test(e) && !e.includes("status of 400 (Bad Request)"),
+    );
+    expect(unexpected).toEqual([]);
+    expect(errors.filter((e) => e.startsWith("400 "))).toHaveLength(1);
+  });
+});

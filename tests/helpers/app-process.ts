@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.ts";
+import { createScratchPostgresDatabase } from "./test-database.ts";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const TSX = path.join(ROOT, "node_modules/.bin/tsx");
+
+export interface ExitResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** Runs one of our entry points to completion (for boot failures), with a hard timeout. */
+export async function runEntryPoint(
+  entry: "server.ts" | "jobs/worker.ts",
+  env: Record<string, string | undefined>,
+  timeoutMs = 20_000,
+): Promise<ExitResult> {
+  const started = Date.now();
+  const child = spawnEntryPoint(entry, env);
+  const output = collect(child);
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  return { code, signal, ...output(), durationMs: Date.now() - started };
+}
+
+export function spawnEntryPoint(entry: string, env: Record<string, string | undefined>): ChildProcess {
+  const cleanEnv: Record<string, string> = {};
+  // Start from a neutral environment: a developer's variables must not leak into tests.
+  for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[key]) cleanEnv[key] = process.env[key]!;
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) cleanEnv[key] = value;
+  return spawn(TSX, [entry], { cwd: ROOT, env: cleanEnv as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export function collect(child: ChildProcess): () => { stdout: string; stderr: string } {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return () => ({ stdout, stderr });
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  /** Sends SIGTERM and resolves with the exit once the process ended. */
+  stop(signal?: NodeJS.Signals): Promise<ExitResult>;
+}
+
+export interface StartAppOptions {
+  /** Extra environment, e.g. the simulators' URLs. */
+  env?: Record<string, string | undefined>;
+  entry?: "server.ts" | "jobs/worker.ts";
+  /** Fixed port (the OIDC redirect URIs must be known to the simulators in advance). */
+  port?: number;
+}
+
+/**
+ * Starts the built web server (or the worker) as a real process on a fresh
+ * database: a scratch PostgreSQL database when TEST_DATABASE_URL is set, else
+ * PGlite in a temporary folder. Resolves once it answers /healthz (web) or logs
+ * that it started (worker).
+ */
+export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
+  const entry = options.entry ?? "server.ts";
+  const port = options.port ?? (await freePort());
+  const scratch = await createScratchPostgresDatabase();
+  const pgliteDir = scratch ? undefined : await mkdtemp(path.join(os.tmpdir(), "portail-qf-pglite-"));
+  const started = Date.now();
+  const child = spawnEntryPoint(entry, {
+    NODE_ENV: "development",
+    LOG_LEVEL: "info",
+    PORT: String(port),
+    APP_URL: `http://localhost:${port}`,
+    DATABASE_URL: scratch?.url,
+    PGLITE_DIR: pgliteDir,
+    ...options.env,
+  });
+  const output = collect(child);
+  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  const cleanup = async () => {
+    await scratch?.drop();
+    if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });
+  };
+
+  const ready =
+    entry === "server.ts" ? waitForHealth(`http://127.0.0.1:${port}/healthz`) : waitForLog(output, "worker démarré");
+  const outcome = await Promise.race([ready.then(() => "ready" as const), exited.then(() => "exited" as const)]);
+  if (outcome === "exited") {
+    await cleanup();
+    throw new Error(`${entry} exited before being ready:\n${output().stderr}\n${output().stdout}`);
+  }
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    child,
+    output,
+    async stop(signal = "SIGTERM") {
+      const stopAt = Date.now();
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const [code, sig] = await exited;
+      await cleanup();
+      return { code, signal: sig, ...output(), durationMs: Date.now() - stopAt || Date.now() - started };
+    },
+  };
+}
+
+async function waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url)
+      .then((res) => res.status === 200)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+async function waitForLog(output: () => { stdout: string }, text: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (output().stdout.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`"${text}" not logged within ${timeoutMs} ms`);
+}

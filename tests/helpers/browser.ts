@@ -1,0 +1,96 @@
+import { chromium, type Browser, type ConsoleMessage, type Page } from "playwright-core";
+import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
+import { startApp, type RunningApp } from "./app-process.ts";
+import { freePort } from "./free-port.ts";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Flags that keep Chromium from reaching for the network this machine does not have. */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface Stack {
+  app: RunningApp;
+  simulators: RunningSimulators;
+  browser: Browser;
+  /** A new page in a fresh context that records console errors and page errors. */
+  newPage(): Promise<{ page: Page; errors: string[] }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real product for browser tests: the simulators in-process, the built web
+ * server (with its worker) as a child process configured to use them, and Chromium.
+ */
+export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+  const port = await freePort();
+  const appUrl = `http://localhost:${port}`;
+  const simulators = await startSimulators({ port: 0, appUrl });
+  const app = await startApp({
+    port,
+    env: {
+      RUN_WORKER: "1",
+      FRANCECONNECT_ISSUER: simulators.franceconnectIssuer,
+      PROCONNECT_ISSUER: simulators.proconnectIssuer,
+      API_PARTICULIER_URL: simulators.apiParticulierUrl,
+      HUBEE_API_URL: simulators.hubeeApiUrl,
+      HUBEE_TOKEN_URL: simulators.hubeeTokenUrl,
+      ...options.env,
+    },
+  }).catch(async (error: unknown) => {
+    await simulators.close();
+    throw error;
+  });
+  const browser = await launchBrowser();
+  return {
+    app,
+    simulators,
+    browser,
+    async newPage() {
+      const context = await browser.newContext({ baseURL: app.url, locale: "fr-FR" });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      // Only the app's own pages count: the simulators' pages (another origin) are not under test here.
+      const ours = (url: string) => url.startsWith(app.url) || url.startsWith(`http://127.0.0.1:${app.port}`);
+      page.on("console", (message: ConsoleMessage) => {
+        if (message.type() === "error" && ours(message.location().url || page.url())) errors.push(message.text());
+      });
+      page.on("pageerror", (error) => errors.push(error.message));
+      // Console messages about failed loads omit the URL: record it to make failures readable.
+      page.on("response", (response) => {
+        if (response.status() >= 400 && response.request().resourceType() !== "document" && ours(response.url())) {
+          errors.push(`${response.status()} ${response.url()}`);
+        }
+      });
+      return { page, errors };
+    },
+    async stop() {
+      await browser.close();
+      await app.stop();
+      await simulators.close();
+    },
+  };
+}
+
+/**
+ * Opens a portal page and signs in on the ProConnect simulator as a demo agent (Claire
+ * Lefebvre, Angers' administrator, by default); resolves once back on that page.
+ */
+export async function signInAsAgent(page: Page, path: string, agentUid = "agent-angers-admin"): Promise<void> {
+  await page.goto(path);
+  await page.getByRole("button", { name: /S’identifier avec\s*ProConnect/ }).click();
+  await page.getByTestId(`pc-agent-${agentUid}`).click();
+  await page.waitForURL(`**${path}`);
+}

@@ -1,0 +1,33 @@
+import { once } from "node:events";
+import { collect, spawnEntryPoint } from "./app-process.ts";
+import { freePort } from "./free-port.ts";
+
+/** The simulators in their own process, like the real API (arrival times not skewed by our event loop). */
+export async function startSimulatorProcess(apiParticulierLimit: number, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const child = spawnEntryPoint("simulators/main.ts", {
+    SIMULATORS_PORT: String(port),
+    SIMULATORS_PERSIST: "0",
+    API_PARTICULIER_RATE_LIMIT: String(apiParticulierLimit),
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const output = collect(child);
+  const deadline = Date.now() + 60_000;
+  while (!output().stdout.includes("Simulateurs prêts")) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`simulateurs non démarrés : ${output().stderr.slice(-2_000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    apiParticulierUrl: `${url}/api-particulier`,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}

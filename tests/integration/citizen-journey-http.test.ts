@@ -1,0 +1,221 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CITIZEN_SESSION_SECONDS } from "../../app/citizen/citizen-session.server.ts";
+import { collectivities, shipments } from "../../db/schema/index.ts";
+import {
+  APP_URL,
+  CitizenBrowser,
+  formUrl,
+  isFranceConnectLoginPage,
+  signIn,
+  startCitizenTestbed,
+  textOf,
+  type CitizenTestbed,
+  type Page,
+} from "../helpers/citizen-journey.tsx";
+
+/**
+ * The citizen journey around the QF retrieval, over the real simulators: the commune portal's
+ * deep link, cancel and error at FranceConnect, consent, confirmation, session cookie and logout.
+ */
+
+const ANGERS = "21490007900010";
+const QUIMPER_INACTIVE = "21290232000010";
+const UNKNOWN_SIRET = "21490007900028";
+const PORTAL = "https://portail.angers.example";
+const COOKIE = "__qf_citoyen";
+const LOGIN_ACTION = `/collectivites/${ANGERS}/me_connecter`;
+
+let bed: CitizenTestbed;
+let browser: CitizenBrowser;
+let issuer: string;
+
+beforeAll(async () => {
+  bed = await startCitizenTestbed();
+  issuer = bed.sims.franceconnectIssuer;
+  // Angers registered its portal's origin for redirect_uri (commune settings in the agents' portal).
+  await bed.handle.db
+    .update(collectivities)
+    .set({ redirectOrigins: [PORTAL] })
+    .where(eq(collectivities.siret, ANGERS));
+});
+afterAll(() => bed?.close());
+beforeEach(async () => {
+  await bed.admin("", "reset");
+  await bed.handle.db.delete(shipments);
+  browser = new CitizenBrowser();
+});
+
+const pathOf = (page: Page) => new URL(page.url).pathname;
+const deepLink = (externalId: string, redirectUri: string) =>
+  `${APP_URL}/collectivites/${ANGERS}/me_connecter?external_id=${encodeURIComponent(externalId)}&redirect_uri=${encodeURIComponent(redirectUri)}`;
+const formulaireQfFolders = () => bed.sims.modules.hubee.folders().filter((f) => f.processCode === "FormulaireQF");
+function attachedJson(folderIndex = 0) {
+  const folder = formulaireQfFolders()[folderIndex]!;
+  return JSON.parse(bed.sims.modules.hubee.attachmentBytes(folder.attachments[0]!.id)!.toString()) as {
+    external_id: string | null;
+  };
+}
+const consent = () => browser.submit(`${APP_URL}/demarche/verification`, { consentement: "oui" });
+const RETURN_BUTTON = "Retourner sur le site de ma commune";
+
+describe("the commune portal's deep link", () => {
+  it("carries external_id into the payload and offers the way back to a registered origin", async () => {
+    const review = await signIn(browser, issuer, deepLink("famille-42", `${PORTAL}/qf/retour?dossier=42`));
+    expect(pathOf(review)).toBe("/demarche/verification");
+    const confirmation = await consent();
+    expect(pathOf(confirmation)).toBe("/demarche/confirmation");
+    expect(textOf(confirmation.body)).toContain("Votre quotient familial a été transmis à Angers");
+    expect(confirmation.body).toContain(`href="${PORTAL}/qf/retour?dossier=42">${RETURN_BUTTON}</a>`);
+    expect(formulaireQfFolders()).toHaveLength(1);
+    expect(attachedJson().external_id).toBe("famille-42");
+  });
+
+  it("never sends the citizen back to an origin the commune did not register", async () => {
+    await signIn(browser, issuer, deepLink("famille-43", "https://portail-angers.example.evil/qf"));
+    const confirmation = await consent();
+    expect(pathOf(confirmation)).toBe("/demarche/confirmation");
+    expect(confirmation.body).not.toContain(RETURN_BUTTON);
+    expect(confirmation.body).not.toContain("evil");
+    expect(attachedJson().external_id).toBe("famille-43");
+  });
+
+  it("keeps external_id and redirect_uri when the citizen cancels at FranceConnect and starts again", async () => {
+    const login = await browser.navigate(deepLink("famille-44", `${PORTAL}/retour`));
+    expect(isFranceConnectLoginPage(login, issuer)).toBe(true);
+    const back = await browser.submit(`${login.url}/abort`, {});
+    expect(pathOf(back)).toBe(`/collectivites/${ANGERS}`);
+    expect(new URL(back.url).searchParams.get("franceconnect")).toBe("annule");
+    expect(textOf(back.body)).toContain("Vous avez annulé la connexion avec FranceConnect. Rien n’a été transmis.");
+
+    // The FranceConnect button of the commune page sends them again.
+    const again = formUrl(back.body, LOGIN_ACTION);
+    expect(new URL(again).searchParams.get("external_id")).toBe("famille-44");
+    expect(new URL(again).searchParams.get("redirect_uri")).toBe(`${PORTAL}/retour`);
+    expect(pathOf(await signIn(browser, issuer, again))).toBe("/demarche/verification");
+    const confirmation = await consent();
+    expect(confirmation.body).toContain(`href="${PORTAL}/retour">${RETURN_BUTTON}</a>`);
+    expect(attachedJson().external_id).toBe("famille-44");
+  });
+
+  it("keeps them too when FranceConnect fails, with a message", async () => {
+    await bed.admin("franceconnect", "/faults", "POST", { route: "/token$", errorRatio: 1, errorStatuses: [500] });
+    const back = await signIn(browser, issuer, deepLink("famille-45", `${PORTAL}/retour`));
+    expect(pathOf(back)).toBe(`/collectivites/${ANGERS}`);
+    expect(new URL(back.url).searchParams.get("franceconnect")).toBe("erreur");
+    expect(textOf(back.body)).toContain("La connexion avec FranceConnect n’a pas abouti.");
+    const again = new URL(formUrl(back.body, LOGIN_ACTION));
+    expect(again.searchParams.get("external_id")).toBe("famille-45");
+    expect(again.searchParams.get("redirect_uri")).toBe(`${PORTAL}/retour`);
+  });
+
+  it("does not pass on a return URL of an unregistered origin after a cancel", async () => {
+    const login = await browser.navigate(deepLink("famille-46", "https://evil.example/"));
+    const back = await browser.submit(`${login.url}/abort`, {});
+    const again = new URL(formUrl(back.body, LOGIN_ACTION));
+    expect(again.searchParams.get("external_id")).toBe("famille-46");
+    expect(again.searchParams.has("redirect_uri")).toBe(false);
+  });
+});
+
+describe("unknown or inactive commune", () => {
+  it.each([
+    ["an unknown SIRET", UNKNOWN_SIRET],
+    ["an inactive commune", QUIMPER_INACTIVE],
+  ])("%s: a clear message and the list, and no FranceConnect login", async (_case, siret) => {
+    const page = await browser.navigate(`${APP_URL}/collectivites/${siret}/me_connecter?external_id=x`);
+    expect(pathOf(page)).toBe(`/collectivites/${siret}`);
+    expect(page.status).toBe(404);
+    const text = textOf(page.body);
+    expect(text).toContain("Commune introuvable");
+    expect(text).toContain("Choisissez votre commune dans la liste.");
+    expect(page.body).toContain(`href="/collectivites/${ANGERS}"`);
+    expect(page.body).not.toContain(`href="/collectivites/${QUIMPER_INACTIVE}"`);
+    expect(browser.cookie(APP_URL, COOKIE)).toBeNull();
+  });
+});
+
+describe("consent and confirmation", () => {
+  it("refuses a submission without the checkbox, with a French error tied to the field, and stores nothing", async () => {
+    await signIn(browser, issuer, `${APP_URL}${LOGIN_ACTION}`);
+    const refused = await browser.submit(`${APP_URL}/demarche/verification`, {});
+    expect(refused.status).toBe(400);
+    expect(pathOf(refused)).toBe("/demarche/verification");
+    const checkbox = /<input[^>]*name="consentement"[^>]*>/.exec(refused.body)?.[0] ?? "";
+    expect(checkbox).toContain('aria-invalid="true"');
+    expect(checkbox).toContain('aria-describedby="consentement-error"');
+    expect(refused.body).toMatch(
+      /<p class="fr-message fr-message--error" id="consentement-error">Cochez la case pour accepter la transmission à votre commune/,
+    );
+    expect(await bed.handle.db.select().from(shipments)).toEqual([]);
+    expect(formulaireQfFolders()).toEqual([]);
+
+    // The same review page still transmits once the box is ticked.
+    expect(pathOf(await consent())).toBe("/demarche/confirmation");
+    expect(await bed.handle.db.select().from(shipments)).toHaveLength(1);
+  });
+
+  it("says honestly that delivery is pending when HubEE is down, and keeps the submission", async () => {
+    await signIn(browser, issuer, `${APP_URL}${LOGIN_ACTION}`);
+    bed.sims.modules.hubee.faults.api.add({ errorRatio: 1, errorStatuses: [503] });
+    const confirmation = await consent();
+    expect(pathOf(confirmation)).toBe("/demarche/confirmation");
+    const text = textOf(confirmation.body);
+    expect(text).toContain("Votre demande est enregistrée");
+    expect(text).toContain("Transmission en cours");
+    expect(text).toContain("vous n’avez rien à refaire");
+    expect(text).not.toContain("a été transmis à Angers");
+    const reference = /Référence : ([0-9A-F]{13})/.exec(text)?.[1];
+    expect(reference).toBeTruthy();
+    const [stored] = await bed.handle.db.select().from(shipments);
+    expect(stored).toMatchObject({ reference, status: "pending" });
+    expect(stored!.payloadEncrypted).toBeTruthy();
+    expect(formulaireQfFolders()).toEqual([]);
+  });
+});
+
+describe("citizen session", () => {
+  it("is a short-lived (30 min) httpOnly SameSite=Lax cookie that shows nothing of the citizen", async () => {
+    const review = await signIn(browser, issuer, `${APP_URL}${LOGIN_ACTION}`);
+    expect(pathOf(review)).toBe("/demarche/verification");
+    expect(CITIZEN_SESSION_SECONDS).toBe(30 * 60);
+    const lines = browser.appSetCookies.filter((line) => line.startsWith(`${COOKIE}=`));
+    // Set when FranceConnect starts, rewritten once the QF came back.
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) {
+      const attributes = line.split(";").map((a) => a.trim().toLowerCase());
+      expect(attributes).toContain("max-age=1800");
+      expect(attributes).toContain("httponly");
+      expect(attributes).toContain("samesite=lax");
+      expect(attributes).toContain("path=/");
+    }
+    const value = decodeURIComponent(browser.cookie(APP_URL, COOKIE) ?? "");
+    expect(value).not.toMatch(/DUBOIS|4270|Angela/i);
+  });
+
+  it("logs the citizen out through FranceConnect's session/end and clears the session", async () => {
+    await signIn(browser, issuer, `${APP_URL}${LOGIN_ACTION}`);
+    const toFranceConnect = await browser.navigate(
+      `${APP_URL}/auth/franceconnect/deconnexion`,
+      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" },
+      (url) => url.startsWith(issuer),
+    );
+    const endSession = new URL(toFranceConnect.url);
+    expect(`${endSession.origin}${endSession.pathname}`).toBe(`${issuer}/session/end`);
+    expect(endSession.searchParams.get("id_token_hint")).toBeTruthy();
+    expect(endSession.searchParams.get("state")).toBeTruthy();
+    expect(endSession.searchParams.get("post_logout_redirect_uri")).toBe(
+      `${APP_URL}/auth/franceconnect/logout-callback`,
+    );
+
+    const back = await browser.navigate(toFranceConnect.url);
+    expect(pathOf(back)).toBe(`/collectivites/${ANGERS}`);
+    expect(textOf(back.body)).toContain("Vous êtes déconnecté de FranceConnect.");
+    expect(browser.cookie(APP_URL, COOKIE)).toBeNull();
+    expect(pathOf(await browser.navigate(`${APP_URL}/demarche/verification`))).toBe("/collectivites");
+
+    // The FranceConnect session ended too: the next login asks again.
+    const next = await browser.navigate(`${APP_URL}${LOGIN_ACTION}`);
+    expect(isFranceConnectLoginPage(next, issuer)).toBe(true);
+  });
+});

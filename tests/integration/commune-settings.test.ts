@@ -1,0 +1,211 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../db/client.ts";
+import { auditEvents, collectivities, collectivitySettings } from "../../db/schema/index.ts";
+import { useDatabaseHandle } from "../../app/db.server.ts";
+import { createApiParticulierClient } from "../../app/integrations/api-particulier.server.ts";
+import { getApiParticulierToken, getHubeeSiCredentials } from "../../app/portal/collectivity-settings.server.ts";
+import { testApiParticulierToken, testHubeeSiCredentials } from "../../app/portal/connection-tests.server.ts";
+import {
+  DEMO_TOKEN_BLACKLISTED,
+  DEMO_TOKEN_EXPIRED,
+  DEMO_TOKEN_QF_VALUE_ONLY,
+  DEMO_TOKEN_WITHOUT_QF_SCOPE,
+} from "../../simulators/api-particulier/demo-tokens.ts";
+import { DEMO_COMMUNES, DEMO_HUBEE_OSL } from "../../simulators/demo-data.ts";
+import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
+import * as settingsRoute from "../../app/routes/portail.communes.$siret.parametres.tsx";
+import { addMember, callRoute, createAgent, signIn } from "../helpers/portal-fixtures.ts";
+import { createTestDatabase } from "../helpers/test-database.ts";
+
+const ANGERS = DEMO_COMMUNES.find((c) => c.name === "Angers")!;
+const SECRET = "si-49007-demo-secret";
+const TOKEN = ANGERS.apiParticulierToken;
+
+/** A commune's settings: secrets sealed at rest, never sent back, and tested against the (simulated) services. */
+describe("commune settings", () => {
+  let handle: DatabaseHandle;
+  let simulators: RunningSimulators;
+  let collectivityId: string;
+  let cookie: string;
+  const path = `/portail/communes/${ANGERS.siret}/parametres`;
+  const params = { siret: ANGERS.siret };
+  const post = (form: Record<string, string>) => callRoute(settingsRoute, "action", { path, params, cookie, form });
+  const load = () => callRoute(settingsRoute, "loader", { path, params, cookie });
+
+  beforeAll(async () => {
+    simulators = await startSimulators({ port: 0 });
+    // Read by getConfig() on first use, which comes after this.
+    process.env.HUBEE_TOKEN_URL = simulators.hubeeTokenUrl;
+    process.env.API_PARTICULIER_URL = simulators.apiParticulierUrl;
+    handle = await createTestDatabase();
+    useDatabaseHandle(handle);
+    const [commune] = await handle.db
+      .insert(collectivities)
+      .values({ name: "Angers", siret: ANGERS.siret, codeCog: ANGERS.codeCog, departement: ANGERS.departement })
+      .returning();
+    collectivityId = commune!.id;
+    const admin = await createAgent(handle.db, { email: "claire.lefebvre@angers.fr" });
+    await addMember(handle.db, admin.id, collectivityId, "admin");
+    cookie = await signIn(handle.db, admin.id);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await simulators?.close();
+  });
+
+  it("stores the secrets encrypted and never returns them to the page", async () => {
+    expect(
+      (await post({ intent: "save-hubee", hubeeSiClientId: ANGERS.hubeeSi.clientId, hubeeSiSecret: SECRET })).status,
+    ).toBe(200);
+    expect((await post({ intent: "save-api-particulier", apiParticulierToken: TOKEN })).status).toBe(200);
+
+    const [raw] = await handle.db
+      .select()
+      .from(collectivitySettings)
+      .where(eq(collectivitySettings.collectivityId, collectivityId));
+    expect(raw!.hubeeSiSecretEncrypted).toMatch(/^v1\./);
+    expect(raw!.hubeeSiSecretEncrypted).not.toContain(SECRET);
+    expect(raw!.apiParticulierTokenEncrypted).not.toContain(TOKEN);
+    expect(Buffer.from(raw!.hubeeSiSecretEncrypted!.split(".").at(-1)!, "base64url").toString("latin1")).not.toContain(
+      SECRET,
+    );
+
+    const page = await load();
+    expect(page.status).toBe(200);
+    const json = JSON.stringify(page.data);
+    expect(json).not.toContain(SECRET);
+    expect(json).not.toContain(TOKEN);
+    expect(json).not.toContain(raw!.hubeeSiSecretEncrypted!);
+    expect(page.data).toMatchObject({
+      hubeeSi: { clientId: ANGERS.hubeeSi.clientId, secretConfiguredOn: expect.any(String) },
+    });
+
+    // The worker and the tests read them back decrypted, server-side only.
+    const key = (await import("../../app/services.server.ts")).getServices().encryptionKey;
+    expect(await getHubeeSiCredentials(handle.db, collectivityId, key)).toEqual({
+      clientId: ANGERS.hubeeSi.clientId,
+      clientSecret: SECRET,
+    });
+    expect(await getApiParticulierToken(handle.db, collectivityId, key)).toBe(TOKEN);
+  });
+
+  it("keeps the stored secret when the field is left empty, and audits field names only", async () => {
+    await post({ intent: "save-hubee", hubeeSiClientId: ANGERS.hubeeSi.clientId, hubeeSiSecret: "" });
+    const key = (await import("../../app/services.server.ts")).getServices().encryptionKey;
+    expect((await getHubeeSiCredentials(handle.db, collectivityId, key))?.clientSecret).toBe(SECRET);
+    const trail = JSON.stringify(
+      await handle.db.select().from(auditEvents).where(eq(auditEvents.collectivityId, collectivityId)),
+    );
+    expect(trail).toContain("hubeeSiSecret");
+    expect(trail).not.toContain(SECRET);
+    expect(trail).not.toContain(TOKEN);
+  });
+
+  it("tests the stored credentials through the page and says what is wrong in French", async () => {
+    const ok = await post({ intent: "test-hubee", hubeeSiClientId: ANGERS.hubeeSi.clientId });
+    expect(ok.data).toMatchObject({ result: { level: "success" } });
+    const wrong = await post({
+      intent: "test-hubee",
+      hubeeSiClientId: ANGERS.hubeeSi.clientId,
+      hubeeSiSecret: "pas-le-bon",
+    });
+    expect(wrong.data).toMatchObject({
+      result: { level: "error", message: expect.stringMatching(/secret est incorrect/) },
+    });
+    expect(JSON.stringify(wrong.data)).not.toContain("pas-le-bon");
+    const token = await post({ intent: "test-api-particulier" });
+    expect(token.data).toMatchObject({ result: { level: "success" } });
+  });
+
+  it("rejects invalid redirect origins and normalises the valid ones", async () => {
+    const bad = await post({ intent: "save-origins", redirectOrigins: "https://www.angers.fr/portail-famille" });
+    expect(bad.status).toBe(400);
+    expect(bad.data).toMatchObject({ errors: { redirectOrigins: expect.stringMatching(/sans chemin/) } });
+    await post({
+      intent: "save-origins",
+      redirectOrigins: "https://WWW.Angers.fr:443/\nhttp://localhost:8080\nhttps://www.angers.fr",
+    });
+    const [row] = await handle.db
+      .select({ origins: collectivities.redirectOrigins })
+      .from(collectivities)
+      .where(eq(collectivities.id, collectivityId));
+    expect(row!.origins).toEqual(["https://www.angers.fr", "http://localhost:8080"]);
+  });
+
+  it("validates the public page details", async () => {
+    const bad = await post({
+      intent: "save-public-page",
+      contactEmail: "pas-une-adresse",
+      contactPhone: "12",
+      website: "http://angers.fr",
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys((bad.data as { errors: object }).errors).sort()).toEqual([
+      "contactEmail",
+      "contactPhone",
+      "website",
+    ]);
+    expect(
+      (
+        await post({
+          intent: "save-public-page",
+          contactEmail: "QF@Angers.fr",
+          contactPhone: "02 41 05 40 00",
+          website: "https://www.angers.fr",
+        })
+      ).status,
+    ).toBe(200);
+    expect((await load()).data).toMatchObject({
+      publicPage: { contactEmail: "qf@angers.fr", contactPhone: "02 41 05 40 00", website: "https://www.angers.fr/" },
+    });
+  });
+
+  describe("connection tests against the simulators", () => {
+    it("HubEE: accepted, wrong secret, credentials of a sender (not SI), unreachable", async () => {
+      const tokenUrl = simulators.hubeeTokenUrl;
+      expect(
+        await testHubeeSiCredentials({ tokenUrl, clientId: ANGERS.hubeeSi.clientId, clientSecret: SECRET }),
+      ).toMatchObject({ level: "success" });
+      expect(
+        (await testHubeeSiCredentials({ tokenUrl, clientId: ANGERS.hubeeSi.clientId, clientSecret: "faux" })).message,
+      ).toMatch(/identifiant client ou le secret est incorrect/);
+      expect(
+        (
+          await testHubeeSiCredentials({
+            tokenUrl,
+            clientId: DEMO_HUBEE_OSL.clientId,
+            clientSecret: DEMO_HUBEE_OSL.clientSecret,
+          })
+        ).message,
+      ).toMatch(/accès de réception/);
+      expect(
+        (
+          await testHubeeSiCredentials({
+            tokenUrl: "http://127.0.0.1:9/oauth2/token",
+            clientId: "x",
+            clientSecret: "y",
+          })
+        ).message,
+      ).toMatch(/injoignable/);
+    });
+
+    it("API Particulier: accepted, no QF scope, partial scopes, expired, revoked, unknown, unreachable", async () => {
+      const client = createApiParticulierClient(simulators.apiParticulierUrl);
+      const check = (token: string) => testApiParticulierToken(client, { token, recipientSiret: ANGERS.siret });
+      expect(await check(TOKEN)).toMatchObject({ level: "success" });
+      expect((await check(DEMO_TOKEN_WITHOUT_QF_SCOPE)).message).toMatch(/pas habilité au quotient familial/);
+      expect(await check(DEMO_TOKEN_QF_VALUE_ONLY)).toMatchObject({
+        level: "warning",
+        message: expect.stringMatching(/composition de la famille/),
+      });
+      expect((await check(DEMO_TOKEN_EXPIRED)).message).toMatch(/expiré/);
+      expect((await check(DEMO_TOKEN_BLACKLISTED)).message).toMatch(/révoqué/);
+      expect((await check("jeton-inconnu")).message).toMatch(/ne reconnaît pas ce jeton/);
+      const down = createApiParticulierClient("http://127.0.0.1:9", { timeoutMs: 2_000 });
+      expect((await testApiParticulierToken(down, { token: TOKEN, recipientSiret: ANGERS.siret })).message).toMatch(
+        /injoignable/,
+      );
+    });
+  });
+});
