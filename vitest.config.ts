@@ -1,12 +1,17 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+const allTests = "{app,db,jobs,simulators,tests,scripts}/**/*.test.{ts,tsx}";
+// Tests that measure the pace at which API Particulier's simulator sees requests arrive. A
+// process starved of CPU by parallel test files (Chromium, the built app, PGlite) reads queued
+// requests as one burst, so these run last and alone: they measure our limiter, not the load.
+const pacedTests = ["tests/integration/qf-campaign-rate-limit.test.ts"];
 
 export default defineConfig({
   resolve: {
     alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) },
   },
   test: {
-    include: ["{app,db,jobs,simulators,tests,scripts}/**/*.test.{ts,tsx}"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 120_000,
@@ -19,5 +24,15 @@ export default defineConfig({
     reporters: process.env.VITEST_JSON_REPORT
       ? ["default", ["json", { outputFile: process.env.VITEST_JSON_REPORT }]]
       : ["default"],
+    projects: [
+      {
+        extends: true,
+        test: { name: "suite", include: [allTests], exclude: [...configDefaults.exclude, ...pacedTests] },
+      },
+      {
+        extends: true,
+        test: { name: "paced", include: pacedTests, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
