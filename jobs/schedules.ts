@@ -3,6 +3,7 @@ import type { Database } from "../db/client.ts";
 import { deliverShipmentsJob } from "./deliver-shipments.ts";
 import { deliverWebhooksJob } from "./deliver-webhooks.ts";
 import { ingestHubeeInboxesJob } from "./ingest-hubee-inboxes.ts";
+import { purgeIdleRateLimitWindows } from "../app/http/shared-rate-limit.server.ts";
 import { purgeEndedAgentSessions } from "../app/portal/agent-session.server.ts";
 import { purgeCitizenDataJob } from "./purge-citizen-data.ts";
 import { purgeExportsJob, runExportsJob } from "./run-exports.ts";
@@ -43,6 +44,13 @@ export const SCHEDULED_JOBS: ScheduledJob[] = [
   // Portal family files past their commune's retention period (default 2 years without a new QF).
   { name: "purge-family-files", cron: "47 2 * * *", coordinated: true, run: purgeFamilyFilesJob },
   { name: "purge-scheduled-runs", cron: "17 3 * * *", coordinated: true, run: ({ db }) => purgeScheduledRuns(db) },
+  // Agents' lookup counters (rate_limit_windows) nobody used for a day.
+  {
+    name: "purge-rate-limit-windows",
+    cron: "29 3 * * *",
+    coordinated: true,
+    run: ({ db }) => purgeIdleRateLimitWindows(db),
+  },
   { name: "purge-agent-sessions", cron: "41 * * * *", coordinated: true, run: ({ db }) => purgeEndedAgentSessions(db) },
   // QF campaigns: every instance works on them (SKIP LOCKED items, rate shared in the database).
   { name: "run-qf-campaigns", cron: "*/10 * * * * *", coordinated: false, run: runQfCampaignsJob },

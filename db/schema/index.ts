@@ -13,6 +13,7 @@ export * from "./invitations.ts";
 export * from "./join-requests.ts";
 export * from "./memberships.ts";
 export * from "./outgoing-webhooks.ts";
+export * from "./rate-limit-windows.ts";
 export * from "./scheduled-runs.ts";
 export * from "./shipments.ts";
 export * from "./tariff-brackets.ts";

@@ -1,9 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { auditEvents, collectivities, families, qfCampaignItems, qfHistory } from "../../db/schema/index.ts";
+import {
+  auditEvents,
+  collectivities,
+  families,
+  qfCampaignItems,
+  qfHistory,
+  rateLimitWindows,
+} from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
-import { resetRateLimits } from "../../app/http/rate-limit.server.ts";
 import { createApiParticulierClient } from "../../app/integrations/api-particulier.server.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
 import { createTokenRateLimiter } from "../../app/portal/campaigns/rate-limiter.server.ts";
@@ -120,7 +126,8 @@ describe("QF lookup by pivot identity", () => {
     await setToken(ANGERS.apiParticulierToken);
   });
   beforeEach(async () => {
-    resetRateLimits();
+    // The agents' lookup counters live in the database: each test starts with none.
+    await handle.db.delete(rateLimitWindows);
     await fetch(`${simulators.url}/__admin/apiParticulier/faults`, { method: "DELETE" });
   });
   afterAll(async () => {

@@ -4,7 +4,8 @@ import { apiParticulierRateLimits } from "../../../db/schema/index.ts";
 import { toApiParticulierIdentityParams, type PivotIdentity } from "~/citizen/pivot-identity";
 import type { QuotientFamilialData } from "~/citizen/quotient-familial";
 import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier.server";
-import { checkRateLimit, type RateLimitOptions } from "~/http/rate-limit.server";
+import type { RateLimitOptions } from "~/http/rate-limit.server";
+import { checkSharedRateLimit } from "~/http/shared-rate-limit.server";
 import { logger } from "~/utils/logger.server";
 import { tokenHash, type TokenRateLimiter } from "../campaigns/rate-limiter.server";
 import { getApiParticulierToken } from "../collectivity-settings.server";
@@ -15,7 +16,10 @@ import { getApiParticulierToken } from "../collectivity-settings.server";
  * so lookups and campaigns together stay under the token's limit.
  */
 
-/** Per agent: enough for a desk session, too few to scrape the CAF files. */
+/**
+ * Per agent: enough for a desk session, too few to scrape the CAF files. Counted in the database,
+ * so several web processes do not multiply it and a restart does not reset it.
+ */
 export const AGENT_LOOKUP_LIMIT: RateLimitOptions = { limit: 30, windowMs: 10 * 60_000 };
 
 /** An agent does not wait behind a long queue: past this, they are told to come back. */
@@ -62,7 +66,7 @@ export async function lookUpQuotientFamilial(
   deps: LookupDeps,
   input: LookupInput,
 ): Promise<LookupOutcome> {
-  const agentLimit = checkRateLimit(`qf-lookup:${input.agentId}`, AGENT_LOOKUP_LIMIT);
+  const agentLimit = await checkSharedRateLimit(db, `qf-lookup:${input.agentId}`, AGENT_LOOKUP_LIMIT);
   if (!agentLimit.allowed) return { kind: "agent_rate_limited", retryAfterSeconds: agentLimit.retryAfterSeconds };
 
   const token = await getApiParticulierToken(db, input.collectivity.id, deps.encryptionKey);
