@@ -3,6 +3,7 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Config } from "../app/config.server.ts";
+import { runWithLogContext } from "../app/utils/log-context.server.ts";
 import { logger } from "../app/utils/logger.server.ts";
 import type { Database } from "../db/client.ts";
 import { createRunCoordinator } from "./run-coordinator.ts";
@@ -30,19 +31,21 @@ export async function startWorker(
   const tasks = jobs.map((job) => {
     const task = cron.schedule(
       job.cron,
-      async () => {
-        const started = Date.now();
-        try {
-          const run = job.run({ db, config, shutdown: shutdown.signal });
-          running.add(run);
-          const result = await run.finally(() => running.delete(run));
-          // Frequent jobs mostly find nothing to do: keep those runs out of the info logs.
-          const level = isIdleResult(result) ? "debug" : "info";
-          logger[level]({ job: job.name, durationMs: Date.now() - started, result }, "tâche terminée");
-        } catch (error) {
-          logger.error({ job: job.name, err: error }, "tâche en échec");
-        }
-      },
+      // Every line the run writes (its modules log without knowing the job) names the job.
+      () =>
+        runWithLogContext({ job: job.name }, async () => {
+          const started = Date.now();
+          try {
+            const run = job.run({ db, config, shutdown: shutdown.signal });
+            running.add(run);
+            const result = await run.finally(() => running.delete(run));
+            // Frequent jobs mostly find nothing to do: keep those runs out of the info logs.
+            const level = isIdleResult(result) ? "debug" : "info";
+            logger[level]({ job: job.name, durationMs: Date.now() - started, result }, "tâche terminée");
+          } catch (error) {
+            logger.error({ job: job.name, err: error }, "tâche en échec");
+          }
+        }),
       {
         name: job.name,
         timezone: "Europe/Paris",

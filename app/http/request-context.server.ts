@@ -1,13 +1,15 @@
 import crypto from "node:crypto";
 import type { RequestHandler } from "express";
+import { runWithLogContext } from "~/utils/log-context.server";
 import { logger } from "~/utils/logger.server";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /**
  * Gives each request an id (kept from a trusted proxy's X-Request-Id when well
- * formed) and logs one line per response. Only the path is logged: query
- * strings can carry personal identifiers.
+ * formed), runs the rest of the request with it in the log context (every line
+ * the request writes carries it) and logs one line per response. Only the path is
+ * logged: query strings can carry personal identifiers.
  */
 export const requestContext: RequestHandler = (req, res, next) => {
   const incoming = req.get("x-request-id");
@@ -23,5 +25,5 @@ export const requestContext: RequestHandler = (req, res, next) => {
       "request",
     );
   });
-  next();
+  runWithLogContext({ requestId }, next);
 };

@@ -1,7 +1,8 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { initialLevel, serializeError } from "./logger.server";
+import { runWithLogContext } from "./log-context.server";
+import { createLogger, initialLevel, serializeError } from "./logger.server";
 
 describe("logger", () => {
   it("keeps a driver error's type, code and message but never its detail or bound values", () => {
@@ -36,5 +37,31 @@ describe("logger", () => {
     expect(initialLevel("verbeux")).toBe("info");
     expect(initialLevel(undefined)).toBe("info");
     expect(initialLevel("debug")).toBe("debug");
+  });
+
+  it("stamps every line of a request or job run with its id, through awaits, and nothing outside", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        done();
+      },
+    });
+    const log = createLogger(sink);
+    log.level = "info"; // tests run with LOG_LEVEL=silent
+    await runWithLogContext({ requestId: "req-12345678" }, async () => {
+      log.info("avant");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.info({ agentId: "a1" }, "après");
+      await runWithLogContext({ job: "run-exports" }, async () => log.info("imbriqué"));
+    });
+    log.info("hors requête");
+    expect(lines.map(({ msg, requestId, job }) => ({ msg, requestId, job }))).toEqual([
+      { msg: "avant", requestId: "req-12345678", job: undefined },
+      { msg: "après", requestId: "req-12345678", job: undefined },
+      { msg: "imbriqué", requestId: "req-12345678", job: "run-exports" },
+      { msg: "hors requête", requestId: undefined, job: undefined },
+    ]);
+    expect(lines[1]).toMatchObject({ agentId: "a1", service: "portail-qf" });
   });
 });

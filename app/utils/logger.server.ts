@@ -1,4 +1,5 @@
 import pino from "pino";
+import { currentLogContext } from "./log-context.server";
 
 /**
  * Errors are logged as type, code, message and stack only. Driver errors carry more in their
@@ -21,31 +22,39 @@ const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "sil
 
 /**
  * Structured JSON logs. Personal data never goes to logs: callers log ids and
- * counts only, and these paths are redacted as a second line of defence.
+ * counts only, and these paths are redacted as a second line of defence. Each line
+ * carries the request id or the job of the run it belongs to (log-context.server.ts),
+ * so an operator can follow one request through every line it wrote.
  */
-export const logger = pino({
-  level: initialLevel(process.env.LOG_LEVEL),
-  base: { service: "portail-qf", pid: process.pid },
-  serializers: { err: serializeError },
-  redact: {
-    paths: [
-      "req.headers.authorization",
-      "req.headers.cookie",
-      "headers.authorization",
-      "headers.cookie",
-      "*.password",
-      "*.secret",
-      "*.token",
-      "*.access_token",
-      "*.id_token",
-      "*.family_name",
-      "*.given_name",
-      "*.birthdate",
-      "*.email",
-    ],
-    censor: "[masqué]",
-  },
-});
+export function createLogger(destination?: pino.DestinationStream) {
+  const options: pino.LoggerOptions = {
+    level: initialLevel(process.env.LOG_LEVEL),
+    base: { service: "portail-qf", pid: process.pid },
+    mixin: () => ({ ...currentLogContext() }),
+    serializers: { err: serializeError },
+    redact: {
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        "headers.authorization",
+        "headers.cookie",
+        "*.password",
+        "*.secret",
+        "*.token",
+        "*.access_token",
+        "*.id_token",
+        "*.family_name",
+        "*.given_name",
+        "*.birthdate",
+        "*.email",
+      ],
+      censor: "[masqué]",
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export const logger = createLogger();
 
 /**
  * The logger exists before the configuration is validated (modules import it), so an unknown
