@@ -1,13 +1,26 @@
 import { Transform } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "~/utils/logger.server";
 import { NonceProvider } from "~/utils/nonce-provider";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * A loader or action threw. Remix's default prints the error with console.error, which would
+ * dump a database error whole, bound values included (personal data). Our logger keeps only
+ * what serializeError deems safe, and the line carries the request id. A client that left
+ * is not an error.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  const cause =
+    isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error;
+  logger.error({ err: cause, method: request.method, path: new URL(request.url).pathname }, "erreur serveur");
+};
 export const streamTimeout = ABORT_DELAY;
 
 export default function handleRequest(

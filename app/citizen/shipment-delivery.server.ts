@@ -6,6 +6,7 @@ import type { CreatedFolder, HubeeSender } from "~/integrations/hubee/sender.ser
 import { backoffDelay, type BackoffOptions } from "~/integrations/http.server";
 import { decryptJson } from "~/utils/encryption.server";
 import { logger } from "~/utils/logger.server";
+import { safeErrorMessage } from "~/utils/safe-error";
 import { buildAttachments } from "./payload/index";
 import type { ShipmentData } from "./payload/types";
 import { hubeeExternalId } from "./shipment-reference";
@@ -182,7 +183,7 @@ export async function deliverClaimedShipment(deps: DeliveryDeps, shipment: Shipm
     } catch (error) {
       if (creationOutcomeUnknown(error)) {
         logger.warn(
-          { reference: shipment.reference, externalId, err: technicalError(error) },
+          { reference: shipment.reference, externalId, err: error },
           "création du dossier HubEE sans réponse exploitable : un dossier jamais complété peut y rester (ADR 009)",
         );
       }
@@ -214,7 +215,7 @@ export async function deliverClaimedShipment(deps: DeliveryDeps, shipment: Shipm
     if (openFolder && (givingUp || !openFolder.recorded)) {
       const outcome = await discardFolder(sender, openFolder.id).catch((cleanupError: unknown) => {
         logger.warn(
-          { reference: shipment.reference, folderId: openFolder!.id, err: technicalError(cleanupError) },
+          { reference: shipment.reference, folderId: openFolder!.id, err: cleanupError },
           "dossier HubEE à moitié créé non supprimé",
         );
         return "kept" as const;
@@ -265,7 +266,7 @@ async function discardQuietly(sender: HubeeSender, shipment: Shipment, folderId:
     await discardFolder(sender, folderId);
   } catch (error) {
     logger.warn(
-      { reference: shipment.reference, folderId, err: technicalError(error) },
+      { reference: shipment.reference, folderId, err: error },
       "dossier HubEE créé après la perte du bail non supprimé : il reste jamais complété chez HubEE",
     );
   }
@@ -279,17 +280,11 @@ function creationOutcomeUnknown(error: unknown): boolean {
 }
 
 /** What may be logged of an error: its kind and technical message (ids, never personal data). */
-function technicalError(error: unknown) {
-  if (!(error instanceof Error)) return { type: typeof error };
-  const { status, code } = error as { status?: unknown; code?: unknown };
-  return { type: error.name, message: error.message, status, code };
-}
-
 export class PermanentDeliveryError extends Error {}
 
 function describeError(error: unknown): string {
   if (error instanceof HubeeError) return error.message.slice(0, 500);
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
+  if (error instanceof Error) return `${error.name}: ${safeErrorMessage(error)}`.slice(0, 500);
   return "Erreur inconnue";
 }
 

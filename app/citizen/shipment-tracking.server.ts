@@ -67,7 +67,7 @@ export async function trackShipmentStatuses(
         leftInQueue.add(notification.id);
         counts.failed++;
         logger.warn(
-          { notificationId: notification.id, caseId: notification.caseId, err: technicalError(error) },
+          { notificationId: notification.id, caseId: notification.caseId, err: error },
           "notification HubEE de suivi d’envoi non traitée, nouvel essai au prochain passage",
         );
       }
@@ -163,8 +163,3 @@ async function deleteNotification(sender: HubeeSender, notificationId: string): 
 const isRefusal = (error: unknown) => error instanceof HubeeError && !error.transient;
 
 /** What may be logged of an error: its kind and HubEE's technical message (ids, never personal data). */
-function technicalError(error: unknown) {
-  if (!(error instanceof Error)) return { type: typeof error };
-  const { status, code } = error as { status?: unknown; code?: unknown };
-  return { type: error.name, message: error.message, status, code };
-}

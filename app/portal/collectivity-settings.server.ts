@@ -199,7 +199,7 @@ function openOrNull(
   } catch (error) {
     if (!(error instanceof DecryptionError)) throw error;
     // ENCRYPTION_KEY changed, or the row was tampered with: the administrator must enter it again.
-    logger.error({ collectivityId, secret }, "commune secret cannot be decrypted");
+    logger.error({ collectivityId, secretName: secret }, "commune secret cannot be decrypted");
     return null;
   }
 }

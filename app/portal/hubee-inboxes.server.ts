@@ -10,7 +10,7 @@ import { createHubeeTokenProvider } from "~/integrations/hubee/token.server";
 import { keyFromBase64 } from "~/utils/encryption.server";
 import { logger } from "~/utils/logger.server";
 import { loadHubeeSiCredentials, type CommuneHubeeSiCredentials } from "./hubee-si-credentials.server";
-import { ingestCommuneInbox, safeError } from "./inbox-ingestion.server";
+import { ingestCommuneInbox } from "./inbox-ingestion.server";
 
 /**
  * Reads the HubEE inbox of every commune that set its SI credentials (scheduled job), or of one
@@ -138,7 +138,7 @@ async function ingestWithCredentials(
     return { status: "done", counts };
   } catch (error) {
     const message = describeFailure(error);
-    logger.warn({ collectivityId, err: safeError(error) }, "relevé de la boîte HubEE en échec");
+    logger.warn({ collectivityId, err: error }, "relevé de la boîte HubEE en échec");
     await releaseLease(db, collectivityId, null, message).catch(() => {});
     return { status: "failed", error: message };
   }

@@ -109,7 +109,7 @@ export async function ingestCommuneInbox(
             collectivityId: collectivity.id,
             notificationId: notification.id,
             caseId: notification.caseId,
-            err: safeError(error),
+            err: error,
           },
           "notification HubEE non traitée, nouvel essai au prochain relevé",
         );
@@ -141,12 +141,6 @@ interface Context {
 }
 
 /** Only the technical shape of an error goes to the logs (a database error's detail may quote values). */
-export function safeError(error: unknown) {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const { status, code } = error as { status?: unknown; code?: unknown };
-  return { name: error.name, message: error.message, status, code };
-}
-
 async function deleteNotification(ctx: Context, notification: SiNotification) {
   try {
     await ctx.receiver.deleteNotification(notification.id);

@@ -27,12 +27,6 @@ describe("logger", () => {
     expect(line).not.toContain("1962");
   });
 
-  it("follows an error's cause and describes non-errors by their type only", () => {
-    const wrapped = new Error("livraison impossible", { cause: new TypeError("fetch failed") });
-    expect(serializeError(wrapped)).toMatchObject({ cause: { type: "TypeError", message: "fetch failed" } });
-    expect(serializeError({ email: "x@example.fr" })).toEqual({ type: "object" });
-  });
-
   it("falls back to info for an unknown LOG_LEVEL so the configuration check can name it", () => {
     expect(initialLevel("verbeux")).toBe("info");
     expect(initialLevel(undefined)).toBe("info");
@@ -63,5 +57,32 @@ describe("logger", () => {
       { msg: "hors requête", requestId: undefined, job: undefined },
     ]);
     expect(lines[1]).toMatchObject({ agentId: "a1", service: "portail-qf" });
+  });
+
+  it("masks personal data and secrets under their usual keys, at the top level and one level down", () => {
+    let line = "";
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        line += String(chunk);
+        done();
+      },
+    });
+    const log = createLogger(sink);
+    log.level = "info";
+    log.info(
+      {
+        email: "angela@example.fr",
+        sub: "fc-sub-123",
+        agent: { familyName: "DUBOIS", givenNames: "Angela", idToken: "eyJ.x.y" },
+        claims: { birthdate: "1962-08-24", external_id: "famille-42" },
+        collectivityId: "c-1",
+      },
+      "connexion",
+    );
+    const logged = JSON.parse(line) as Record<string, unknown>;
+    for (const value of ["angela@example.fr", "fc-sub-123", "DUBOIS", "Angela", "eyJ.x.y", "1962", "famille-42"]) {
+      expect(line).not.toContain(value);
+    }
+    expect(logged).toMatchObject({ email: "[masqué]", agent: { familyName: "[masqué]" }, collectivityId: "c-1" });
   });
 });

@@ -1,22 +1,41 @@
 import pino from "pino";
 import { currentLogContext } from "./log-context.server";
+import { serializeError } from "./safe-error";
+
+export { serializeError };
 
 /**
- * Errors are logged as type, code, message and stack only. Driver errors carry more in their
- * own properties (PostgreSQL's `detail` quotes the row's values, e.g. "Key (email)=(…)",
- * `parameters` the query's bound values), which is personal data, so those never reach a log.
+ * Keys that name personal data or secrets, masked at the top level and one level down (pino's
+ * paths match exact depths). Both spellings: the providers' snake_case claims, our camelCase.
  */
-export function serializeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { type: typeof error };
-  const code = (error as { code?: unknown }).code;
-  return {
-    type: error.name,
-    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
-    message: error.message,
-    stack: error.stack,
-    ...(error.cause instanceof Error ? { cause: serializeError(error.cause) } : {}),
-  };
-}
+const SENSITIVE_KEYS = [
+  "password",
+  "secret",
+  "clientSecret",
+  "token",
+  "access_token",
+  "accessToken",
+  "id_token",
+  "idToken",
+  "authorization",
+  "cookie",
+  "sub",
+  "email",
+  "family_name",
+  "familyName",
+  "given_name",
+  "givenNames",
+  "birthdate",
+  "birthDate",
+  "birthName",
+  "usageName",
+  "external_id",
+];
+const REDACTED_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`]),
+];
 
 const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
@@ -32,24 +51,7 @@ export function createLogger(destination?: pino.DestinationStream) {
     base: { service: "portail-qf", pid: process.pid },
     mixin: () => ({ ...currentLogContext() }),
     serializers: { err: serializeError },
-    redact: {
-      paths: [
-        "req.headers.authorization",
-        "req.headers.cookie",
-        "headers.authorization",
-        "headers.cookie",
-        "*.password",
-        "*.secret",
-        "*.token",
-        "*.access_token",
-        "*.id_token",
-        "*.family_name",
-        "*.given_name",
-        "*.birthdate",
-        "*.email",
-      ],
-      censor: "[masqué]",
-    },
+    redact: { paths: REDACTED_PATHS, censor: "[masqué]" },
   };
   return destination ? pino(options, destination) : pino(options);
 }

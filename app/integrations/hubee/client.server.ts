@@ -82,8 +82,10 @@ export function createHubeeClient({
     const parsed = errorBody.safeParse(await response.json().catch(() => null));
     const first = parsed.success ? parsed.data.errors[0] : undefined;
     const status = response.status;
+    // HubEE's own text stays out of the message (which is logged and stored): a validation
+    // error may quote the folder's values, i.e. the applicant. Its code says enough to act.
     throw new HubeeError(
-      `HubEE a refusé ${req.method} ${req.path} (HTTP ${status}) : ${first?.message ?? "sans détail"}`,
+      `HubEE a refusé ${req.method} ${req.path} (HTTP ${status})${first?.code ? `, code ${first.code}` : ""}`,
       {
         status,
         code: first?.code ?? null,

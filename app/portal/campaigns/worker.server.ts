@@ -192,7 +192,7 @@ export async function runCampaignWorker(
     const p: Promise<void> = processItem(item)
       .catch((error: unknown) => {
         if (aborted()) return;
-        logger.error({ itemId: item.id, err: error instanceof Error ? error.message : "unknown" }, "élément en échec");
+        logger.error({ itemId: item.id, err: error }, "élément en échec");
       })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
