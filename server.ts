@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { describeDatabaseError, loadConfigOrExit, onShutdown } from "./app/boot.server.ts";
 import { closeDatabase, initDatabase } from "./app/db.server.ts";
+import { crossOriginProtection } from "./app/http/cross-origin-protection.server.ts";
 import { requestContext } from "./app/http/request-context.server.ts";
 import { cspNonce, securityHeaders } from "./app/http/security-headers.server.ts";
 import { logger } from "./app/utils/logger.server.ts";
@@ -48,6 +49,8 @@ app.use(
     loginProviderOrigins: [new URL(config.FRANCECONNECT_ISSUER).origin, new URL(config.PROCONNECT_ISSUER).origin],
   }),
 );
+// Forms posted by a browser from another site are refused; DataPass (server to server, signed) is exempt.
+app.use(crossOriginProtection({ exempt: (path) => path === "/api/datapass/webhook" }));
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 // Browsers ask for /favicon.ico whatever the page declares.

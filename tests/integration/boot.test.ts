@@ -44,7 +44,7 @@ describe("boot", () => {
     expect(result.durationMs).toBeLessThan(5_000);
   });
 
-  it("serves /healthz with the database reachable", async () => {
+  it("serves /healthz with the database reachable, and refuses a form posted from another site", async () => {
     const app = await startApp();
     try {
       const res = await fetch(`${app.url}/healthz`);
@@ -52,6 +52,16 @@ describe("boot", () => {
       expect(await res.json()).toEqual({ status: "ok", database: "ok" });
       expect(res.headers.get("x-request-id")).toBeTruthy();
       expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      // Logout everywhere is a mutation: a sibling subdomain must not trigger it with the agent's cookie.
+      const forged = await fetch(`${app.url}/portail/deconnexion`, {
+        method: "POST",
+        headers: { "Sec-Fetch-Site": "same-site", "Content-Type": "application/x-www-form-urlencoded" },
+        body: "partout=1",
+        redirect: "manual",
+      });
+      expect(forged.status).toBe(403);
+      expect(await forged.text()).toMatch(/^Requête refusée/);
+      expect(forged.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     } finally {
       await app.stop();
     }
