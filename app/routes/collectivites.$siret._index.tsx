@@ -38,7 +38,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   }
   const url = new URL(request.url);
   const key = url.searchParams.get("franceconnect") ?? (url.searchParams.get("deconnexion") ? "deconnexion" : null);
-  const message = key && key in MESSAGES ? MESSAGES[key as keyof typeof MESSAGES] : null;
+  // Own keys only: "constructor" or "toString" in the URL must not pick up Object's members.
+  const message = key && Object.hasOwn(MESSAGES, key) ? MESSAGES[key as keyof typeof MESSAGES] : null;
   return {
     collectivity: { name: collectivity.name, siret: collectivity.siret },
     groups: [],

@@ -16,7 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const query = (url.searchParams.get("q") ?? "").slice(0, 100);
   const groups = await listActiveCollectivities(await getDatabase(), query);
-  return { groups, query, notice: NOTICES[url.searchParams.get("session") ?? ""] ?? null };
+  const session = url.searchParams.get("session") ?? "";
+  return { groups, query, notice: Object.hasOwn(NOTICES, session) ? NOTICES[session]! : null };
 }
 
 export default function ChooseCollectivity() {

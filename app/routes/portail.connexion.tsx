@@ -11,7 +11,7 @@ import { redirectWithCookies } from "~/portal/redirect-with-cookies.server";
 export const meta: MetaFunction = () => [{ title: "Connexion à l’espace agents - Portail QF" }];
 
 const messageOf = (key: string | null) =>
-  key && key in LOGIN_MESSAGES ? LOGIN_MESSAGES[key as LoginMessageKey] : null;
+  key && Object.hasOwn(LOGIN_MESSAGES, key) ? LOGIN_MESSAGES[key as LoginMessageKey] : null;
 
 /** Public: the one page of the portal reachable without a session. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -36,6 +36,10 @@ describe("parseCampaignRequest", () => {
       ids: ["a", "b"],
     });
     expect(parseCampaignRequest(new URLSearchParams("portee=n-importe"))).toEqual({ scope: "all" });
+    // Own keys only: Object's members are unknown scopes too.
+    for (const key of ["constructor", "toString", "__proto__"]) {
+      expect(parseCampaignRequest(new URLSearchParams(`portee=${key}`))).toEqual({ scope: "all" });
+    }
   });
   it("links a search to its confirmation page", () => {
     expect(searchCampaignHref("21490007900010", new URLSearchParams("q=x&page=2"))).toBe(

@@ -22,7 +22,9 @@ export type ParsedCampaignRequest =
 const OWN_PARAMS = new Set([SCOPE_PARAM, SELECTED_PARAM, RETURN_PARAM, "annee", "mois", "intent"]);
 
 export function parseCampaignRequest(params: URLSearchParams): ParsedCampaignRequest {
-  const scope = SCOPES[(params.get(SCOPE_PARAM) ?? "tous") as ScopeParam] ?? "all";
+  const requested = params.get(SCOPE_PARAM) ?? "tous";
+  // Own keys only: ?portee=constructor must not pick up Object's members.
+  const scope = Object.hasOwn(SCOPES, requested) ? SCOPES[requested as ScopeParam] : "all";
   if (scope === "all") return { scope };
   if (scope === "selection") return { scope, ids: params.getAll(SELECTED_PARAM) };
   const inbox = new URLSearchParams();
