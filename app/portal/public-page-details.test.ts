@@ -25,4 +25,19 @@ describe("parsePublicPageDetails", () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && Object.keys(result.errors).sort()).toEqual(["contactEmail", "contactPhone", "website"]);
   });
+
+  it("refuses a phone or website padded far beyond any real one (both are shown as typed)", () => {
+    const padded = parsePublicPageDetails({
+      contactEmail: "",
+      contactPhone: `02${" ".repeat(5_000)}41 05 40 00`,
+      website: `https://www.mairie.fr/${"a".repeat(300)}`,
+    });
+    expect(padded).toEqual({
+      ok: false,
+      errors: {
+        contactPhone: expect.stringMatching(/10 chiffres/),
+        website: "L’adresse du site ne doit pas dépasser 200 caractères.",
+      },
+    });
+  });
 });

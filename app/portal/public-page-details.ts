@@ -7,6 +7,10 @@ export interface PublicPageDetails {
   website: string | null;
 }
 
+/** Shown as typed on the public page: room for any real number or address, not for a paragraph. */
+const MAX_PHONE_LENGTH = 25;
+const MAX_WEBSITE_LENGTH = 200;
+
 export type PublicPageParse =
   { ok: true; details: PublicPageDetails } | { ok: false; errors: Partial<Record<keyof PublicPageDetails, string>> };
 
@@ -23,11 +27,13 @@ export function parsePublicPageDetails(input: {
   // Spaces, dots and dashes are how people write numbers; what matters is 10 digits or an international +.
   const phone = input.contactPhone.trim();
   const digits = phone.replace(/[\s.\-()]/g, "");
-  if (phone && !/^(?:0[1-9][0-9]{8}|\+[1-9][0-9]{6,14})$/.test(digits)) {
+  if (phone && (phone.length > MAX_PHONE_LENGTH || !/^(?:0[1-9][0-9]{8}|\+[1-9][0-9]{6,14})$/.test(digits))) {
     errors.contactPhone = "Saisissez un numéro à 10 chiffres (exemple : 02 41 05 40 00) ou au format international.";
   }
   let website: string | null = null;
-  if (input.website.trim()) {
+  if (input.website.trim().length > MAX_WEBSITE_LENGTH) {
+    errors.website = `L’adresse du site ne doit pas dépasser ${MAX_WEBSITE_LENGTH} caractères.`;
+  } else if (input.website.trim()) {
     try {
       const url = new URL(input.website.trim());
       if (url.protocol !== "https:") throw new Error("not https");
