@@ -20,6 +20,9 @@ export function CollectivityList({ groups, query }: { groups: DepartementGroup[]
             id="q"
             name="q"
             defaultValue={query}
+            // DSFR hides the search bar's label: without this, sighted users see an empty field.
+            // Département by number only: the search does not know their names.
+            placeholder="Nom, code INSEE ou numéro de département"
             autoComplete="address-level2"
           />
           <button type="submit" className="fr-btn" title="Rechercher">

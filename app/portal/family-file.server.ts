@@ -201,8 +201,8 @@ export type StatusChangeResult =
    * the report is owed and the worker sends it. `notice` says so, in French, for agents.
    */
   | { ok: true; status: FamilyFileStatus; reported: boolean; notice: string }
-  /** `error` is French, for agents, without personal data. */
-  | { ok: false; error: string };
+  /** `error` is French, for agents, without personal data; `field` when it is about the refusal's message. */
+  | { ok: false; error: string; field?: "message" };
 
 class StatusChangeConflict extends Error {}
 
@@ -232,9 +232,11 @@ export async function changeFamilyStatus(
   const step = STATUS_ACTIONS[input.action];
   const message = input.action === "refuser" ? (input.message ?? "").trim() : DEFAULT_MESSAGES[input.action];
   if (input.action === "refuser" && message.length === 0) {
-    return { ok: false, error: "Indiquez au demandeur le motif du refus." };
+    return { ok: false, error: "Indiquez au demandeur le motif du refus.", field: "message" };
   }
-  if (message.length > 1000) return { ok: false, error: "Le message est trop long (1 000 caractères au plus)." };
+  if (message.length > 1000) {
+    return { ok: false, error: "Le message est trop long (1 000 caractères au plus).", field: "message" };
+  }
 
   const [family] = await db
     .select({ status: families.status })

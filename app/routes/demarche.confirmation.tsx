@@ -28,35 +28,42 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Confirmation() {
   const { reference, status, collectivityName, returnUrl } = useLoaderData<typeof loader>();
+  // Under the h1, as on the review page: its title is an h2, the page's own title comes first (RGAA 9.1).
+  const stepper = <Stepper title="Confirmation" currentStep={3} stepCount={3} />;
   return (
     <div className="fr-container fr-my-6w">
       <div className="fr-grid-row">
         <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
-          <Stepper title="Confirmation" currentStep={3} stepCount={3} />
           {status === "delivered" ? (
             <>
               <h1>Votre quotient familial a été transmis à {collectivityName}</h1>
+              {stepper}
               <Alert
                 type="success"
                 title="Transmission réussie"
+                titleAs="h2"
                 description={`Référence de votre démarche : ${reference}`}
               />
             </>
           ) : status === "pending" ? (
             <>
               <h1>Votre demande est enregistrée</h1>
+              {stepper}
               <Alert
                 type="info"
                 title="Transmission en cours"
+                titleAs="h2"
                 description={`La plateforme d’échange de l’État est lente ou indisponible en ce moment. Votre demande est enregistrée et sera envoyée à ${collectivityName} automatiquement dès que possible : vous n’avez rien à refaire. Référence : ${reference}`}
               />
             </>
           ) : (
             <>
               <h1>La transmission à {collectivityName} n’a pas pu aboutir</h1>
+              {stepper}
               <Alert
                 type="error"
                 title="Transmission impossible"
+                titleAs="h2"
                 description={`${collectivityName} ne peut pas recevoir de dossier par ce service pour le moment. Donnez votre attestation de quotient familial directement à votre mairie (par e-mail ou à l’accueil). Référence à indiquer : ${reference}`}
               />
             </>

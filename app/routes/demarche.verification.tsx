@@ -6,6 +6,7 @@ import { createShipment, deliverNow } from "~/citizen/shipments.server";
 import { Alert } from "~/components/dsfr/alert";
 import { Button } from "~/components/dsfr/button";
 import { Checkbox } from "~/components/dsfr/checkbox";
+import { cx } from "~/components/dsfr/shared";
 import { Stepper } from "~/components/dsfr/stepper";
 import { LogoutButton } from "~/components/citizen-logout-button";
 import { QuotientFamilialSummary } from "~/components/quotient-familial-summary";
@@ -40,13 +41,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** A family transmits once; a few retries are fine, a flood is not. */
 const TRANSMISSION_LIMIT = { limit: 10, windowMs: 10 * 60_000 };
 
+/**
+ * The rate limit is not the checkbox's fault: it has its own key, shown as an alert only,
+ * so the checkbox is not marked invalid when the citizen did nothing wrong.
+ */
+type ReviewResult = { consentError?: string; rateLimitError?: string };
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { session, retrieval, collectivity } = await loadReview(request);
   const limit = checkRateLimit(rateLimitKey("transmission", context.clientIp), TRANSMISSION_LIMIT);
   if (!limit.allowed) {
-    return data(
+    return data<ReviewResult>(
       {
-        consentError: `Trop de tentatives depuis votre connexion. Réessayez dans ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`,
+        rateLimitError: `Trop de tentatives depuis votre connexion. Réessayez dans ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`,
       },
       { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
     );
@@ -55,7 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Bots fill every field: pretend nothing happened and send them back.
   if (isHoneypotFilled(form)) return redirect("/demarche/verification");
   if (form.get("consentement") !== "oui") {
-    return data(
+    return data<ReviewResult>(
       {
         consentError:
           "Cochez la case pour accepter la transmission à votre commune, ou déconnectez-vous pour ne rien envoyer.",
@@ -83,20 +90,25 @@ export default function Review() {
   const { collectivityName, data: qf, pivotIdentity, birthplaceLabel } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
+  const consentError = actionData?.consentError;
+  const formError = actionData?.rateLimitError ?? consentError;
   return (
     <div className="fr-container fr-my-6w">
       <div className="fr-grid-row">
         <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
-          <Stepper title="Vérifier et transmettre" currentStep={2} stepCount={3} nextStepTitle="Confirmation" />
           <h1>Vérifiez les informations que recevra {collectivityName}</h1>
+          {/* Under the h1: its title is an h2, and the page's own title comes first (RGAA 9.1). */}
+          <Stepper title="Vérifier et transmettre" currentStep={2} stepCount={3} nextStepTitle="Confirmation" />
           <p>
             Ces informations viennent de la CAF ou de la MSA et de FranceConnect. Si elles sont fausses, ne les
             transmettez pas : contactez votre caisse pour les corriger.
           </p>
           <QuotientFamilialSummary data={qf} pivotIdentity={pivotIdentity} birthplaceLabel={birthplaceLabel} />
 
+          {/* Above the form: read before the checkbox, not found after the button. */}
+          {formError ? <Alert type="error" small role="alert" description={formError} className="fr-mb-4w" /> : null}
           <Form method="post" className="fr-mb-4w">
-            <fieldset className="fr-fieldset">
+            <fieldset className={cx("fr-fieldset", consentError && "fr-fieldset--error")}>
               <legend className="fr-fieldset__legend">Votre accord</legend>
               <p className="fr-text--sm">
                 {collectivityName} recevra votre quotient familial, la composition de votre famille, votre adresse et
@@ -107,7 +119,7 @@ export default function Review() {
                 name="consentement"
                 value="oui"
                 label={`J’accepte que ces informations soient transmises à ${collectivityName}.`}
-                error={actionData?.consentError}
+                error={consentError}
                 required
               />
             </fieldset>
@@ -120,9 +132,6 @@ export default function Review() {
               {submitting ? "Transmission en cours…" : `Transmettre à ${collectivityName}`}
             </Button>
           </Form>
-          {actionData?.consentError ? (
-            <Alert type="error" small role="alert" description={actionData.consentError} className="fr-mb-4w" />
-          ) : null}
           <LogoutButton label="Ne rien transmettre et me déconnecter" />
         </div>
       </div>

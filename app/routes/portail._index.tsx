@@ -132,9 +132,7 @@ function NoAccess({
           Vous êtes bien connecté avec ProConnect, mais votre adresse <strong>{email}</strong> n’est rattachée à aucune
           commune sur Portail QF.
         </p>
-        {result ? (
-          <Alert type={result.type} small description={result.text} role="status" className="fr-mb-4w" />
-        ) : null}
+        {result ? <Alert type={result.type} small description={result.text} announce className="fr-mb-4w" /> : null}
         {joinable ? <JoinCallout joinable={joinable} /> : null}
         <h2>Comment une commune obtient l’accès</h2>
         <ol>

@@ -26,6 +26,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type Notice = { type: "success" | "error" | "info"; text: string };
+type ActionResult = {
+  notice: Notice;
+  /** An invalid address: the field says so and keeps what was typed, with the commune chosen. */
+  inviteError?: string;
+  inviteEmail?: string;
+  inviteCollectivityId?: string;
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { agent } = await requirePlatformAdmin(request);
@@ -48,18 +55,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
         notice: {
           type: "success",
           text: `${commune.name} est ${status === "active" ? "activée" : "désactivée"}.`,
-        } as Notice,
-      };
+        },
+      } satisfies ActionResult;
     }
     case "invite-admin": {
-      const outcome = await inviteAgent(db, { ...common, email: text("email"), role: "admin", invitedBy: agent.id });
-      const notice: Notice =
-        outcome.kind === "invited"
-          ? { type: "success", text: `Invitation d’administrateur enregistrée pour ${commune.name}.` }
-          : outcome.kind === "already_member"
-            ? { type: "info", text: "Cette personne est déjà membre de la commune." }
-            : { type: "error", text: "Adresse électronique invalide : l’invitation n’a pas été enregistrée." };
-      return data({ notice }, { status: outcome.kind === "invalid_email" ? 400 : 200 });
+      const email = text("email");
+      const outcome = await inviteAgent(db, { ...common, email, role: "admin", invitedBy: agent.id });
+      if (outcome.kind === "invalid_email") {
+        return data<ActionResult>(
+          {
+            notice: { type: "error", text: "Adresse électronique invalide : l’invitation n’a pas été enregistrée." },
+            inviteError: "Saisissez une adresse électronique valide (exemple : prenom.nom@mairie-exemple.fr).",
+            inviteEmail: email,
+            inviteCollectivityId: commune.id,
+          },
+          { status: 400 },
+        );
+      }
+      return {
+        notice:
+          outcome.kind === "invited"
+            ? { type: "success", text: `Invitation d’administrateur enregistrée pour ${commune.name}.` }
+            : { type: "info", text: "Cette personne est déjà membre de la commune." },
+      } satisfies ActionResult;
     }
     default:
       throw data("Action inconnue", { status: 400 });
@@ -68,7 +86,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function PlatformAdministration() {
   const { agent, communes } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state !== "idle";
   // Child pages (the dashboard) are whole pages of their own, not a section of this one.
   const outlet = useOutlet();
@@ -95,7 +113,7 @@ export default function PlatformAdministration() {
           </Link>
         </p>
         {result ? (
-          <Alert type={result.notice.type} small role="status" description={result.notice.text} className="fr-mb-4w" />
+          <Alert type={result.notice.type} small announce description={result.notice.text} className="fr-mb-4w" />
         ) : null}
         <Table
           caption="Communes de la plateforme"
@@ -146,6 +164,7 @@ export default function PlatformAdministration() {
             name="collectivityId"
             label="Commune"
             placeholder="Sélectionner une commune"
+            defaultValue={result?.inviteCollectivityId ?? ""}
             required
             options={communes.map((commune) => ({
               value: commune.id,
@@ -159,6 +178,8 @@ export default function PlatformAdministration() {
             label="Adresse électronique"
             required
             autoComplete="off"
+            defaultValue={result?.inviteEmail}
+            error={result?.inviteError}
           />
           <div className="fr-col-12 fr-col-md-3 fr-mb-3w">
             <Button type="submit" disabled={busy}>

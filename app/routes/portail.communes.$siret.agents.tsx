@@ -201,7 +201,7 @@ export default function CommuneAgents() {
       />
       <h1>Agents de la commune</h1>
       {result ? (
-        <Alert type={result.notice.type} small role="status" description={result.notice.text} className="fr-mb-4w" />
+        <Alert type={result.notice.type} small announce description={result.notice.text} className="fr-mb-4w" />
       ) : null}
 
       {joinRequests.length > 0 ? (

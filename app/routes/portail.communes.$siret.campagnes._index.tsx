@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Alert } from "~/components/dsfr/alert";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button, ButtonLink } from "~/components/dsfr/button";
+import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
 import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
@@ -120,6 +121,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   throw data("Action inconnue", { status: 400 });
 }
 
+/** The schedule's fields for its error summary: a link leads to the field, or to the first radio. */
+const SCHEDULE_FIELDS = [
+  { name: "mode", fieldId: "mode-defaut", label: "Date de la mise à jour annuelle" },
+  { name: "day", fieldId: "day", label: "Jour" },
+  { name: "month", fieldId: "month", label: "Mois" },
+];
+
 export default function Campaigns() {
   const { commune, isAdmin, campaigns, alerts, schedule, defaultDay, nextRun } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
@@ -220,10 +228,19 @@ export default function Campaigns() {
             {scheduleOutcome?.ok ? (
               <Alert type="success" small role="status" className="fr-mb-3w" description="Calendrier enregistré." />
             ) : null}
+            <ErrorSummary
+              titleAs="h3"
+              className="fr-mb-3w"
+              items={SCHEDULE_FIELDS.filter((f) => scheduleErrors[f.name]).map(({ name, fieldId, label }) => ({
+                fieldId,
+                label,
+                message: scheduleErrors[name] ?? "",
+              }))}
+            />
             <Form method="post" className="fr-col-12 fr-col-md-8 fr-px-0" key={scheduleOutcome?.ok ? "saved" : "form"}>
               <fieldset
                 className={`fr-fieldset${scheduleErrors.mode ? " fr-fieldset--error" : ""}`}
-                aria-labelledby="mode-legende"
+                aria-labelledby={`mode-legende${scheduleErrors.mode ? " mode-error" : ""}`}
               >
                 <legend className="fr-fieldset__legend" id="mode-legende">
                   Quand la mise à jour annuelle a-t-elle lieu ?
@@ -255,7 +272,9 @@ export default function Campaigns() {
                 ))}
                 {scheduleErrors.mode ? (
                   <div className="fr-messages-group">
-                    <p className="fr-message fr-message--error">{scheduleErrors.mode}</p>
+                    <p className="fr-message fr-message--error" id="mode-error">
+                      {scheduleErrors.mode}
+                    </p>
                   </div>
                 ) : null}
               </fieldset>

@@ -3,8 +3,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Alert } from "~/components/dsfr/alert";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button, ButtonsGroup } from "~/components/dsfr/button";
+import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
 import { Select } from "~/components/dsfr/select";
+import { cx } from "~/components/dsfr/shared";
 import { getDatabase } from "~/db.server";
 import { requireMembership } from "~/portal/access.server";
 import { CAMPAIGN_SCOPE_LABELS, formatPeriod, MONTHS } from "~/portal/campaigns/campaign-labels";
@@ -135,7 +137,16 @@ export default function NewCampaign() {
       <h1>Mettre à jour les quotients familiaux</h1>
       {error || errors.form ? (
         <Alert type="error" small role="alert" className="fr-mb-3w" description={error ?? errors.form} />
-      ) : null}
+      ) : (
+        <ErrorSummary
+          className="fr-mb-3w"
+          items={(["mois", "annee"] as const).flatMap((field) =>
+            errors[field]
+              ? [{ fieldId: field, label: field === "mois" ? "Mois" : "Année", message: errors[field] }]
+              : [],
+          )}
+        />
+      )}
       <div className="fr-callout fr-mb-4w">
         <h2 className="fr-callout__title">{CAMPAIGN_SCOPE_LABELS[scope]}</h2>
         <p className="fr-callout__text" data-testid="campaign-count">
@@ -157,7 +168,10 @@ export default function NewCampaign() {
           {hidden.map(([name, value], index) => (
             <input key={`${name}-${index}`} type="hidden" name={name} value={value} />
           ))}
-          <fieldset className="fr-fieldset" aria-labelledby="periode-legende">
+          <fieldset
+            className={cx("fr-fieldset", (errors.mois || errors.annee) && "fr-fieldset--error")}
+            aria-labelledby="periode-legende"
+          >
             <legend className="fr-fieldset__legend" id="periode-legende">
               Période du quotient familial
               <span className="fr-hint-text">

@@ -121,8 +121,14 @@ export default function DataRetention() {
             ? "Aucun dossier n’a dépassé cette durée."
             : `${expiredNow} dossier${expiredNow > 1 ? "s ont" : " a"} dépassé cette durée et ${expiredNow > 1 ? "seront supprimés" : "sera supprimé"} lors de la prochaine purge.`}
         </p>
-        {outcome?.ok ? (
-          <Alert type="success" small role="status" className="fr-mb-2w" description={outcome.message} />
+        {outcome ? (
+          <Alert
+            type={outcome.ok ? "success" : "error"}
+            small
+            role={outcome.ok ? "status" : "alert"}
+            className="fr-mb-2w"
+            description={outcome.ok ? outcome.message : `La durée n’a pas été enregistrée. ${outcome.error}`}
+          />
         ) : null}
         <Form method="post" key={outcome?.ok ? outcome.savedAt : "retention"} className="fr-col-12 fr-col-md-6 fr-px-0">
           <Input

@@ -4,6 +4,7 @@ import { Alert } from "~/components/dsfr/alert";
 import { Badge } from "~/components/dsfr/badge";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
+import { cx } from "~/components/dsfr/shared";
 import { Table } from "~/components/dsfr/table";
 import { formatDateFr, formatMonthYear, formatQuotient, genderLabel } from "~/citizen/format";
 import { getConfig } from "~/config.server";
@@ -189,7 +190,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-type ActionResult = { ok: boolean; message: string; field?: "message" };
+type ActionResult = {
+  ok: boolean;
+  message: string;
+  field?: "message";
+  /** The refusal's reason as typed, given back after a failure so that it is not typed again. */
+  reason?: string;
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { agent, collectivity } = await requireMembership(request, params.siret);
@@ -227,7 +234,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       {
         ok: false,
         message: result.error,
-        field: intent === "refuser" && /motif/.test(result.error) ? "message" : undefined,
+        field: result.field,
+        // Bounded: what comes back is what the agent could have typed, not a forged megabyte.
+        reason: intent === "refuser" ? String(form.get("message") ?? "").slice(0, 10_000) : undefined,
       },
       { status: 400 },
     );
@@ -253,6 +262,8 @@ export default function FamilyFile() {
   const busy = navigation.state !== "idle";
   const inbox = `/portail/communes/${commune.siret}/dossiers`;
   const withRetour = (id: string) => `${inbox}/${id}${retour ? `?retour=${encodeURIComponent(retour)}` : ""}`;
+  const failed = actionData && !actionData.ok ? actionData : null;
+  const reasonError = failed?.field === "message" ? failed.message : undefined;
   const byYear = new Map<number, typeof history>();
   for (const entry of history) byYear.set(entry.year, [...(byYear.get(entry.year) ?? []), entry]);
 
@@ -316,7 +327,13 @@ export default function FamilyFile() {
         />
       ) : null}
       {family.ingestionError ? (
-        <Alert type="error" title="Télédossier illisible" description={family.ingestionError} className="fr-mb-3w" />
+        <Alert
+          type="error"
+          title="Télédossier illisible"
+          titleAs="h2"
+          description={family.ingestionError}
+          className="fr-mb-3w"
+        />
       ) : null}
 
       <div className="fr-grid-row fr-grid-row--gutters">
@@ -454,14 +471,29 @@ export default function FamilyFile() {
               {statusForm("traiter")}
               <Form method="post" className="fr-mb-2w">
                 <input type="hidden" name="intent" value="refuser" />
-                <div
-                  className={`fr-input-group ${actionData && !actionData.ok && actionData.field === "message" ? "fr-input-group--error" : ""}`}
-                >
+                <div className={cx("fr-input-group", reasonError && "fr-input-group--error")}>
                   <label className="fr-label" htmlFor="message">
                     Motif du refus
                     <span className="fr-hint-text">Transmis au demandeur par HubEE</span>
                   </label>
-                  <textarea className="fr-input" id="message" name="message" rows={3} required maxLength={1000} />
+                  <textarea
+                    className="fr-input"
+                    id="message"
+                    name="message"
+                    rows={3}
+                    required
+                    maxLength={1000}
+                    defaultValue={failed?.reason ?? ""}
+                    aria-invalid={reasonError ? true : undefined}
+                    aria-describedby={reasonError ? "message-error" : undefined}
+                  />
+                  <div className="fr-messages-group" id="message-messages" aria-live="polite">
+                    {reasonError ? (
+                      <p className="fr-message fr-message--error" id="message-error">
+                        {reasonError}
+                      </p>
+                    ) : null}
+                  </div>
                 </div>
                 <Button type="submit" priority="secondary" disabled={busy}>
                   Refuser

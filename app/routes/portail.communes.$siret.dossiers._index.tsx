@@ -219,7 +219,7 @@ export default function Inbox() {
         <Alert
           type={actionData.level}
           small
-          role="status"
+          announce
           className="fr-mb-3w"
           description={
             <>
@@ -333,7 +333,13 @@ export default function Inbox() {
             label="Reçus du"
             defaultValue={query.from ?? ""}
           />
-          <Input className="fr-col-6 fr-col-md-2" name="au" type="date" label="au" defaultValue={query.to ?? ""} />
+          <Input
+            className="fr-col-6 fr-col-md-2"
+            name="au"
+            type="date"
+            label="Reçus jusqu’au"
+            defaultValue={query.to ?? ""}
+          />
           <Input
             className="fr-col-6 fr-col-md-2"
             name="qfMin"

@@ -103,8 +103,21 @@ export default function CommuneJournal() {
           options={[{ value: "", label: "Toutes les actions" }, ...ACTION_OPTIONS]}
           defaultValue={query.action ?? ""}
         />
-        <Input className="fr-col-6 fr-col-md-3" name="du" type="date" label="Du" defaultValue={query.from ?? ""} />
-        <Input className="fr-col-6 fr-col-md-3" name="au" type="date" label="Au" defaultValue={query.to ?? ""} />
+        {/* Labels that make sense alone, as screen readers and voice control read them. */}
+        <Input
+          className="fr-col-6 fr-col-md-3"
+          name="du"
+          type="date"
+          label="Entrées à partir du"
+          defaultValue={query.from ?? ""}
+        />
+        <Input
+          className="fr-col-6 fr-col-md-3"
+          name="au"
+          type="date"
+          label="Entrées jusqu’au"
+          defaultValue={query.to ?? ""}
+        />
         <div className="fr-col-12 fr-col-md-2 fr-mb-3w">
           <Button type="submit" priority="secondary">
             Filtrer

@@ -61,8 +61,18 @@ const field = (form: FormData, name: string) => {
   return typeof value === "string" ? value.trim() : "";
 };
 
-const invalid = (section: Section, errors: Record<string, string>, values: Record<string, string> = {}) =>
-  data<ActionResult>({ section, result: null, errors, values, savedAt: null }, { status: 400 });
+/**
+ * Field errors, with an error alert for their section: the alert is announced (role="alert"),
+ * the messages under the fields are not.
+ */
+const invalid = (section: Section, errors: Record<string, string>, values: Record<string, string> = {}) => {
+  const count = Object.keys(errors).length;
+  const message = count === 1 ? "Un champ est à corriger ci-dessous." : `${count} champs sont à corriger ci-dessous.`;
+  return data<ActionResult>(
+    { section, result: { level: "error", message }, errors, values, savedAt: null },
+    { status: 400 },
+  );
+};
 const done = (section: Section, result: ConnectionTestResult, values: Record<string, string> = {}): ActionResult => ({
   section,
   result,
@@ -278,13 +288,7 @@ export default function CommuneSettings() {
           de la démarche, les familles pourront y revenir. Les autres adresses de retour sont refusées.
         </p>
         {origins?.result ? (
-          <Alert
-            type={origins.result.level}
-            small
-            role="status"
-            description={origins.result.message}
-            className="fr-mb-3w"
-          />
+          <Alert type={origins.result.level} small announce description={origins.result.message} className="fr-mb-3w" />
         ) : null}
         <Form method="post" key={origins?.savedAt ?? "origins"} className="fr-col-12 fr-col-md-8 fr-px-0">
           <div className={`fr-input-group${origins?.errors.redirectOrigins ? " fr-input-group--error" : ""}`}>
@@ -322,7 +326,7 @@ export default function CommuneSettings() {
         <h2 id="page-publique-titre">Page publique de la commune</h2>
         <p>Ces coordonnées sont montrées aux familles sur la page de la commune, pour toute question sur le service.</p>
         {page?.result ? (
-          <Alert type={page.result.level} small role="status" description={page.result.message} className="fr-mb-3w" />
+          <Alert type={page.result.level} small announce description={page.result.message} className="fr-mb-3w" />
         ) : null}
         <Form method="post" key={page?.savedAt ?? "page"} className="fr-col-12 fr-col-md-8 fr-px-0">
           <Input

@@ -3,7 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
 import { Checkbox } from "~/components/dsfr/checkbox";
+import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
+import { cx } from "~/components/dsfr/shared";
 import { Table } from "~/components/dsfr/table";
 import { BirthCommuneInput } from "~/components/portal/birth-commune-input";
 import { formatDateFr, formatMonthYear, formatQuotient, providerLabel } from "~/citizen/format";
@@ -267,21 +269,14 @@ export default function QfLookup() {
         </div>
       ) : null}
 
-      {errorFields.length > 0 && !actionData?.message ? (
-        <div className="fr-alert fr-alert--error fr-mb-4w" role="alert">
-          <h2 className="fr-alert__title">
-            {errorFields.length === 1 ? "Un champ est à corriger" : `${errorFields.length} champs sont à corriger`}
-          </h2>
-          <ul>
-            {errorFields.map((field) => (
-              <li key={field}>
-                <a href={`#${fieldAnchor(field, actionData!)}`}>
-                  {FIELD_LABELS[field]} : {errors[field]}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </div>
+      {actionData && !actionData.message ? (
+        <ErrorSummary
+          items={errorFields.map((field) => ({
+            fieldId: fieldAnchor(field, actionData),
+            label: FIELD_LABELS[field],
+            message: errors[field] ?? "",
+          }))}
+        />
       ) : null}
 
       {actionData?.message ? (
@@ -367,7 +362,10 @@ export default function QfLookup() {
           error={errors.nomUsage}
           autoComplete="off"
         />
-        <fieldset className="fr-fieldset" aria-labelledby="prenoms-legende">
+        <fieldset
+          className={cx("fr-fieldset", (errors.prenom1 || errors.prenom2 || errors.prenom3) && "fr-fieldset--error")}
+          aria-labelledby="prenoms-legende"
+        >
           <legend className="fr-fieldset__legend" id="prenoms-legende">
             Prénoms
             <span className="fr-hint-text">Un prénom par champ, dans l’ordre de l’état civil ; jusqu’à trois.</span>
@@ -426,7 +424,13 @@ export default function QfLookup() {
             </div>
           ) : null}
         </fieldset>
-        <fieldset className="fr-fieldset" aria-labelledby="naissance-legende">
+        <fieldset
+          className={cx(
+            "fr-fieldset",
+            (errors.jourNaissance || errors.moisNaissance || errors.anneeNaissance) && "fr-fieldset--error",
+          )}
+          aria-labelledby="naissance-legende"
+        >
           <legend className="fr-fieldset__legend" id="naissance-legende">
             Date de naissance
             <span className="fr-hint-text">

@@ -4,9 +4,11 @@ import { Alert } from "~/components/dsfr/alert";
 import { Badge } from "~/components/dsfr/badge";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button, ButtonsGroup } from "~/components/dsfr/button";
+import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Pagination } from "~/components/dsfr/pagination";
 import { Table } from "~/components/dsfr/table";
 import {
+  endpointErrorItems,
   readEndpointForm,
   WebhookEndpointFields,
   WebhookSecretReveal,
@@ -191,6 +193,8 @@ export default function CommuneWebhook() {
         {endpoint.status === "active" ? <Badge type="success">Actif</Badge> : <Badge type="warning">Désactivé</Badge>}
       </p>
 
+      {/* Here rather than only in the form: the form is at the bottom, below the delivery log. */}
+      {invalid ? <ErrorSummary items={endpointErrorItems(invalid.errors)} /> : null}
       {outcome?.kind === "secret" ? <WebhookSecretReveal secret={outcome.secret} rotated /> : null}
       {outcome?.kind === "confirm-delete" ? (
         <div className="fr-alert fr-alert--warning fr-mb-4w" role="alert">
@@ -216,7 +220,7 @@ export default function CommuneWebhook() {
         </div>
       ) : null}
       {outcome?.kind === "message" ? (
-        <Alert type={outcome.level} small role="status" description={outcome.message} className="fr-mb-3w" />
+        <Alert type={outcome.level} small announce description={outcome.message} className="fr-mb-3w" />
       ) : null}
 
       {endpoint.disabledNotice ? (

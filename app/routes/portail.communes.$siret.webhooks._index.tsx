@@ -4,8 +4,10 @@ import { Alert } from "~/components/dsfr/alert";
 import { Badge } from "~/components/dsfr/badge";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
+import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Table } from "~/components/dsfr/table";
 import {
+  endpointErrorItems,
   readEndpointForm,
   WebhookEndpointFields,
   WebhookSecretReveal,
@@ -112,6 +114,7 @@ export default function CommuneWebhooks() {
           key={e.id}
           type="warning"
           title={`Webhook désactivé : ${e.url}`}
+          titleAs="h2"
           description={
             <>
               {e.disabledNotice} <Link to={`${base}/${e.id}`}>Vérifier l’adresse, envoyer un test et le réactiver</Link>
@@ -160,6 +163,7 @@ export default function CommuneWebhooks() {
         {failed?.errors.form ? (
           <Alert type="error" small role="alert" description={failed.errors.form} className="fr-mb-3w" />
         ) : null}
+        {failed ? <ErrorSummary items={endpointErrorItems(failed.errors)} titleAs="h3" className="fr-mb-3w" /> : null}
         <Form method="post" className="fr-col-12 fr-col-md-8 fr-px-0" key={outcome?.ok ? outcome.created.id : "new"}>
           <WebhookEndpointFields values={failed?.values ?? EMPTY} errors={failed?.errors ?? {}} demoMode={demoMode} />
           <Button type="submit" name="intent" value="create" disabled={busy}>

@@ -32,10 +32,14 @@ describe("portal webhooks in Chromium", () => {
         .getAttribute("aria-current"),
     ).toBe("page");
 
-    // A mistake first: the field says what is wrong and keeps what was typed.
+    // A mistake first: a summary links to the field, which says what is wrong and keeps what was typed.
     await page.getByLabel(/Adresse de réception/).fill("ftp://sig.angers.fr/qf");
     await page.getByRole("button", { name: "Ajouter le webhook" }).click();
-    await page.getByText("L’adresse doit commencer par https://").waitFor();
+    await page
+      .getByRole("alert")
+      .getByRole("link", { name: /^Adresse de réception : L’adresse doit commencer par https:\/\// })
+      .waitFor();
+    expect(await page.locator("#url-error").innerText()).toContain("L’adresse doit commencer par https://");
     expect(await page.getByLabel(/Adresse de réception/).inputValue()).toBe("ftp://sig.angers.fr/qf");
 
     await page.getByLabel(/Adresse de réception/).fill(receiver.url);

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { listJournal, parseJournalQuery } from "../../app/portal/audit-journal.server.ts";
 import { recordAudit } from "../../app/portal/audit.server.ts";
+import JournalPage from "../../app/routes/portail.communes.$siret.journal.tsx";
 import { createAgent, createCommune } from "../helpers/portal-fixtures.ts";
+import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
 const query = (params: Record<string, string> = {}) => parseJournalQuery(new URLSearchParams(params));
@@ -58,6 +60,18 @@ describe("commune journal", () => {
       ),
     ).toEqual(["family_file.viewed", "family_file.viewed"]);
     expect((await listJournal(handle.db, communeId, query({ au: "2024-06-09" }))).entries).toEqual([]);
+    // The day fields' labels make sense alone, as a screen reader or voice control reads them.
+    const html = await renderRoute(
+      JournalPage,
+      {
+        commune: { name: "Journal-test", siret: "21990000002010" },
+        query: query({ du: "2024-06-10", au: "2024-06-10" }),
+        page: { entries: [], olderThan: null, newerThan: null },
+      },
+      "/portail/communes/21990000002010/journal",
+    );
+    expect(html).toContain('<label class="fr-label" for="du">Entrées à partir du</label>');
+    expect(html).toContain('<label class="fr-label" for="au">Entrées jusqu’au</label>');
     // Garbage in the URL is ignored, not an error.
     expect(query({ action: "'; drop table", du: "hier", avant: "-3" })).toEqual({
       action: null,

@@ -58,14 +58,27 @@ function attachedJson(folderIndex = 0) {
 }
 const consent = () => browser.submit(`${APP_URL}/demarche/verification`, { consentement: "oui" });
 const RETURN_BUTTON = "Retourner sur le site de ma commune";
+const headingLevels = (html: string) => [...html.matchAll(/<h([1-6])[\s>]/g)].map((match) => Number(match[1]));
+/** The page's title first, then no skipped level (RGAA 9.1): the stepper and alerts come under the h1. */
+function expectHeadingOrder(html: string) {
+  const levels = headingLevels(html);
+  expect(levels[0]).toBe(1);
+  expect(levels.filter((level) => level === 1)).toHaveLength(1);
+  levels.forEach((level, index) => {
+    if (index > 0) expect(level - levels[index - 1]!).toBeLessThanOrEqual(1);
+  });
+}
+const consentCheckbox = (html: string) => /<input[^>]*name="consentement"[^>]*>/.exec(html)?.[0] ?? "";
 
 describe("the commune portal's deep link", () => {
   it("carries external_id into the payload and offers the way back to a registered origin", async () => {
     const review = await signIn(browser, issuer, deepLink("famille-42", `${PORTAL}/qf/retour?dossier=42`));
     expect(pathOf(review)).toBe("/demarche/verification");
+    expectHeadingOrder(review.body);
     const confirmation = await consent();
     expect(pathOf(confirmation)).toBe("/demarche/confirmation");
     expect(textOf(confirmation.body)).toContain("Votre quotient familial a été transmis à Angers");
+    expectHeadingOrder(confirmation.body);
     expect(confirmation.body).toContain(`href="${PORTAL}/qf/retour?dossier=42">${RETURN_BUTTON}</a>`);
     expect(formulaireQfFolders()).toHaveLength(1);
     expect(attachedJson().external_id).toBe("famille-42");
@@ -141,18 +154,44 @@ describe("consent and confirmation", () => {
     const refused = await browser.submit(`${APP_URL}/demarche/verification`, {});
     expect(refused.status).toBe(400);
     expect(pathOf(refused)).toBe("/demarche/verification");
-    const checkbox = /<input[^>]*name="consentement"[^>]*>/.exec(refused.body)?.[0] ?? "";
+    const checkbox = consentCheckbox(refused.body);
     expect(checkbox).toContain('aria-invalid="true"');
     expect(checkbox).toContain('aria-describedby="consentement-error"');
     expect(refused.body).toMatch(
       /<p class="fr-message fr-message--error" id="consentement-error">Cochez la case pour accepter la transmission à votre commune/,
     );
+    expect(refused.body).toContain('<fieldset class="fr-fieldset fr-fieldset--error">');
+    // Announced, and above the form: read before the checkbox, not after the button.
+    const alert = refused.body.indexOf('role="alert"');
+    expect(alert).toBeGreaterThan(-1);
+    expect(alert).toBeLessThan(refused.body.indexOf("<form"));
     expect(await bed.handle.db.select().from(shipments)).toEqual([]);
     expect(formulaireQfFolders()).toEqual([]);
 
     // The same review page still transmits once the box is ticked.
     expect(pathOf(await consent())).toBe("/demarche/confirmation");
     expect(await bed.handle.db.select().from(shipments)).toHaveLength(1);
+  });
+
+  it("says that there were too many attempts in an alert, without marking the checkbox invalid", async () => {
+    // An address of its own: the transmission limit counts per client address.
+    const limited = new CitizenBrowser("192.0.2.250");
+    await signIn(limited, issuer, `${APP_URL}${LOGIN_ACTION}`);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      expect((await limited.submit(`${APP_URL}/demarche/verification`, {})).status).toBe(400);
+    }
+    const page = await limited.submit(`${APP_URL}/demarche/verification`, { consentement: "oui" });
+    expect(page.status).toBe(429);
+    expect(pathOf(page)).toBe("/demarche/verification");
+    expect(page.body).toMatch(
+      /<div class="fr-alert fr-alert--error fr-alert--sm fr-mb-4w" role="alert"><p>Trop de tentatives/,
+    );
+    const checkbox = consentCheckbox(page.body);
+    expect(checkbox).not.toContain("aria-invalid");
+    expect(checkbox).not.toContain("aria-describedby");
+    expect(page.body).not.toContain("fr-message--error");
+    expect(page.body).not.toContain("fr-fieldset--error");
+    expect(await bed.handle.db.select().from(shipments)).toEqual([]);
   });
 
   it("says honestly that delivery is pending when HubEE is down, and keeps the submission", async () => {
@@ -162,6 +201,7 @@ describe("consent and confirmation", () => {
     expect(pathOf(confirmation)).toBe("/demarche/confirmation");
     const text = textOf(confirmation.body);
     expect(text).toContain("Votre demande est enregistrée");
+    expectHeadingOrder(confirmation.body);
     expect(text).toContain("Transmission en cours");
     expect(text).toContain("vous n’avez rien à refaire");
     expect(text).not.toContain("a été transmis à Angers");

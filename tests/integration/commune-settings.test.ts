@@ -16,6 +16,7 @@ import { DEMO_COMMUNES, DEMO_HUBEE_OSL } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
 import * as settingsRoute from "../../app/routes/portail.communes.$siret.parametres.tsx";
 import { addMember, callRoute, createAgent, signIn } from "../helpers/portal-fixtures.ts";
+import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
 const ANGERS = DEMO_COMMUNES.find((c) => c.name === "Angers")!;
@@ -146,6 +147,7 @@ describe("commune settings", () => {
       "contactPhone",
       "website",
     ]);
+    expect(bad.data).toMatchObject({ result: { level: "error", message: "3 champs sont à corriger ci-dessous." } });
     expect(
       (
         await post({
@@ -159,6 +161,24 @@ describe("commune settings", () => {
     expect((await load()).data).toMatchObject({
       publicPage: { contactEmail: "qf@angers.fr", contactPhone: "02 41 05 40 00", website: "https://www.angers.fr/" },
     });
+  });
+
+  it.each([
+    ["hubee-titre", { intent: "save-hubee", hubeeSiClientId: "" }],
+    ["api-particulier-titre", { intent: "save-api-particulier", apiParticulierToken: "avec espace" }],
+    ["origines-titre", { intent: "save-origins", redirectOrigins: "https://www.angers.fr/chemin" }],
+    ["page-publique-titre", { intent: "save-public-page", contactEmail: "pas-une-adresse" }],
+  ])("announces a field error with an alert in its section (%s)", async (section, form) => {
+    const answer = await post(form);
+    expect(answer.status).toBe(400);
+    expect(answer.data).toMatchObject({ result: { level: "error", message: "Un champ est à corriger ci-dessous." } });
+    const html = await renderRoute(settingsRoute.default, (await load()).data as object, path, answer.data as object);
+    const alerts = [...html.matchAll(/role="alert"><p>([^<]*)<\/p>/g)].map((m) => m[1]);
+    expect(alerts).toEqual(["Un champ est à corriger ci-dessous."]);
+    // In the section of the form sent, before its field in error.
+    const at = html.indexOf('role="alert"');
+    expect(at).toBeGreaterThan(html.indexOf(`id="${section}"`));
+    expect(at).toBeLessThan(html.indexOf('aria-invalid="true"'));
   });
 
   describe("connection tests against the simulators", () => {

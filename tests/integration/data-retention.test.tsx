@@ -41,6 +41,7 @@ import * as eraseRoute from "../../app/routes/portail.communes.$siret.dossiers.$
 import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.tsx";
 import { SCHEDULED_JOBS } from "../../jobs/schedules.ts";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
+import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
 /**
@@ -498,6 +499,17 @@ describe("retention setting", () => {
     const answer = await post(adminCookie, value);
     expect(answer.status).toBe(400);
     expect(answer.data).toEqual({ ok: false, error, value });
+    // On the page: announced in an alert, and under the field, which it describes.
+    const page = await callRoute(retentionRoute, "loader", {
+      path: path(),
+      params: { siret: commune.siret },
+      cookie: adminCookie,
+    });
+    const html = await renderRoute(retentionRoute.default, page.data as object, path(), answer.data as object);
+    expect(html).toContain(`role="alert"><p>La durée n’a pas été enregistrée. ${error}</p>`);
+    const input = /<input[^>]*name="familyFileRetentionYears"[^>]*>/.exec(html)?.[0] ?? "";
+    expect(input).toContain('aria-describedby="familyFileRetentionYears-error"');
+    expect(input).toContain(`value="${value}"`);
     expect(
       await db.select().from(dataRetentionSettings).where(eq(dataRetentionSettings.collectivityId, commune.id)),
     ).toEqual([]);

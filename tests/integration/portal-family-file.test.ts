@@ -29,6 +29,7 @@ import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
 import { enqueueNotification } from "../../simulators/hubee/notifications.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
+import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
 /** The family file's status actions over the HubEE simulator, through the route modules. */
@@ -190,10 +191,53 @@ describe("status actions", () => {
     const missing = await act(familyId, { intent: "refuser", message: "  " });
     expect(missing.status).toBe(400);
     expect((missing.data as { message: string }).message).toMatch(/motif/);
+    expect((missing.data as { field?: string }).field).toBe("message");
     expect((await act(familyId, { intent: "refuser", message: "Votre commune n’est pas Angers." })).status).toBe(200);
     const kase = simulatorCase(caseId);
     expect(kase.status).toBe("REFUSED");
     expect(kase.events.at(-1)).toMatchObject({ caseNewStatus: "REFUSED", message: "Votre commune n’est pas Angers." });
+  });
+
+  it("ties every error about the refusal's reason to the field, and gives back what was typed", async () => {
+    const { familyId } = await receiveTransmission("BLANC");
+    const path = `/portail/communes/${ANGERS.siret}/dossiers/${familyId}`;
+    const page = async (actionData: unknown) => {
+      const view = await callRoute(fileRoute, "loader", { path, params: { siret: ANGERS.siret, familyId }, cookie });
+      return renderRoute(fileRoute.default, view.data as object, path, actionData as object);
+    };
+    const textarea = (html: string) => /<textarea[^>]*id="message"[^>]*>([^<]*)<\/textarea>/.exec(html);
+
+    // Not about the reason (the file is not taken in charge yet): the field is not in error, the text stays.
+    const early = await act(familyId, { intent: "refuser", message: "Pièce manquante" });
+    expect(early.data).toMatchObject({ ok: false, field: undefined, reason: "Pièce manquante" });
+
+    await act(familyId, { intent: "prendre" });
+    const tooLong = "Justificatif manquant. ".repeat(50);
+    const refused = await act(familyId, { intent: "refuser", message: tooLong });
+    expect(refused.status).toBe(400);
+    expect(refused.data).toMatchObject({ ok: false, message: expect.stringMatching(/trop long/), field: "message" });
+    const html = await page(refused.data);
+    const [field, typed] = textarea(html) ?? [];
+    expect(field).toContain('aria-invalid="true"');
+    expect(field).toContain('aria-describedby="message-error"');
+    expect(typed).toBe(tooLong);
+    expect(html).toContain('class="fr-input-group fr-input-group--error"');
+    expect(html).toMatch(/<p class="fr-message fr-message--error" id="message-error">Le message est trop long/);
+    expect(html).toMatch(/role="alert"><p>Le message est trop long/);
+  });
+
+  it("titles the unreadable transmission's alert as an h2, right under the h1", async () => {
+    const { familyId } = await receiveTransmission("BRUN");
+    const path = `/portail/communes/${ANGERS.siret}/dossiers/${familyId}`;
+    const view = await callRoute(fileRoute, "loader", { path, params: { siret: ANGERS.siret, familyId }, cookie });
+    const data = view.data as { family: object };
+    const html = await renderRoute(
+      fileRoute.default,
+      { ...data, family: { ...data.family, ingestionError: "x" } },
+      path,
+    );
+    expect(html).toContain('<h2 class="fr-alert__title">Télédossier illisible</h2>');
+    expect([...html.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1])).slice(0, 2)).toEqual([1, 2]);
   });
 
   it("changes nothing locally when HubEE refuses the transition", async () => {
@@ -465,5 +509,20 @@ describe("inbox page", () => {
       form: { intent: "relever" },
     });
     expect(poll.data).toEqual({ level: "success", message: "Aucun nouveau dossier." });
+  });
+
+  it("announces an error as an alert, and names the date fields so that they read alone", async () => {
+    const path = `/portail/communes/${ANGERS.siret}/dossiers`;
+    const list = await callRoute(inboxRoute, "loader", { path, params: { siret: ANGERS.siret }, cookie });
+    const failed = await callRoute(inboxRoute, "action", {
+      path,
+      params: { siret: ANGERS.siret },
+      cookie,
+      form: { intent: "autre" },
+    });
+    expect(failed.data).toEqual({ level: "error", message: "Action inconnue." });
+    const html = await renderRoute(inboxRoute.default, list.data as object, path, failed.data as object);
+    expect(html).toMatch(/role="alert"><p>Action inconnue\./);
+    expect(html).toContain('<label class="fr-label" for="au">Reçus jusqu’au</label>');
   });
 });

@@ -221,6 +221,15 @@ describe("starting a campaign from the portal", () => {
       annee: expect.stringContaining("Saisissez une année"),
       mois: "Choisissez un mois.",
     });
+    // An alert sums the errors up, with links; the period's fieldset is in error.
+    const page = await callRoute(newRoute, "loader", { path, params: { siret: c.siret }, cookie: c.agentCookie });
+    const html = await renderRoute(newRoute.default, page.data as object, path, bad.data as object);
+    expect(html).toMatch(
+      /<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">2 champs/,
+    );
+    expect(html).toContain('<a href="#mois">Mois : Choisissez un mois.</a>');
+    expect(html).toContain('<a href="#annee">Année : Saisissez une année');
+    expect(html).toContain('<fieldset class="fr-fieldset fr-fieldset--error" aria-labelledby="periode-legende">');
     const empty = await callRoute(newRoute, "action", {
       path,
       params: { siret: c.siret },
@@ -428,6 +437,25 @@ describe("the yearly campaign day", () => {
       values: { day: "31" },
     });
     expect(await rows()).toEqual([]);
+    const page = async (answer: { data: unknown }) =>
+      renderRoute(
+        indexRoute.default,
+        (await callRoute(indexRoute, "loader", { path, params, cookie: c.adminCookie })).data as object,
+        path,
+        answer.data as object,
+      );
+    // An alert sums the errors up over the form, each a link to its field.
+    const invalidPage = await page(invalid);
+    expect(invalidPage).toMatch(/role="alert"><h3 class="fr-alert__title">2 champs sont à corriger<\/h3>/);
+    expect(invalidPage).toContain('<a href="#day">Jour : Saisissez un jour entre 1 et 28');
+    expect(invalidPage).toContain('<a href="#month">Mois : Choisissez un mois.</a>');
+    // A missing choice: the radios' fieldset is described by its error, and the summary leads to the first radio.
+    const noMode = await save({ mode: "" });
+    expect(noMode.status).toBe(400);
+    const noModePage = await page(noMode);
+    expect(noModePage).toContain('aria-labelledby="mode-legende mode-error"');
+    expect(noModePage).toContain('<p class="fr-message fr-message--error" id="mode-error">');
+    expect(noModePage).toContain('<a href="#mode-defaut">');
 
     expect((await save({ mode: "date", day: "15", month: "9" })).status).toBe(200);
     expect(await rows()).toMatchObject([{ day: 15, month: 9, enabled: true }]);

@@ -22,6 +22,7 @@ import { startSimulators, type RunningSimulators } from "../../simulators/server
 import * as lookupRoute from "../../app/routes/portail.communes.$siret.recherche-qf.tsx";
 import * as communesRoute from "../../app/routes/portail.communes.$siret.communes-de-naissance.ts";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
+import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
 const ANGERS = DEMO_COMMUNES.find((c) => c.name === "Angers")!;
@@ -172,6 +173,14 @@ describe("QF lookup by pivot identity", () => {
     });
     // What the agent typed comes back, to be corrected rather than typed again.
     expect(wrong.data.values).toMatchObject({ nomNaissance: "DUB0IS", prenom1: "Angela", paysNaissance: "Atlantide" });
+    // On the page: a summary linking to each field, and the groups holding a field in error marked too.
+    const loaded = await callRoute(lookupRoute, "loader", { path, params, cookie });
+    const html = await renderRoute(lookupRoute.default, loaded.data as object, path, wrong.data);
+    expect(html).toMatch(/role="alert"><h2 class="fr-alert__title">\d+ champs sont à corriger<\/h2>/);
+    expect(html).toContain('<a href="#prenom2">Deuxième prénom : ');
+    expect(html).toContain('<a href="#sexe-F">Sexe : ');
+    expect(html).toContain('<fieldset class="fr-fieldset fr-fieldset--error" aria-labelledby="prenoms-legende">');
+    expect(html).toContain('<fieldset class="fr-fieldset fr-fieldset--error" aria-labelledby="naissance-legende">');
 
     const dates = await Promise.all([
       search({ ...DUBOIS, jourNaissance: "30", moisNaissance: "2" }),
@@ -191,6 +200,10 @@ describe("QF lookup by pivot identity", () => {
       communeNaissance: expect.stringMatching(/^Saisissez le nom de la commune/),
       departementNaissance: expect.stringMatching(/2 ou 3 caractères/),
     });
+    // Names and birth date are right here: their groups are not in error.
+    const valid = await renderRoute(lookupRoute.default, loaded.data as object, path, former.data);
+    expect(valid).toContain('<fieldset class="fr-fieldset" aria-labelledby="prenoms-legende">');
+    expect(valid).toContain('<fieldset class="fr-fieldset" aria-labelledby="naissance-legende">');
     expect((await sentQueries()).length).toBe(before);
     expect(await lookupAudits()).toEqual([]);
   });

@@ -13,6 +13,7 @@ import {
   signIn,
   type RouteAnswer,
 } from "../helpers/portal-fixtures.ts";
+import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 import { schemaErrors, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
@@ -114,6 +115,15 @@ describe("webhook pages", () => {
       },
       values: { url: "ftp://exemple.fr" },
     });
+    // Every field error in a summary over the form, announced, each a link to its field.
+    const list = await index("loader", cookies.admin);
+    const html = await renderRoute(indexRoute.default, list.data as object, base(), answer.data as object);
+    const summary = /<div class="fr-alert fr-alert--error fr-mb-3w" role="alert">([\s\S]*?)<\/div>/.exec(html)?.[1];
+    expect(summary).toContain('<h3 class="fr-alert__title">2 champs sont à corriger</h3>');
+    expect(summary).toContain('<a href="#url">Adresse de réception : L’adresse doit commencer par https://');
+    expect(summary).toContain(
+      '<a href="#events-dossier.recu">Événements envoyés : Choisissez au moins un événement.</a>',
+    );
     const bogus = await index(
       "action",
       cookies.admin,
@@ -149,6 +159,22 @@ describe("webhook pages", () => {
     const page = await detail(endpointId, "loader", cookies.admin);
     expect(page.status).toBe(200);
     expect(JSON.stringify(page.data)).not.toContain(secret);
+  });
+
+  it("sums up an invalid edit under the h1, above the delivery log, with links to the fields", async () => {
+    const answer = await detail(endpointId, "action", cookies.admin, { intent: "update", url: "ftp://exemple.fr" });
+    expect(answer.status).toBe(400);
+    const page = await detail(endpointId, "loader", cookies.admin);
+    const path = `${base()}/${endpointId}`;
+    const html = await renderRoute(endpointRoute.default, page.data as object, path, answer.data as object);
+    const summary = html.indexOf('<div class="fr-alert fr-alert--error fr-mb-4w" role="alert">');
+    expect(summary).toBeGreaterThan(html.indexOf("<h1>Webhook</h1>"));
+    expect(summary).toBeLessThan(html.indexOf("Journal des envois"));
+    expect(html).toContain('<h2 class="fr-alert__title">2 champs sont à corriger</h2>');
+    expect(html).toContain('<a href="#url">Adresse de réception : ');
+    expect(html).toContain('<a href="#events-dossier.recu">Événements envoyés : ');
+    // The form still keeps what was typed.
+    expect(html).toMatch(/<input[^>]*id="url"[^>]*value="ftp:\/\/exemple.fr"/);
   });
 
   it("sends a test event the receiver verifies, and logs it", async () => {
@@ -241,6 +267,9 @@ describe("webhook pages", () => {
     expect(list.data).toMatchObject({
       endpoints: [{ status: "disabled", disabledNotice: expect.stringContaining("depuis plus de 3 jours") }],
     });
+    // Its alert comes right under the h1: an h2, not an h3 that skips a level.
+    const html = await renderRoute(indexRoute.default, list.data as object, base());
+    expect(html).toContain(`<h2 class="fr-alert__title">Webhook désactivé : ${receiver.url}</h2>`);
     const answer = await detail(endpointId, "action", cookies.admin, { intent: "enable" });
     expect(answer.data).toMatchObject({ kind: "message", level: "success" });
     const [row] = await handle.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));

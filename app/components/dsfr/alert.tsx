@@ -12,13 +12,28 @@ type AlertProps = {
   small?: boolean;
   /** "alert" for errors that appear after an action, so screen readers announce them. */
   role?: "alert" | "status";
+  /**
+   * The outcome of the user's action: announced, urgently for an error (role="alert"), politely
+   * otherwise (role="status"). Shorthand for the matching `role`.
+   */
+  announce?: boolean;
   className?: string;
 };
 
 /** DSFR "alerte": a message about the state of the page or of the user's request. */
-export function Alert({ type, title, titleAs: Title = "h3", description, small, role, className }: AlertProps) {
+export function Alert({
+  type,
+  title,
+  titleAs: Title = "h3",
+  description,
+  small,
+  role,
+  announce,
+  className,
+}: AlertProps) {
+  const liveRole = role ?? (announce ? (type === "error" ? "alert" : "status") : undefined);
   return (
-    <div className={cx("fr-alert", `fr-alert--${type}`, small && "fr-alert--sm", className)} role={role}>
+    <div className={cx("fr-alert", `fr-alert--${type}`, small && "fr-alert--sm", className)} role={liveRole}>
       {title ? <Title className="fr-alert__title">{title}</Title> : null}
       {description ? <p>{description}</p> : null}
     </div>

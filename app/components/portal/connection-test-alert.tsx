@@ -7,13 +7,5 @@ export function ConnectionTestAlert({
   result: { level: "success" | "warning" | "error"; message: string } | null;
 }) {
   if (!result) return null;
-  return (
-    <Alert
-      type={result.level}
-      small
-      description={result.message}
-      role={result.level === "error" ? "alert" : "status"}
-      className="fr-mb-3w"
-    />
-  );
+  return <Alert type={result.level} small description={result.message} announce className="fr-mb-3w" />;
 }

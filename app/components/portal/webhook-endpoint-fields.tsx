@@ -1,3 +1,4 @@
+import type { ErrorSummaryItem } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
 import { cx } from "~/components/dsfr/shared";
 import { WEBHOOK_EVENT_LABELS } from "~/webhooks/event-schemas";
@@ -84,6 +85,18 @@ export function WebhookEndpointFields({
       </fieldset>
     </>
   );
+}
+
+const FIELD_LABELS = { url: "Adresse de réception", description: "Description", events: "Événements envoyés" };
+
+/** The errors of a refused submission for an error summary, each linking to its field (the first box for the events). */
+export function endpointErrorItems(errors: EndpointFieldErrors, idPrefix = ""): ErrorSummaryItem[] {
+  return (["url", "description", "events"] as const).flatMap((field) => {
+    const message = errors[field];
+    if (!message) return [];
+    const fieldId = field === "events" ? `${idPrefix}events-${WEBHOOK_EVENT_TYPES[0]}` : `${idPrefix}${field}`;
+    return [{ fieldId, label: FIELD_LABELS[field], message }];
+  });
 }
 
 /** A secret, shown once after creation or rotation. */
