@@ -206,7 +206,7 @@ export async function deliverClaimedShipment(deps: DeliveryDeps, shipment: Shipm
     await sender.completeFolder(folder.id);
     return markDelivered();
   } catch (error) {
-    const permanent = error instanceof PermanentDeliveryError || (error instanceof HubeeError && !error.transient);
+    const permanent = error instanceof PermanentDeliveryError || refusesThisShipment(error);
     const message = describeError(error);
     const givingUp = permanent || shipment.attempts >= (deps.backoff ?? DELIVERY_BACKOFF).attempts;
     const ids: ShipmentUpdate = {};
@@ -270,6 +270,16 @@ async function discardQuietly(sender: HubeeSender, shipment: Shipment, folderId:
       "dossier HubEE créé après la perte du bail non supprimé : il reste jamais complété chez HubEE",
     );
   }
+}
+
+/**
+ * A refusal about this shipment, which a retry would meet again. Not a refused login: a rotated
+ * secret or a token service hiccup would otherwise fail every pending transmission in one run;
+ * those wait with backoff (about 2.5 days over the attempts) while the operator fixes them.
+ */
+function refusesThisShipment(error: unknown): boolean {
+  if (!(error instanceof HubeeError) || error.transient) return false;
+  return !error.credentialsRejected && error.status !== 401;
 }
 
 /** A failure of POST /folders after which HubEE may still have created the folder. */

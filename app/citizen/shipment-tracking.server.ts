@@ -15,6 +15,8 @@ const FINAL_STATUS_LIST = [...FINAL_CASE_STATUSES];
 const BATCH = 25;
 /** Notifications left in the queue within one run (failed or foreign) before the run gives up reading. */
 const MAX_LEFT_IN_QUEUE = 500;
+/** Pages read in one run at most: the next run, 30 s later, goes on, whatever HubEE keeps listing. */
+const MAX_PAGES_PER_RUN = 40;
 
 export interface TrackingCounts {
   events: number;
@@ -22,6 +24,8 @@ export interface TrackingCounts {
   ignoredForeign: number;
   /** Notifications whose handling failed: left in the queue, tried again next run. */
   failed: number;
+  /** Listed items without the shape of a notification: skipped and left in the queue. */
+  malformed: number;
 }
 
 export interface TrackingOptions {
@@ -45,15 +49,37 @@ export async function trackShipmentStatuses(
   options: TrackingOptions = {},
 ): Promise<TrackingCounts> {
   const batchSize = options.batchSize ?? BATCH;
-  const counts: TrackingCounts = { events: 0, closed: 0, ignoredForeign: 0, failed: 0 };
-  // No cursor in HubEE: what we leave in the queue comes back at its head, so each page asks for
-  // that many more and skips them.
+  const counts: TrackingCounts = { events: 0, closed: 0, ignoredForeign: 0, failed: 0, malformed: 0 };
+  // No cursor in HubEE: what stays in the queue (failed, foreign, malformed, or still listed after
+  // its deletion) comes back at its head, so each page asks for that many more and skips them.
+  // Every id is handled once per run; pages are capped, whatever HubEE keeps listing.
   const leftInQueue = new Set<string>();
-  for (;;) {
+  const seen = new Set<string>();
+  for (let pages = 0; pages < MAX_PAGES_PER_RUN; pages++) {
     const maxResult = batchSize + leftInQueue.size;
     const page = await sender.listNotifications(maxResult, FORMULAIRE_QF_PROCESS_CODE);
-    const fresh = page.filter((n) => !leftInQueue.has(n.id));
+    // What this page taught us: new notifications, or new ones known to stay at the head.
+    let progress = 0;
+    for (const id of page.malformed) {
+      if (id !== null && seen.has(id)) continue;
+      if (id !== null) {
+        seen.add(id);
+        leftInQueue.add(id);
+        progress++;
+      }
+      counts.malformed++;
+      logger.warn({ notificationId: id }, "notification HubEE de suivi d’envoi mal formée, laissée dans la file");
+    }
+    for (const { id } of page.notifications) {
+      if (seen.has(id) && !leftInQueue.has(id)) {
+        leftInQueue.add(id); // handled and deleted, yet listed again
+        progress++;
+      }
+    }
+    const fresh = page.notifications.filter((n) => !seen.has(n.id));
+    progress += fresh.length;
     for (const notification of fresh) {
+      seen.add(notification.id);
       if (notification.processCode !== FORMULAIRE_QF_PROCESS_CODE) {
         // Only if HubEE ignored the filter: another démarche's, not ours to delete.
         leftInQueue.add(notification.id);
@@ -72,7 +98,8 @@ export async function trackShipmentStatuses(
         );
       }
     }
-    if (page.length < maxResult || fresh.length === 0) return counts;
+    const listed = page.notifications.length + page.malformed.length;
+    if (listed < maxResult || progress === 0) return counts;
     if (leftInQueue.size >= MAX_LEFT_IN_QUEUE) {
       logger.error(
         { left: leftInQueue.size },
@@ -81,6 +108,11 @@ export async function trackShipmentStatuses(
       return counts;
     }
   }
+  logger.warn(
+    { pages: MAX_PAGES_PER_RUN },
+    "suivi des envois HubEE : limite de pages atteinte, suite au prochain passage",
+  );
+  return counts;
 }
 
 async function handleNotification(

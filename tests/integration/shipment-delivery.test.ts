@@ -12,12 +12,15 @@ import {
   type DeliveryDeps,
 } from "../../app/citizen/shipment-delivery.server.ts";
 import { createShipment, deliverNow } from "../../app/citizen/shipments.server.ts";
+import { createHubeeClient } from "../../app/integrations/hubee/client.server.ts";
 import { HubeeError } from "../../app/integrations/hubee/errors.server.ts";
-import type { CreatedFolder, HubeeSender } from "../../app/integrations/hubee/sender.server.ts";
+import { createHubeeSender, type CreatedFolder, type HubeeSender } from "../../app/integrations/hubee/sender.server.ts";
+import { createHubeeTokenProvider } from "../../app/integrations/hubee/token.server.ts";
 import { decryptJson } from "../../app/utils/encryption.server.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { shipments } from "../../db/schema/index.ts";
 import { seedDemo } from "../../db/seed/demo.ts";
+import { DEMO_HUBEE_OSL } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
 import { ANGELA, ANGELA_QF, collectivityByName, randomKey, senderFor } from "../helpers/citizen-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
@@ -192,6 +195,52 @@ describe("shipment outbox delivered to HubEE (simulator over HTTP)", () => {
     expect(stored).toMatchObject({ status: "failed", hubeeFolderId: null, hubeeCaseId: null });
     expect(stored.lastError).toMatch(/HTTP 400/);
     expect(stored.payloadEncrypted).not.toBeNull();
+  });
+
+  it("keeps every pending shipment for later when HubEE refuses the portal's own login (a rotated secret)", async () => {
+    const first = await newShipment();
+    const second = await newShipment();
+    const tokens = createHubeeTokenProvider({
+      tokenUrl: sims.hubeeTokenUrl,
+      clientId: DEMO_HUBEE_OSL.clientId,
+      clientSecret: "ancien-secret",
+      scope: "OSL",
+    });
+    const rotated = { ...deps, sender: createHubeeSender(createHubeeClient({ apiUrl: sims.hubeeApiUrl, tokens })) };
+    expect(await deliverDueShipments(rotated)).toMatchObject({ delivered: 0, failed: 0 });
+    for (const shipment of [first, second]) {
+      const stored = await storedShipment(shipment.id);
+      expect(stored.status).not.toBe("failed");
+      expect(stored.lastError).toMatch(/Authentification HubEE refusée \(HTTP 401\)/);
+      expect(stored.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() - 1_000);
+    }
+    // Once the secret is right again, both go through.
+    await handle.db.update(shipments).set({ nextAttemptAt: new Date(Date.now() - 1_000) });
+    expect((await deliverDueShipments(deps)).delivered).toBe(2);
+  });
+
+  it("deletes the folder HubEE created when its answer to POST /folders is unusable, then retries", async () => {
+    const shipment = await newShipment();
+    const client = createHubeeClient({
+      apiUrl: sims.hubeeApiUrl,
+      tokens: createHubeeTokenProvider({
+        tokenUrl: sims.hubeeTokenUrl,
+        clientId: DEMO_HUBEE_OSL.clientId,
+        clientSecret: DEMO_HUBEE_OSL.clientSecret,
+        scope: "OSL",
+      }),
+    });
+    // The folder is created, but the answer keeps only its id.
+    const truncating = createHubeeSender({
+      ...client,
+      async requestJson<T>(request: Parameters<typeof client.requestJson>[0]) {
+        const body = await client.requestJson<{ id: string }>(request);
+        return (request.method === "POST" && request.path === "/folders" ? { id: body.id } : body) as T;
+      },
+    });
+    expect(await deliverNow({ ...deps, sender: truncating }, shipment.id)).toBe("retry_scheduled");
+    expect(formulaireQfFolders()).toHaveLength(0);
+    expect((await storedShipment(shipment.id)).lastError).toMatch(/incomplète \(dossier .+ supprimé\)/);
   });
 
   it("deletes the half-created folder when the last retry fails too", async () => {

@@ -256,4 +256,34 @@ describe("following the communes' statuses of delivered shipments", () => {
     expect(await trackShipmentStatuses(handle.db, sender)).toMatchObject({ failed: 0, events: 2 });
     expect((await stored(broken.id)).hubeeCaseStatus).toBe("SI_RECEIVED");
   });
+
+  it("skips a malformed notification at the head of the queue, leaves it there, and handles the ones behind it", async () => {
+    const sender = senderFor(sims);
+    // A notification without its case id, as a faulty HubEE might list it, first in the queue.
+    enqueueNotification(sims.modules.hubee.store, {
+      recipient: PORTAIL_QF_OSL,
+      transmitter: INJECTED_SENDER_OSL,
+      processCode: "FormulaireQF",
+      caseId: null as unknown as string,
+      eventId: randomUUID(),
+    });
+    const { id, caseId, si } = await deliveredToAngers(sender);
+    await si.report(caseId, "SENT", "SI_RECEIVED");
+
+    const counts = await trackShipmentStatuses(handle.db, sender, { batchSize: 1 });
+    expect(counts).toMatchObject({ malformed: 1, events: 2, failed: 0 });
+    expect((await stored(id)).hubeeCaseStatus).toBe("SI_RECEIVED");
+    // Not ours to delete: we cannot know what it announced.
+    expect(oslQueue().FormulaireQF ?? []).toHaveLength(1);
+  });
+
+  it("ends its run even when HubEE keeps listing notifications it was told to delete", async () => {
+    const sender = senderFor(sims);
+    const { caseId, si } = await deliveredToAngers(sender);
+    await si.report(caseId, "SENT", "SI_RECEIVED");
+    // Deletions answer 204 but the queue never shrinks.
+    const sticky: HubeeSender = { ...sender, deleteNotification: async () => {} };
+    const counts = await trackShipmentStatuses(handle.db, sticky, { batchSize: 1 });
+    expect(counts).toMatchObject({ events: 2, failed: 0 });
+  });
 });

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { HubeeClient } from "./client.server";
+import { HubeeError } from "./errors.server";
 
 /** The démarche code of the QF form in HubEE. */
 export const FORMULAIRE_QF_PROCESS_CODE = "FormulaireQF";
@@ -26,17 +27,24 @@ const createdFolder = z.object({
 });
 export type CreatedFolder = z.infer<typeof createdFolder>;
 
-const notificationList = z.array(
-  z.object({
-    id: z.string(),
-    processCode: z.string(),
-    caseId: z.string(),
-    eventId: z.string().nullish(),
-    eventActionType: z.string().nullish(),
-    eventStatus: z.string().nullish(),
-  }),
-);
-export type HubeeNotification = z.infer<typeof notificationList>[number];
+const notification = z.object({
+  id: z.string().min(1),
+  processCode: z.string(),
+  caseId: z.string().min(1),
+  eventId: z.string().nullish(),
+  eventActionType: z.string().nullish(),
+  eventStatus: z.string().nullish(),
+});
+export type HubeeNotification = z.infer<typeof notification>;
+
+export interface NotificationPage {
+  notifications: HubeeNotification[];
+  /**
+   * Ids of the items HubEE listed that do not have the expected shape (null: not even an id).
+   * They are skipped, not deleted: we cannot know what they announced. They stay in the queue.
+   */
+  malformed: (string | null)[];
+}
 
 const hubeeEvent = z.object({
   id: z.string(),
@@ -58,6 +66,9 @@ export const sha256Base64 = (content: Buffer) => crypto.createHash("sha256").upd
 
 /** The sender (OSL) side of the teledossiers API, as the national QF form uses it. */
 export function createHubeeSender(client: HubeeClient) {
+  const deleteFolder = async (folderId: string): Promise<void> => {
+    await client.request({ method: "DELETE", path: `/folders/${encodeURIComponent(folderId)}` });
+  };
   return {
     async createFolder(folder: NewFolder): Promise<CreatedFolder> {
       // The reference form numbers its single case "<folder externalId>-01".
@@ -87,7 +98,22 @@ export function createHubeeSender(client: HubeeClient) {
           })),
         },
       });
-      return createdFolder.parse(body);
+      const created = createdFolder.safeParse(body);
+      if (created.success) return created.data;
+      // HubEE created a folder but its answer lacks what we need: delete it now, or each retry
+      // would leave one more never-completed folder holding the citizen's name.
+      const id = idOf(body);
+      const deleted =
+        id !== null &&
+        (await deleteFolder(id).then(
+          () => true,
+          () => false,
+        ));
+      throw new HubeeError(
+        `Réponse de HubEE à POST /folders incomplète${deleted ? ` (dossier ${id} supprimé)` : " (dossier non identifié ou non supprimé)"}`,
+        // status null: the folder may remain at HubEE (ADR 009); a retry may get a proper answer.
+        { status: deleted ? 201 : null, transient: true },
+      );
     },
 
     async uploadAttachment(folderId: string, attachmentId: string, content: Buffer): Promise<void> {
@@ -107,9 +133,7 @@ export function createHubeeSender(client: HubeeClient) {
       });
     },
 
-    async deleteFolder(folderId: string): Promise<void> {
-      await client.request({ method: "DELETE", path: `/folders/${encodeURIComponent(folderId)}` });
-    },
+    deleteFolder,
 
     async getFolder(folderId: string): Promise<{ id: string; globalStatus: string; cases: CreatedFolder["cases"] }> {
       return createdFolder
@@ -118,11 +142,19 @@ export function createHubeeSender(client: HubeeClient) {
     },
 
     /** The sender's queue, filtered by démarche when `processCode` is given (HubEE's `processCode` filter). */
-    async listNotifications(maxResult = 25, processCode?: string): Promise<HubeeNotification[]> {
+    async listNotifications(maxResult = 25, processCode?: string): Promise<NotificationPage> {
       const query = new URLSearchParams({ eventDetails: "true", maxResult: String(maxResult) });
       if (processCode) query.set("processCode", processCode);
       const body = await client.requestJson<unknown>({ method: "GET", path: `/notifications?${query}` });
-      return notificationList.parse(body ?? []);
+      // Item by item: one malformed notification must not hide the others, page after page.
+      const items = z.array(z.unknown()).parse(body ?? []);
+      const page: NotificationPage = { notifications: [], malformed: [] };
+      for (const item of items) {
+        const parsed = notification.safeParse(item);
+        if (parsed.success) page.notifications.push(parsed.data);
+        else page.malformed.push(idOf(item));
+      }
+      return page;
     },
 
     /** A case as its sender sees it; only the status matters here. */
@@ -172,3 +204,8 @@ export function createHubeeSender(client: HubeeClient) {
 }
 
 export type HubeeSender = ReturnType<typeof createHubeeSender>;
+
+function idOf(item: unknown): string | null {
+  const id = item && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
+  return typeof id === "string" && id.length > 0 ? id : null;
+}
