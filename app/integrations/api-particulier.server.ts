@@ -73,9 +73,23 @@ export function createApiParticulierClient(
   };
 }
 
+/**
+ * A Retry-After beyond this is not believed: a day covers API Particulier's 12-hour ban, while a
+ * broken header ("99999999") would otherwise pause the commune's token, and its campaign, for years.
+ */
+export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+
 export async function interpretResponse(response: Response): Promise<QuotientFamilialOutcome> {
-  const body: unknown = await response.json().catch(() => null);
   const status = response.status;
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    // The answer was cut (timeout or connection lost while reading it): a provider hiccup,
+    // worth a retry, not a malformed answer.
+    return { kind: "provider_unavailable", status: null, code: null, retryInMs: null };
+  }
+  const body = parseJsonOrNull(text);
   if (status === 200) {
     const parsed = parseQuotientFamilialResponse(body);
     return parsed.success ? { kind: "ok", data: parsed.data } : { kind: "invalid_response", status };
@@ -85,7 +99,8 @@ export async function interpretResponse(response: Response): Promise<QuotientFam
   const code = first?.code ?? null;
   if (status === 404) return { kind: "not_found", code };
   if (status === 429) {
-    return { kind: "rate_limited", retryAfterMs: retryAfterMs(response.headers.get("retry-after")) ?? 1_000 };
+    const wait = retryAfterMs(response.headers.get("retry-after")) ?? 1_000;
+    return { kind: "rate_limited", retryAfterMs: Math.min(wait, MAX_RETRY_AFTER_MS) };
   }
   if (status === 401 || status === 403) return { kind: "unauthorized", status, code };
   // 409: the same request is already running for this token; like a provider hiccup, it is worth a retry.
@@ -105,4 +120,12 @@ export async function interpretResponse(response: Response): Promise<QuotientFam
     return { kind: "invalid_request", status, code, detail: first?.detail ?? null, parameters };
   }
   return { kind: "provider_unavailable", status, code, retryInMs: null };
+}
+
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
