@@ -38,6 +38,8 @@ export const auditEvents = pgTable(
   (table) => [
     index("audit_events_collectivity_idx").on(table.collectivityId, table.id),
     index("audit_events_collectivity_action_idx").on(table.collectivityId, table.action, table.id),
+    // The journal's date filters and the dashboards' counts over a period.
+    index("audit_events_collectivity_time_idx").on(table.collectivityId, table.occurredAt),
   ],
 );
 

@@ -52,7 +52,12 @@ export const familyStatusChanges = pgTable(
     agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index("family_status_changes_family_idx").on(table.familyId, table.createdAt)],
+  (table) => [
+    index("family_status_changes_family_idx").on(table.familyId, table.createdAt),
+    // A case's last reported status (each status action, each inbox run's owed reports) and the
+    // cascade when a case is deleted (erasure, retention purge).
+    index("family_status_changes_case_idx").on(table.caseId, table.createdAt),
+  ],
 );
 
 export type FamilyStatusChange = typeof familyStatusChanges.$inferSelect;

@@ -196,6 +196,8 @@ export const receivedCases = pgTable(
   (table) => [
     index("received_cases_family_idx").on(table.familyId, table.receivedAt.desc().nullsFirst()),
     index("received_cases_reference_idx").on(table.collectivityId, table.reference),
+    // The statistics page's cases per month.
+    index("received_cases_collectivity_received_idx").on(table.collectivityId, table.receivedAt),
     // Cases whose status report to HubEE is still owed.
     index("received_cases_unreported_idx")
       .on(table.collectivityId)
