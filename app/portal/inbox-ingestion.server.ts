@@ -13,6 +13,7 @@ import { isTransientHubeeError } from "~/integrations/hubee/errors.server";
 import {
   HubeeDigestMismatchError,
   type HubeeReceiver,
+  type MalformedNotification,
   type SiAttachment,
   type SiCase,
   type SiNotification,
@@ -39,6 +40,11 @@ import { parseFormulaireQfJson, type ParsedFormulaireQf, type ParsedQuotient } f
 export const INBOX_BATCH_SIZE = 25;
 /** A run stops after this many pages, so one commune cannot hold the worker for ever. */
 const MAX_BATCHES_PER_RUN = 40;
+/**
+ * A run stops once this many notifications are left at the head of the queue: pages would keep
+ * growing (each asks for INBOX_BATCH_SIZE more than those) for what is by then a HubEE problem.
+ */
+const MAX_LEFT_IN_QUEUE = 200;
 export const FORMULAIRE_QF_JSON = "FormulaireQF.json";
 
 export type IngestionCounts = InboxRunCounts;
@@ -79,23 +85,62 @@ export async function ingestCommuneInbox(
     now: options.now ?? (() => new Date()),
     counts,
   };
-  // Notifications tried in this run: a failed one stays first in the queue and must not be
-  // fetched again and again, nor hide the ones behind it for ever.
-  const attempted = new Set<string>();
+  // No cursor in HubEE: what a run leaves in the queue (failed, foreign or malformed
+  // notifications) stays at its head. Each page therefore asks for that many more, so those never
+  // hide the ones behind them, and every id is handled once per run. The run ends on a short
+  // page, a page that taught nothing new, too many left behind, or MAX_BATCHES_PER_RUN pages.
+  const seen = new Set<string>();
+  const leftInQueue = new Set<string>();
+  // Malformed items without a usable id cannot be told apart: the most seen on one page.
+  let unidentified = 0;
   let hubeeStruggling = false;
+  // A malformed item is skipped and NOT deleted: we cannot know what it announced (a citizen's
+  // case, a sender's event), and deleting it would lose that for good. Left in the queue, it
+  // is counted as failed and logged on every run until HubEE lists it in a shape we can read.
+  const reportMalformed = (item: MalformedNotification) => {
+    counts.failed++;
+    // Ids and field paths only: the item's values may identify people or organisations.
+    logger.warn(
+      { collectivityId: collectivity.id, notificationId: item.id, issues: item.issues },
+      "notification HubEE mal formée, laissée dans la file",
+    );
+  };
 
   for (let page = 0; page < MAX_BATCHES_PER_RUN; page++) {
-    const batch = await receiver.listNotifications({
-      maxResult: INBOX_BATCH_SIZE,
+    const maxResult = INBOX_BATCH_SIZE + leftInQueue.size + unidentified;
+    const { notifications, malformed } = await receiver.listNotifications({
+      maxResult,
       processCode: FORMULAIRE_QF_PROCESS_CODE,
     });
-    const fresh = batch.filter((n) => !attempted.has(n.id));
+    let progress = 0;
+    for (const item of malformed) {
+      if (item.id === null || seen.has(item.id)) continue;
+      seen.add(item.id);
+      leftInQueue.add(item.id);
+      progress++;
+      reportMalformed(item);
+    }
+    // Items without an id cannot be told apart: those beyond the most seen on one page are new.
+    const newUnidentified = malformed.filter((m) => m.id === null).slice(unidentified);
+    newUnidentified.forEach(reportMalformed);
+    unidentified += newUnidentified.length;
+    progress += newUnidentified.length;
+    for (const { id } of notifications) {
+      // Handled and deleted, yet listed again: it takes a place at the head of the next page too.
+      if (seen.has(id) && !leftInQueue.has(id)) {
+        leftInQueue.add(id);
+        progress++;
+      }
+    }
+    const fresh = notifications.filter((n) => !seen.has(n.id));
+    progress += fresh.length;
     let interrupted = false;
     for (const notification of fresh) {
-      attempted.add(notification.id);
+      seen.add(notification.id);
       // HubEE filters on processCode, but the queue is shared by the credential's démarches:
       // never touch another démarche's notification.
       if (notification.processCode !== FORMULAIRE_QF_PROCESS_CODE) {
+        leftInQueue.add(notification.id);
         counts.ignoredForeign++;
         continue;
       }
@@ -103,6 +148,7 @@ export async function ingestCommuneInbox(
         if (notification.eventId) await handleEventNotification(context, notification);
         else await handleCaseNotification(context, notification);
       } catch (error) {
+        leftInQueue.add(notification.id);
         counts.failed++;
         logger.warn(
           {
@@ -121,7 +167,15 @@ export async function ingestCommuneInbox(
         }
       }
     }
-    if (interrupted || batch.length < INBOX_BATCH_SIZE || fresh.length === 0) break;
+    const listed = notifications.length + malformed.length;
+    if (interrupted || listed < maxResult || progress === 0) break;
+    if (leftInQueue.size + unidentified >= MAX_LEFT_IN_QUEUE) {
+      logger.error(
+        { collectivityId: collectivity.id, left: leftInQueue.size + unidentified },
+        "trop de notifications HubEE laissées dans la file : arrêt du relevé",
+      );
+      break;
+    }
   }
   // Agents' status changes HubEE has not been told of yet (it was down, or a request stopped
   // half-way): every run finishes them.
@@ -233,7 +287,14 @@ async function receiveCase(ctx: Context, kase: SiCase): Promise<Reception> {
   let altered = 0;
   for (const attachment of kase.attachments) {
     try {
-      const downloaded = await ctx.receiver.downloadAttachment(kase.id, attachment.id);
+      const downloaded = await ctx.receiver.downloadAttachment(kase.id, attachment.id, attachment.size);
+      if (downloaded.hubeeDigest !== null && !downloaded.digestVerified) {
+        // A digest we cannot read proves nothing either way: kept, flagged as not verified.
+        logger.warn(
+          { collectivityId: ctx.collectivity.id, caseId: kase.id, attachmentId: attachment.id },
+          "empreinte annoncée par HubEE illisible : pièce jointe gardée, non vérifiée",
+        );
+      }
       files.push({ attachment, ...downloaded });
     } catch (error) {
       if (!(error instanceof HubeeDigestMismatchError)) throw error;

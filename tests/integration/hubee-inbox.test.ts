@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import {
   caseAttachments,
@@ -25,6 +25,7 @@ import {
   type HubeeInboxSettings,
 } from "../../app/portal/hubee-inboxes.server.ts";
 import { ingestCommuneInbox } from "../../app/portal/inbox-ingestion.server.ts";
+import { logger } from "../../app/utils/logger.server.ts";
 import { sealSettingsSecret } from "../../app/portal/settings-secrets.server.ts";
 import { DEMO_COMMUNES, DEMO_HUBEE_OSL, FOREIGN_PROCESS_CODE } from "../../simulators/demo-data.ts";
 import { INJECTED_SENDER_OSL, organizationKey, type InjectFolderInput } from "../../simulators/hubee/index.ts";
@@ -254,16 +255,17 @@ describe("HubEE inbox ingestion (SI side)", () => {
     expect(counts.cases).toBe(1);
     expect(angersQueue(FOREIGN_PROCESS_CODE)).toHaveLength(31);
 
-    // A HubEE ignoring processCode fills every page with foreign notifications: the run must
-    // still end, without touching them.
+    // A HubEE ignoring processCode fills the first page with foreign notifications: the next
+    // page asks for more, so ours behind them is still read, and the run ends without touching them.
     await injectTransmission();
     const unfiltered: HubeeReceiver = {
       ...receiver,
       listNotifications: (options) => receiver.listNotifications({ ...options, processCode: undefined }),
     };
     const second = await ingestCommuneInbox(handle.db, unfiltered, angers());
-    expect(second.ignoredForeign).toBe(25);
+    expect(second).toMatchObject({ ignoredForeign: 31, cases: 1, failed: 0 });
     expect(angersQueue(FOREIGN_PROCESS_CODE)).toHaveLength(31);
+    expect(angersQueue()).toHaveLength(0);
   });
 
   it("keeps a case whose file does not match HubEE's digest, with an error, and reports SI_INTG_ERROR", async () => {
@@ -324,12 +326,12 @@ describe("HubEE inbox ingestion (SI side)", () => {
     let downloads = 0;
     const expiring: HubeeReceiver = {
       ...receiver,
-      async downloadAttachment(caseId, attachmentId) {
+      async downloadAttachment(caseId, attachmentId, declaredSize) {
         if (++downloads === 2) {
           const response = await fetch(`${sims.url}/__admin/hubee/expire-tokens`, { method: "POST" });
           expect(response.status).toBe(204);
         }
-        return receiver.downloadAttachment(caseId, attachmentId);
+        return receiver.downloadAttachment(caseId, attachmentId, declaredSize);
       },
     };
     const counts = await ingestCommuneInbox(handle.db, expiring, angers());
@@ -492,6 +494,141 @@ describe("HubEE inbox ingestion (SI side)", () => {
     expect(await ingestCommuneInbox(handle.db, receiverOf(), angers())).toMatchObject({ events: 1, failed: 0 });
     expect(simulatorCase(caseId).events.find((e) => e.id === event.id)?.status).toBe("RECEIVED");
     expect(angersQueue()).toHaveLength(0);
+  });
+});
+
+describe("HubEE inbox ingestion, when HubEE sends what it should not", () => {
+  type QueuedNotification = ReturnType<typeof angersQueue>[number];
+
+  /** A notification HubEE lists first, in Angers's queue, that the portal cannot read. */
+  function queueMalformed(template: QueuedNotification, id: string = crypto.randomUUID()) {
+    // caseId is read by the ingestion: a number there makes the item unusable.
+    hubee().store.notifications.unshift({ ...structuredClone(template), id, caseId: 42 as unknown as string });
+    return id;
+  }
+
+  const malformedWarnings = (warn: { mock: { calls: unknown[][] } }) =>
+    warn.mock.calls.filter((call) => call[1] === "notification HubEE mal formée, laissée dans la file");
+
+  it("skips a malformed notification, ingests the others and leaves it in the queue, run after run", async () => {
+    const first = await injectTransmission();
+    const template = structuredClone(angersQueue()[0]);
+    // A field the portal never reads may be incomplete: that notification is ingested.
+    const incomplete = hubee().store.notifications.find((n) => n.caseId === first.caseId)!;
+    incomplete.transmitter = {
+      type: incomplete.transmitter.type,
+      companyRegister: incomplete.transmitter.companyRegister,
+    } as QueuedNotification["transmitter"];
+    const malformedId = queueMalformed(template);
+    // Without a usable id, too.
+    queueMalformed(template, "");
+    await injectTransmission();
+
+    const warn = vi.spyOn(logger, "warn");
+    try {
+      const counts = await ingestCommuneInbox(handle.db, receiverOf(), angers());
+      expect(counts).toMatchObject({ cases: 2, failed: 2, errors: 0 });
+      expect(await tableCounts()).toMatchObject({ families: 1, cases: 2 });
+      // Not deleted: what they announced is unknown.
+      expect(angersQueue().map((n) => n.id)).toEqual(["", malformedId]);
+      // Logged with ids and field paths only.
+      expect(malformedWarnings(warn).map((call) => call[0])).toEqual([
+        { collectivityId: angers().id, notificationId: malformedId, issues: ["caseId: invalid_type"] },
+        { collectivityId: angers().id, notificationId: null, issues: ["id: too_small", "caseId: invalid_type"] },
+      ]);
+
+      // The next run is not stuck either: it finds them again, and nothing else to do.
+      await injectTransmission();
+      expect(await ingestCommuneInbox(handle.db, receiverOf(), angers())).toMatchObject({ cases: 1, failed: 2 });
+      expect(angersQueue()).toHaveLength(2);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("reads past a full page of malformed notifications, and the run ends", async () => {
+    const template = structuredClone((await injectTransmission(), angersQueue()[0]));
+    hubee().store.notifications = hubee().store.notifications.filter((n) => n.id !== template.id);
+    for (let i = 0; i < 30; i++) queueMalformed(template);
+    await injectTransmission();
+
+    const counts = await ingestCommuneInbox(handle.db, receiverOf(), angers());
+    expect(counts).toMatchObject({ cases: 1, failed: 30 });
+    expect(angersQueue()).toHaveLength(30);
+  });
+
+  it("ends a run however many unreadable notifications HubEE keeps listing", async () => {
+    const receiver = receiverOf();
+    let pages = 0;
+    // Every page full of new malformed items, with or without an id.
+    const endless = (withIds: boolean): HubeeReceiver => ({
+      ...receiver,
+      listNotifications: async ({ maxResult = 25 } = {}) => {
+        pages++;
+        const item = () => ({ id: withIds ? crypto.randomUUID() : null, issues: ["caseId: invalid_type"] });
+        return { notifications: [], malformed: Array.from({ length: maxResult }, item) };
+      },
+    });
+    for (const withIds of [true, false]) {
+      pages = 0;
+      const counts = await ingestCommuneInbox(handle.db, endless(withIds), angers());
+      expect(pages).toBeGreaterThan(1);
+      expect(pages).toBeLessThanOrEqual(40);
+      expect(counts.failed).toBeGreaterThan(25);
+    }
+  });
+
+  it("refuses a file larger than HubEE declared, leaving the notification for the next run", async () => {
+    const sent = await injectTransmission();
+    const pdfIndex = sent.files.findIndex((f) => f.fileName.endsWith(".pdf"));
+    const pdfId = sent.attachmentIds[pdfIndex];
+    const original = hubee().store.blobs.get(pdfId)!;
+    hubee().store.blobs.set(pdfId, Buffer.concat([original, Buffer.alloc(1024)]));
+
+    const counts = await ingestCommuneInbox(handle.db, receiverOf(), angers());
+    // Not taken for an altered file (SI_INTG_ERROR to the sender): a failed download.
+    expect(counts).toMatchObject({ cases: 0, errors: 0, failed: 1 });
+    expect(await tableCounts()).toMatchObject({ families: 0, cases: 0, attachments: 0 });
+    expect(simulatorCase(sent.caseId).status).toBe("SENT");
+    expect(angersQueue()).toHaveLength(1);
+
+    // HubEE serves the right file again: the next run ingests the case.
+    hubee().store.blobs.set(pdfId, original);
+    expect(await ingestCommuneInbox(handle.db, receiverOf(), angers())).toMatchObject({ cases: 1, failed: 0 });
+  });
+
+  it("verifies files against an RFC 9530 digest (sha-256=:<base64>:)", async () => {
+    const sent = await injectTransmission();
+    const { folder } = hubee().store.findCase(sent.caseId)!;
+    for (const attachment of folder.attachments) attachment.sha256 = `sha-256=:${attachment.sha256}:`;
+
+    expect(await ingestCommuneInbox(handle.db, receiverOf(), angers())).toMatchObject({ cases: 1, errors: 0 });
+    const files = await handle.db.select().from(caseAttachments);
+    expect(files).toHaveLength(3);
+    for (const file of files) {
+      expect(file.digestVerified).toBe(true);
+      expect(file.hubeeDigest).toBe(`sha-256=:${file.sha256}:`);
+    }
+    expect(simulatorCase(sent.caseId).status).toBe("SI_RECEIVED");
+  });
+
+  it("keeps a file whose digest header it cannot read as not verified, not as altered", async () => {
+    const sent = await injectTransmission();
+    const { folder } = hubee().store.findCase(sent.caseId)!;
+    const json = folder.attachments.find((a) => a.fileName === "FormulaireQF.json")!;
+    const unreadable = `sha-512=:${Buffer.alloc(64, 1).toString("base64")}:`;
+    json.sha256 = unreadable;
+
+    expect(await ingestCommuneInbox(handle.db, receiverOf(), angers())).toMatchObject({ cases: 1, errors: 0 });
+    const [family] = await handle.db.select().from(families);
+    expect(family).toMatchObject({ status: "received", ingestionError: null, qfValue: 2550 });
+    const files = await handle.db.select().from(caseAttachments);
+    const stored = files.find((f) => f.fileName === "FormulaireQF.json")!;
+    expect(stored).toMatchObject({ digestVerified: false, hubeeDigest: unreadable });
+    expect(files.filter((f) => f.digestVerified)).toHaveLength(2);
+    // Reported as received: nothing says the file was altered.
+    expect(simulatorCase(sent.caseId).status).toBe("SI_RECEIVED");
+    expect(statusEventsTo(sent.caseId, "SI_INTG_ERROR")).toHaveLength(0);
   });
 });
 

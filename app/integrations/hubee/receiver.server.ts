@@ -1,28 +1,40 @@
 import { z } from "zod";
-import type { HubeeClient } from "./client.server";
+import { readResponseBody, type HubeeClient } from "./client.server";
 import { HubeeError } from "./errors.server";
 import { sha256Base64 } from "./sender.server";
 
 /**
  * The receiving (SI) side of the teledossiers API, as a commune's software uses it: read the
  * notification queue, fetch cases and their files, report status, acknowledge events.
- * Responses are validated; unknown fields are ignored so an addition to HubEE breaks nothing.
+ * Responses are validated; unknown fields are ignored so an addition to HubEE breaks nothing,
+ * and only the fields we read are required, so a change elsewhere in an item breaks nothing either.
  */
 
-const organization = z.object({ type: z.string(), companyRegister: z.string(), branchCode: z.string() });
-
+/**
+ * Only what the ingestion reads. HubEE also sends recipient, transmitter and dateTime (and
+ * eventActionType, eventStatus with eventDetails): nothing uses them, so an item where one of
+ * them is missing or incomplete must not be refused for it.
+ */
 const notificationSchema = z.object({
   id: z.string().min(1),
   processCode: z.string(),
   caseId: z.string().nullish(),
   eventId: z.string().nullish(),
-  recipient: organization.nullish(),
-  transmitter: organization.nullish(),
-  dateTime: z.string().nullish(),
-  eventActionType: z.string().nullish(),
-  eventStatus: z.string().nullish(),
 });
 export type SiNotification = z.infer<typeof notificationSchema>;
+
+export interface MalformedNotification {
+  /** null when the item does not even have a usable id. */
+  id: string | null;
+  /** Where the item differs from what we read: field paths and zod codes, never values. */
+  issues: string[];
+}
+
+export interface SiNotificationPage {
+  notifications: SiNotification[];
+  /** Items HubEE listed that we cannot read; see ingestCommuneInbox for why they stay in the queue. */
+  malformed: MalformedNotification[];
+}
 
 const eventSchema = z.object({
   id: z.string().min(1),
@@ -33,7 +45,7 @@ const eventSchema = z.object({
   author: z.string().nullish(),
   message: z.string().nullish(),
   createDateTime: z.string().nullish(),
-  transmitter: organization.nullish(),
+  // HubEE's `transmitter` is not read: not required, for the reason given on notificationSchema.
 });
 export type SiEvent = z.infer<typeof eventSchema>;
 
@@ -60,13 +72,25 @@ const caseSchema = z.object({
 });
 export type SiCase = z.infer<typeof caseSchema>;
 
+/**
+ * Hard bound on one downloaded attachment. HubEE's spec (v1.2.7) sets no size limit on
+ * attachments, only its gateway's 300 s timeout. A FormulaireQF transmission is a JSON, an XML
+ * and a one-page PDF of a few KB each: 20 MiB is far above anything a QF form produces, yet
+ * bounds what a download can hold in the worker's memory (a case's files are all kept until
+ * stored, in one transaction) and in the database.
+ */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
 export interface DownloadedAttachment {
   content: Buffer;
   /** SHA-256 of the bytes received, base64. */
   sha256: string;
-  /** What HubEE sent in the `digest` header (null when absent). */
+  /**
+   * The digest header HubEE sent, as received; null when absent. Present with `digestVerified`
+   * false: a header we could not read, the file is kept as not verified.
+   */
   hubeeDigest: string | null;
-  /** true when HubEE sent a digest and it matched the bytes. */
+  /** true when HubEE sent a SHA-256 we could read and it matched the bytes. */
   digestVerified: boolean;
 }
 
@@ -85,19 +109,57 @@ export class HubeeDigestMismatchError extends Error {
   }
 }
 
-/**
- * HubEE's `digest` header is the base64 SHA-256; RFC 3230's `SHA-256=<base64>` form and a hex
- * digest are accepted too. Returns the base64 form, or null when the header is unreadable.
- */
-export function normaliseDigest(header: string): string | null {
-  let value = header.trim();
-  const rfc3230 = /^sha-?256=(.+)$/i.exec(value);
-  if (rfc3230) value = rfc3230[1].trim();
+/** A SHA-256 value as base64: base64, hex, or base64url (as some gateways rewrite it). */
+function sha256Value(value: string): string | null {
   if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, "hex").toString("base64");
   if (/^[A-Za-z0-9+/]{43}=$/.test(value)) return value;
-  // base64url, as some gateways rewrite it.
   if (/^[A-Za-z0-9_-]{43}=?$/.test(value)) return Buffer.from(value, "base64url").toString("base64");
   return null;
+}
+
+/**
+ * The SHA-256 a digest header announces, as base64; null when the header is unreadable or
+ * announces no SHA-256. Accepted: HubEE's bare value (base64, or hex); RFC 3230's
+ * `SHA-256=<base64>`; RFC 9530's `sha-256=:<base64>:` (Repr-Digest, Content-Digest), whose
+ * parameters are ignored; in a list of algorithms, the SHA-256 member.
+ */
+export function normaliseDigest(header: string): string | null {
+  const members = header
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (members.length === 1) {
+    const bare = sha256Value(members[0]);
+    if (bare) return bare;
+  }
+  for (const member of members) {
+    const labelled = /^([A-Za-z][A-Za-z0-9-]*)\s*=\s*(.+)$/.exec(member);
+    if (!labelled || !/^sha-?256$/i.test(labelled[1])) continue;
+    const value = labelled[2].trim();
+    // RFC 8941 byte sequence (`:<base64>:`), possibly followed by `;parameters`.
+    const byteSequence = /^:([^:]*):(?:\s*;.*)?$/.exec(value);
+    const found = sha256Value(byteSequence ? byteSequence[1] : value);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * The SHA-256 HubEE announced for a download: HubEE's `digest` header, else RFC 9530's
+ * Repr-Digest, else Content-Digest when the body is not content-encoded (it then hashes the
+ * encoded bytes, not those fetch hands us). `header` is the first such header present, as
+ * received; `expected` is null when none of them could be read.
+ */
+export function announcedDigest(headers: Headers): { header: string | null; expected: string | null } {
+  const encoding = headers.get("content-encoding")?.trim().toLowerCase();
+  const candidates = [headers.get("digest"), headers.get("repr-digest")];
+  if (!encoding || encoding === "identity") candidates.push(headers.get("content-digest"));
+  const present = candidates.filter((h): h is string => h !== null && h.trim() !== "");
+  for (const header of present) {
+    const expected = normaliseDigest(header);
+    if (expected) return { header, expected };
+  }
+  return { header: present[0] ?? null, expected: null };
 }
 
 const enc = encodeURIComponent;
@@ -141,13 +203,25 @@ export function createHubeeReceiver(client: HubeeClient) {
   return {
     /**
      * One page of the queue (no cursor: deleted notifications disappear). `processCode` asks
-     * HubEE to filter, so other démarches' notifications cannot hide ours.
+     * HubEE to filter, so other démarches' notifications cannot hide ours. Items are read one
+     * by one: a malformed one is reported in `malformed` and does not make the page unreadable.
      */
-    async listNotifications(options: { maxResult?: number; processCode?: string } = {}): Promise<SiNotification[]> {
+    async listNotifications(options: { maxResult?: number; processCode?: string } = {}): Promise<SiNotificationPage> {
       const query = new URLSearchParams({ eventDetails: "true", maxResult: String(options.maxResult ?? 25) });
       if (options.processCode) query.append("processCode", options.processCode);
       const body = await client.requestJson<unknown>({ method: "GET", path: `/notifications?${query}` });
-      return parse(z.array(notificationSchema), body ?? [], "notifications");
+      const items = parse(z.array(z.unknown()), body ?? [], "notifications");
+      const page: SiNotificationPage = { notifications: [], malformed: [] };
+      for (const item of items) {
+        const parsed = notificationSchema.safeParse(item);
+        if (parsed.success) page.notifications.push(parsed.data);
+        else
+          page.malformed.push({
+            id: idOf(item),
+            issues: parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(item)"}: ${i.code}`),
+          });
+      }
+      return page;
     },
 
     async deleteNotification(notificationId: string): Promise<void> {
@@ -160,19 +234,45 @@ export function createHubeeReceiver(client: HubeeClient) {
       return parse(caseSchema, body, "case");
     },
 
-    /** Downloads a file and checks it against HubEE's digest. Throws HubeeDigestMismatchError. */
-    async downloadAttachment(caseId: string, attachmentId: string): Promise<DownloadedAttachment> {
+    /**
+     * Downloads a file and checks it against HubEE's digest. Throws HubeeDigestMismatchError
+     * when a SHA-256 we could read differs from the bytes; a HubeeError (permanent) when the file
+     * is larger than `declaredSize` (the case's `size`) or MAX_ATTACHMENT_BYTES.
+     */
+    async downloadAttachment(
+      caseId: string,
+      attachmentId: string,
+      declaredSize?: number,
+    ): Promise<DownloadedAttachment> {
       const response = await client.request({
         method: "GET",
         path: `/cases/${enc(caseId)}/attachments/${enc(attachmentId)}`,
         timeoutMs: 60_000,
       });
-      const content = Buffer.from(await response.arrayBuffer());
+      const limit = declaredSize === undefined ? MAX_ATTACHMENT_BYTES : Math.min(declaredSize, MAX_ATTACHMENT_BYTES);
+      // Permanent, like HubEE refusing the download (4xx): the notification stays in the queue
+      // for the next run, while this run goes on with the others (a transient error would stop
+      // it, every run, behind this file).
+      const tooLarge = (size: string) =>
+        new HubeeError(
+          `Pièce jointe ${attachmentId} du télédossier ${caseId} trop grosse (${size}, au plus ${limit} octets attendus) : téléchargement refusé`,
+          { status: response.status, transient: false },
+        );
+      const announced = Number(response.headers.get("content-length") ?? Number.NaN);
+      if (Number.isFinite(announced) && announced > limit) {
+        await response.body?.cancel().catch(() => {});
+        throw tooLarge(`${announced} octets annoncés`);
+      }
+      // Counted as it arrives: without Content-Length (chunked), or with a false one, the body
+      // cannot grow past the bound either.
+      const { content, overflow } = await readResponseBody(response, limit, `pièce jointe ${attachmentId}`);
+      if (overflow) throw tooLarge(`plus de ${limit} octets reçus`);
       const sha256 = sha256Base64(content);
-      const header = response.headers.get("digest");
-      if (!header) return { content, sha256, hubeeDigest: null, digestVerified: false };
-      const expected = normaliseDigest(header);
-      if (expected !== sha256) throw new HubeeDigestMismatchError(caseId, attachmentId, header, sha256, content);
+      const { header, expected } = announcedDigest(response.headers);
+      // No digest, or one we cannot read: nothing says the bytes are wrong, only that they are
+      // not verified (a mismatch would report the case as altered to its sender and citizen).
+      if (expected === null) return { content, sha256, hubeeDigest: header, digestVerified: false };
+      if (expected !== sha256) throw new HubeeDigestMismatchError(caseId, attachmentId, header!, sha256, content);
       return { content, sha256, hubeeDigest: header, digestVerified: true };
     },
 
@@ -205,3 +305,8 @@ export function createHubeeReceiver(client: HubeeClient) {
 }
 
 export type HubeeReceiver = ReturnType<typeof createHubeeReceiver>;
+
+function idOf(item: unknown): string | null {
+  const id = item && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
+  return typeof id === "string" && id.length > 0 ? id : null;
+}
