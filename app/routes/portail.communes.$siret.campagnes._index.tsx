@@ -5,6 +5,7 @@ import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button, ButtonLink } from "~/components/dsfr/button";
 import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
+import { RadioGroup } from "~/components/dsfr/radio-group";
 import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
 import { getDatabase } from "~/db.server";
@@ -238,46 +239,20 @@ export default function Campaigns() {
               }))}
             />
             <Form method="post" className="fr-col-12 fr-col-md-8 fr-px-0" key={scheduleOutcome?.ok ? "saved" : "form"}>
-              <fieldset
-                className={`fr-fieldset${scheduleErrors.mode ? " fr-fieldset--error" : ""}`}
-                aria-labelledby={`mode-legende${scheduleErrors.mode ? " mode-error" : ""}`}
-              >
-                <legend className="fr-fieldset__legend" id="mode-legende">
-                  Quand la mise à jour annuelle a-t-elle lieu ?
-                </legend>
-                {(
-                  [
-                    [
-                      "defaut",
-                      `Le premier jour ouvré de janvier (par défaut ; en ${defaultDay.slice(-4)} : le ${defaultDay})`,
-                    ],
-                    ["date", "À une autre date, chaque année"],
-                    ["aucune", "Pas de mise à jour automatique"],
-                  ] as const
-                ).map(([value, label]) => (
-                  <div className="fr-fieldset__element" key={value}>
-                    <div className="fr-radio-group">
-                      <input
-                        type="radio"
-                        id={`mode-${value}`}
-                        name="mode"
-                        value={value}
-                        defaultChecked={mode === value}
-                      />
-                      <label className="fr-label" htmlFor={`mode-${value}`}>
-                        {label}
-                      </label>
-                    </div>
-                  </div>
-                ))}
-                {scheduleErrors.mode ? (
-                  <div className="fr-messages-group">
-                    <p className="fr-message fr-message--error" id="mode-error">
-                      {scheduleErrors.mode}
-                    </p>
-                  </div>
-                ) : null}
-              </fieldset>
+              <RadioGroup
+                name="mode"
+                legend="Quand la mise à jour annuelle a-t-elle lieu ?"
+                options={[
+                  {
+                    value: "defaut",
+                    label: `Le premier jour ouvré de janvier (par défaut ; en ${defaultDay.slice(-4)} : le ${defaultDay})`,
+                  },
+                  { value: "date", label: "À une autre date, chaque année" },
+                  { value: "aucune", label: "Pas de mise à jour automatique" },
+                ]}
+                defaultValue={mode}
+                error={scheduleErrors.mode}
+              />
               <div className="fr-grid-row fr-grid-row--gutters">
                 <Input
                   className="fr-col-4 fr-col-md-3"

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
 import { Checkbox } from "~/components/dsfr/checkbox";
+import { RadioGroup } from "~/components/dsfr/radio-group";
 import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
 import { cx } from "~/components/dsfr/shared";
@@ -388,42 +389,17 @@ export default function QfLookup() {
             </div>
           ))}
         </fieldset>
-        <fieldset
-          className={`fr-fieldset${errors.sexe ? " fr-fieldset--error" : ""}`}
-          aria-labelledby={`sexe-legende${errors.sexe ? " sexe-error" : ""}`}
-        >
-          <legend className="fr-fieldset__legend" id="sexe-legende">
-            Sexe à l’état civil
-          </legend>
-          {(
-            [
-              ["F", "Féminin"],
-              ["M", "Masculin"],
-            ] as const
-          ).map(([value, label]) => (
-            <div className="fr-fieldset__element fr-fieldset__element--inline" key={value}>
-              <div className="fr-radio-group">
-                <input
-                  type="radio"
-                  id={`sexe-${value}`}
-                  name="sexe"
-                  value={value}
-                  defaultChecked={values.sexe === value}
-                />
-                <label className="fr-label" htmlFor={`sexe-${value}`}>
-                  {label}
-                </label>
-              </div>
-            </div>
-          ))}
-          {errors.sexe ? (
-            <div className="fr-messages-group">
-              <p className="fr-message fr-message--error" id="sexe-error">
-                {errors.sexe}
-              </p>
-            </div>
-          ) : null}
-        </fieldset>
+        <RadioGroup
+          name="sexe"
+          legend="Sexe à l’état civil"
+          options={[
+            { value: "F", label: "Féminin" },
+            { value: "M", label: "Masculin" },
+          ]}
+          defaultValue={values.sexe}
+          error={errors.sexe}
+          inline
+        />
         <fieldset
           className={cx(
             "fr-fieldset",
@@ -511,33 +487,17 @@ export default function QfLookup() {
           ) : null}
           {choices.length > 0 ? (
             <div className="fr-fieldset__element">
-              <fieldset
-                className={`fr-fieldset${errors.communeCode ? " fr-fieldset--error" : ""}`}
-                aria-labelledby={`commune-choix-legende${errors.communeCode ? " communeCode-error" : ""}`}
-              >
-                <legend className="fr-fieldset__legend" id="commune-choix-legende">
-                  {actionData?.communeChoices.length
+              <RadioGroup
+                name="communeCode"
+                legendId="commune-choix-legende"
+                legend={
+                  actionData?.communeChoices.length
                     ? "Plusieurs communes portent ce nom : laquelle ?"
-                    : "Communes au nom proche"}
-                </legend>
-                {choices.map((c) => (
-                  <div className="fr-fieldset__element" key={c.code}>
-                    <div className="fr-radio-group">
-                      <input type="radio" id={`communeCode-${c.code}`} name="communeCode" value={c.code} />
-                      <label className="fr-label" htmlFor={`communeCode-${c.code}`}>
-                        {c.label}
-                      </label>
-                    </div>
-                  </div>
-                ))}
-                {errors.communeCode ? (
-                  <div className="fr-messages-group">
-                    <p className="fr-message fr-message--error" id="communeCode-error">
-                      {errors.communeCode}
-                    </p>
-                  </div>
-                ) : null}
-              </fieldset>
+                    : "Communes au nom proche"
+                }
+                options={choices.map((c) => ({ value: c.code, label: c.label }))}
+                error={errors.communeCode}
+              />
             </div>
           ) : null}
           <div className="fr-fieldset__element">

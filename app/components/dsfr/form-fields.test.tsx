@@ -2,6 +2,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { Checkbox } from "./checkbox";
 import { Input } from "./input";
+import { RadioGroup } from "./radio-group";
 import { Select } from "./select";
 
 const attribute = (html: string, tag: string, name: string) =>
@@ -56,5 +57,35 @@ describe("Checkbox", () => {
     expect(html).toContain('class="fr-checkbox-group fr-checkbox-group--error"');
     expect(attribute(html, "input", "aria-describedby")).toBe("accord-error");
     expect(attribute(html, "input", "type")).toBe("checkbox");
+  });
+});
+
+describe("RadioGroup", () => {
+  const options = [
+    { value: "F", label: "Féminin" },
+    { value: "M", label: "Masculin" },
+  ];
+
+  it("reads its error with the legend and marks the group, options linkable by name and value", () => {
+    const html = renderToStaticMarkup(
+      <RadioGroup name="sexe" legend="Sexe" options={options} defaultValue="M" error="Indiquez le sexe." inline />,
+    );
+    expect(html).toContain(
+      '<fieldset class="fr-fieldset fr-fieldset--error" aria-labelledby="sexe-legende sexe-error">',
+    );
+    expect(html).toContain('<p class="fr-message fr-message--error" id="sexe-error">Indiquez le sexe.</p>');
+    expect(html).toContain('id="sexe-F"');
+    expect(html).toMatch(/<input[^>]*id="sexe-M"[^>]*checked=""/);
+    expect(html).not.toMatch(/<input[^>]*id="sexe-F"[^>]*checked=""/);
+    expect(html).toContain("fr-fieldset__element--inline");
+  });
+
+  it("has no error wiring without an error, and takes another legend id", () => {
+    const html = renderToStaticMarkup(
+      <RadioGroup name="communeCode" legendId="commune-choix-legende" legend="Laquelle ?" options={options} />,
+    );
+    expect(html).toContain('<fieldset class="fr-fieldset" aria-labelledby="commune-choix-legende">');
+    expect(html).not.toContain("--error");
+    expect(html).not.toContain("checked");
   });
 });
