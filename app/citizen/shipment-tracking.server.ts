@@ -60,7 +60,7 @@ export async function trackShipmentStatuses(
     const page = await sender.listNotifications(maxResult, FORMULAIRE_QF_PROCESS_CODE);
     // What this page taught us: new notifications, or new ones known to stay at the head.
     let progress = 0;
-    for (const id of page.malformed) {
+    for (const { id, issues } of page.malformed) {
       if (id !== null && seen.has(id)) continue;
       if (id !== null) {
         seen.add(id);
@@ -68,7 +68,10 @@ export async function trackShipmentStatuses(
         progress++;
       }
       counts.malformed++;
-      logger.warn({ notificationId: id }, "notification HubEE de suivi d’envoi mal formée, laissée dans la file");
+      logger.warn(
+        { notificationId: id, issues },
+        "notification HubEE de suivi d’envoi mal formée, laissée dans la file",
+      );
     }
     for (const { id } of page.notifications) {
       if (seen.has(id) && !leftInQueue.has(id)) {

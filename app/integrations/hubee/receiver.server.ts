@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readResponseBody, type HubeeClient } from "./client.server";
 import { HubeeError } from "./errors.server";
+import { readNotificationPage, type MalformedNotification, type NotificationPage } from "./notification-page";
 import { sha256Base64 } from "./sender.server";
 
 /**
@@ -23,18 +24,9 @@ const notificationSchema = z.object({
 });
 export type SiNotification = z.infer<typeof notificationSchema>;
 
-export interface MalformedNotification {
-  /** null when the item does not even have a usable id. */
-  id: string | null;
-  /** Where the item differs from what we read: field paths and zod codes, never values. */
-  issues: string[];
-}
-
-export interface SiNotificationPage {
-  notifications: SiNotification[];
-  /** Items HubEE listed that we cannot read; see ingestCommuneInbox for why they stay in the queue. */
-  malformed: MalformedNotification[];
-}
+/** Items HubEE listed that we cannot read stay in `malformed`; see ingestCommuneInbox for why they stay in the queue. */
+export type SiNotificationPage = NotificationPage<SiNotification>;
+export type { MalformedNotification };
 
 const eventSchema = z.object({
   id: z.string().min(1),
@@ -210,18 +202,7 @@ export function createHubeeReceiver(client: HubeeClient) {
       const query = new URLSearchParams({ eventDetails: "true", maxResult: String(options.maxResult ?? 25) });
       if (options.processCode) query.append("processCode", options.processCode);
       const body = await client.requestJson<unknown>({ method: "GET", path: `/notifications?${query}` });
-      const items = parse(z.array(z.unknown()), body ?? [], "notifications");
-      const page: SiNotificationPage = { notifications: [], malformed: [] };
-      for (const item of items) {
-        const parsed = notificationSchema.safeParse(item);
-        if (parsed.success) page.notifications.push(parsed.data);
-        else
-          page.malformed.push({
-            id: idOf(item),
-            issues: parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(item)"}: ${i.code}`),
-          });
-      }
-      return page;
+      return readNotificationPage(notificationSchema, parse(z.array(z.unknown()), body ?? [], "notifications"));
     },
 
     async deleteNotification(notificationId: string): Promise<void> {
@@ -305,8 +286,3 @@ export function createHubeeReceiver(client: HubeeClient) {
 }
 
 export type HubeeReceiver = ReturnType<typeof createHubeeReceiver>;
-
-function idOf(item: unknown): string | null {
-  const id = item && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
-  return typeof id === "string" && id.length > 0 ? id : null;
-}

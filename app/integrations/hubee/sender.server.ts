@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import type { HubeeClient } from "./client.server";
 import { HubeeError } from "./errors.server";
+import { idOf, readNotificationPage, type NotificationPage } from "./notification-page";
 
 /** The démarche code of the QF form in HubEE. */
 export const FORMULAIRE_QF_PROCESS_CODE = "FormulaireQF";
@@ -37,14 +38,8 @@ const notification = z.object({
 });
 export type HubeeNotification = z.infer<typeof notification>;
 
-export interface NotificationPage {
-  notifications: HubeeNotification[];
-  /**
-   * Ids of the items HubEE listed that do not have the expected shape (null: not even an id).
-   * They are skipped, not deleted: we cannot know what they announced. They stay in the queue.
-   */
-  malformed: (string | null)[];
-}
+/** Malformed items are reported, skipped and left in the queue (see readNotificationPage). */
+export type SenderNotificationPage = NotificationPage<HubeeNotification>;
 
 const hubeeEvent = z.object({
   id: z.string(),
@@ -142,19 +137,11 @@ export function createHubeeSender(client: HubeeClient) {
     },
 
     /** The sender's queue, filtered by démarche when `processCode` is given (HubEE's `processCode` filter). */
-    async listNotifications(maxResult = 25, processCode?: string): Promise<NotificationPage> {
+    async listNotifications(maxResult = 25, processCode?: string): Promise<SenderNotificationPage> {
       const query = new URLSearchParams({ eventDetails: "true", maxResult: String(maxResult) });
       if (processCode) query.set("processCode", processCode);
       const body = await client.requestJson<unknown>({ method: "GET", path: `/notifications?${query}` });
-      // Item by item: one malformed notification must not hide the others, page after page.
-      const items = z.array(z.unknown()).parse(body ?? []);
-      const page: NotificationPage = { notifications: [], malformed: [] };
-      for (const item of items) {
-        const parsed = notification.safeParse(item);
-        if (parsed.success) page.notifications.push(parsed.data);
-        else page.malformed.push(idOf(item));
-      }
-      return page;
+      return readNotificationPage(notification, z.array(z.unknown()).parse(body ?? []));
     },
 
     /** A case as its sender sees it; only the status matters here. */
@@ -204,8 +191,3 @@ export function createHubeeSender(client: HubeeClient) {
 }
 
 export type HubeeSender = ReturnType<typeof createHubeeSender>;
-
-function idOf(item: unknown): string | null {
-  const id = item && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
-  return typeof id === "string" && id.length > 0 ? id : null;
-}
