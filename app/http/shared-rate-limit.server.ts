@@ -23,22 +23,19 @@ export async function checkSharedRateLimit(
     const database = tx as unknown as Database;
     await database.execute(sql`insert into ${rateLimitWindows} (key) values (${key}) on conflict (key) do nothing`);
     // clock_timestamp(): now() is frozen at the start of the transaction, which may have waited for the lock.
-    const [row] = await queryRows<{ recent_ms: number[] | string | null }>(
+    const [row] = await queryRows<{ recent_ms: number[] | string | null; now_ms: number }>(
       database,
       sql`select array(select (extract(epoch from h) * 1000)::float8 from unnest(hits) as h
                        where h > clock_timestamp() - make_interval(secs => ${windowSecs}::float8)
-                       order by h) as recent_ms
+                       order by h) as recent_ms,
+                 (extract(epoch from clock_timestamp()) * 1000)::float8 as now_ms
           from ${rateLimitWindows} where key = ${key} for update`,
     );
     const recent = parseFloatArray(row?.recent_ms);
     if (recent.length >= limit) {
       // The request that frees a slot is the one that leaves the window first.
-      const [clock] = await queryRows<{ now_ms: number }>(
-        database,
-        sql`select (extract(epoch from clock_timestamp()) * 1000)::float8 as now_ms`,
-      );
       const freeAt = recent[recent.length - limit]! + windowMs;
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - Number(clock!.now_ms)) / 1000)) };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - Number(row!.now_ms)) / 1000)) };
     }
     await database.execute(
       sql`update ${rateLimitWindows}
