@@ -111,8 +111,11 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
       const stopAt = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const [code, sig] = await exited;
+      // Measured before the cleanup: dropping a scratch PostgreSQL database forces a checkpoint,
+      // which can take seconds on a busy disk and is not the process's shutdown time.
+      const durationMs = Date.now() - stopAt || Date.now() - started;
       await cleanup();
-      return { code, signal: sig, ...output(), durationMs: Date.now() - stopAt || Date.now() - started };
+      return { code, signal: sig, ...output(), durationMs };
     },
   };
 }
