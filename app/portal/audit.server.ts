@@ -1,4 +1,4 @@
-import { asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../db/client.ts";
 import { auditChainHead, auditEvents } from "../../db/schema/index.ts";
 import { auditDigest, GENESIS_DIGEST } from "./audit-digest";
@@ -63,6 +63,41 @@ export async function recordAudit(db: Database, input: AuditInput): Promise<{ id
       .where(eq(auditChainHead.id, 1));
     return { id: entry.id, digest };
   });
+}
+
+/**
+ * Appends an entry unless the same actor recorded the same action on the same target less than
+ * `withinMs` ago. For consultations: the family file's loader runs again after each action on the
+ * page (Remix revalidates), and an agent going back and forth through a file is one consultation
+ * for whoever reads the journal (ADR 013). Each entry also takes the chain's lock, so the skipped
+ * ones spare every other writer a wait. Two loaders racing may both append: that is the old
+ * behaviour, not a loss.
+ */
+export async function recordAuditUnlessRecent(
+  db: Database,
+  input: AuditInput & { actor: string; targetId: string },
+  withinMs: number,
+  now = new Date(),
+): Promise<{ id: number; digest: string } | null> {
+  const since = new Date(now.getTime() - withinMs);
+  // audit_events_collectivity_time_idx bounds the scan to the commune's last minutes.
+  const [recent] = await db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(
+      and(
+        input.collectivityId === null
+          ? sql`${auditEvents.collectivityId} is null`
+          : eq(auditEvents.collectivityId, input.collectivityId),
+        gt(auditEvents.occurredAt, since),
+        eq(auditEvents.actorAgentId, input.actor),
+        eq(auditEvents.action, input.action),
+        eq(auditEvents.targetId, input.targetId),
+      ),
+    )
+    .limit(1);
+  if (recent) return null;
+  return recordAudit(db, input);
 }
 
 export type AuditChainReport =

@@ -12,7 +12,7 @@ import { getDatabase } from "~/db.server";
 import { FRANCE_COG } from "~/citizen/pivot-identity";
 import { describeBirthplace } from "~/geo/insee-cog.server";
 import { notFound, requireMembership } from "~/portal/access.server";
-import { recordAudit } from "~/portal/audit.server";
+import { recordAudit, recordAuditUnlessRecent } from "~/portal/audit.server";
 import { latestUnsuccessfulCampaignOutcome } from "~/portal/campaigns/family-campaign-outcome.server";
 import { ageFromBirthdate, formatAge } from "~/portal/family-age";
 import { changeFamilyStatus, isUuid, loadFamilyFile, saveAnnotation } from "~/portal/family-file.server";
@@ -27,6 +27,9 @@ import { loadTariffBrackets } from "~/portal/tariff-brackets.server";
 import type { FamilyMember } from "../../db/schema/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "Dossier famille - Espace agents - Portail QF" }];
+
+/** One consultation per agent and file in this window (the loader runs again after every action here). */
+export const FILE_VIEW_AUDIT_WINDOW_MS = 10 * 60_000;
 
 const QF_SOURCE_LABELS = {
   transmission: "Transmission",
@@ -72,14 +75,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = await getDatabase();
   const file = await loadFamilyFile(db, collectivity.id, params.familyId);
   if (!file) throw notFound();
-  await recordAudit(db, {
-    actor: agent.id,
-    collectivityId: collectivity.id,
-    action: "family_file.viewed",
-    targetType: "family",
-    targetId: file.family.id,
-    requestId: context.requestId,
-  });
+  await recordAuditUnlessRecent(
+    db,
+    {
+      actor: agent.id,
+      collectivityId: collectivity.id,
+      action: "family_file.viewed",
+      targetType: "family",
+      targetId: file.family.id,
+      requestId: context.requestId,
+    },
+    FILE_VIEW_AUDIT_WINDOW_MS,
+  );
   const url = new URL(request.url);
   const retour = backQuery(url);
   const neighbours = await inboxNeighbours(

@@ -182,6 +182,15 @@ describe("status actions", () => {
     );
     expect(actions.filter((a) => a === "family_file.status_changed")).toHaveLength(2);
     expect(actions).toContain("family_file.viewed");
+
+    // Opened again (as Remix revalidates after each action on the page): still one consultation.
+    await callRoute(fileRoute, "loader", {
+      path: `/portail/communes/${ANGERS.siret}/dossiers/${familyId}`,
+      params: { siret: ANGERS.siret, familyId },
+      cookie,
+    });
+    const views = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, familyId));
+    expect(views.filter((e) => e.action === "family_file.viewed")).toHaveLength(1);
   });
 
   it("refuses with a required message to the citizen, only once taken in charge", async () => {
