@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildFormulaireQfJson } from "../../app/citizen/payload/json.ts";
 import type { ShipmentData } from "../../app/citizen/payload/types.ts";
@@ -54,13 +54,21 @@ describe("shipment outbox delivered to HubEE (simulator over HTTP)", () => {
 
   async function newShipment(communeName = "Angers", key: string = crypto.randomUUID()) {
     const collectivity = await collectivityByName(handle.db, communeName);
-    return createShipment(handle.db, deps.encryptionKey, {
+    const created = await createShipment(handle.db, deps.encryptionKey, {
       collectivity,
       pivotIdentity: ANGELA,
       quotientFamilial: ANGELA_QF,
       externalId: "famille-42",
       idempotencyKey: key,
     });
+    // Due "now" in PostgreSQL's microseconds may be ahead of JavaScript's millisecond clock: a run
+    // started within the same millisecond would not see the shipment as due yet. Due a second ago.
+    const [due] = await handle.db
+      .update(shipments)
+      .set({ nextAttemptAt: sql`${shipments.nextAttemptAt} - interval '1 second'` })
+      .where(eq(shipments.id, created.id))
+      .returning();
+    return due!;
   }
 
   it("stores the payload encrypted, delivers one folder with the three attachments, then erases the payload", async () => {
