@@ -1,8 +1,16 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { openDatabase, schema, type Database } from "../db/client.ts";
+import { openDatabase, queryRows, schema, type Database } from "../db/client.ts";
 import { useDatabaseHandle } from "../app/db.server.ts";
-import { listInbox, parseInboxQuery } from "../app/portal/inbox-query.server.ts";
+import { sql } from "drizzle-orm";
+import {
+  buildInboxWhere,
+  inboxNeighbours,
+  inboxOrderBy,
+  listInbox,
+  parseInboxQuery,
+  type InboxQuery,
+} from "../app/portal/inbox-query.server.ts";
 import * as inboxRoute from "../app/routes/portail.communes.$siret.dossiers._index.tsx";
 import { addMember, callRoute, createAgent, signIn } from "../tests/helpers/portal-fixtures.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
@@ -42,6 +50,14 @@ const SCENARIOS: Scenario[] = [
   { label: "Tri par QF, page 50", params: "onglet=tous&tri=qf&page=50" },
   { label: "Page profonde (500 × 100, offset 49 900)", params: "onglet=tous&page=500&parPage=100" },
   { label: "Page profonde triée par nom", params: "onglet=tous&tri=nom&page=500&parPage=100" },
+];
+
+/** The family file's previous/next links: a file near the top of its list, and one in the middle. */
+const NEIGHBOUR_SCENARIOS: { label: string; params: string; rank: number | "middle" }[] = [
+  { label: "« À traiter », 10e dossier", params: "", rank: 10 },
+  { label: "« À traiter », dossier du milieu", params: "", rank: "middle" },
+  { label: "« Tous » par nom, 10e dossier", params: "onglet=tous&tri=nom", rank: 10 },
+  { label: "« Tous » par nom, dossier du milieu", params: "onglet=tous&tri=nom", rank: "middle" },
 ];
 
 const SURNAMES = [
@@ -143,6 +159,48 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
       log(`inbox: ${scenario.label}: SQL ${fmt(r.p95)} ms, loader p95 ${fmt(l.p95)} ms`);
     }
 
+    const neighbourRows: (string | number)[][] = [];
+    let worstNeighboursP95 = 0;
+    for (const scenario of NEIGHBOUR_SCENARIOS) {
+      const query = parseInboxQuery(new URLSearchParams(scenario.params));
+      const where = await buildInboxWhere(handle.db, big!.id, query);
+      const [{ count }] = await client<{ count: number }[]>`
+        select count(*)::int as count from families where collectivity_id = ${big!.id}`;
+      const listed = (await listInbox(handle.db, big!.id, query)).total;
+      const rank = scenario.rank === "middle" ? Math.ceil(listed / 2) : scenario.rank;
+      const [target] = await handle.db
+        .select({ id: schema.families.id })
+        .from(schema.families)
+        .where(where)
+        .orderBy(...inboxOrderBy(query))
+        .limit(1)
+        .offset(rank - 1);
+      const keyset = () => inboxNeighbours(handle.db, big!.id, query, target!.id);
+      const ranking = () => neighboursByRanking(handle.db, big!.id, query, target!.id);
+      const [a, b] = [await keyset(), await ranking()];
+      if (JSON.stringify(a) !== JSON.stringify(b) || a.position !== rank) {
+        throw new Error(`voisins différents pour ${scenario.label} : ${JSON.stringify({ a, b, rank })}`);
+      }
+      const samples = { keyset: [] as number[], ranking: [] as number[] };
+      for (let i = 0; i < runs; i++) {
+        let t = now();
+        await ranking();
+        samples.ranking.push(now() - t);
+        t = now();
+        await keyset();
+        samples.keyset.push(now() - t);
+      }
+      const [k, r] = [summarize(samples.keyset), summarize(samples.ranking)];
+      worstNeighboursP95 = Math.max(worstNeighboursP95, k.p95);
+      neighbourRows.push([
+        `${scenario.label} (${rank.toLocaleString("fr-FR")} / ${listed.toLocaleString("fr-FR")} ; ${count.toLocaleString("fr-FR")} dans la commune)`,
+        `${fmt(r.median)} / ${fmt(r.p95)}`,
+        `${fmt(k.median)} / ${fmt(k.p95)}`,
+        fmt(k.median / r.median, 2),
+      ]);
+      log(`inbox: voisins ${scenario.label}: ${fmt(k.p95)} ms (classement complet ${fmt(r.p95)} ms)`);
+    }
+
     const markdown = [
       `${total.toLocaleString("fr-FR")} dossiers famille (et autant de dossiers HubEE reçus) sur ${communes} communes, ` +
         `mesures dans la plus grande (${largest.toLocaleString("fr-FR")} dossiers) ; ${runs} mesures par requête et par mode, ` +
@@ -157,6 +215,15 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
       `Pire p95 du loader : **${fmt(worstLoaderP95)} ms** (objectif < 50 ms) ; pire rapport listInbox ÷ SQL (médianes) : ` +
         `**${fmt(worstRatio, 2)}** (objectif < 1,5).`,
       "",
+      "### Dossier : précédent, suivant et position",
+      "",
+      "Les liens « précédent » / « suivant » du dossier famille et sa position dans la liste d’où l’agent vient. " +
+        "« Classement complet » est la requête d’avant (`lag`, `lead`, `row_number` sur toute la liste filtrée) ; " +
+        "« inboxNeighbours » est le code actuel (conditions de clé sur les valeurs de tri du dossier). " +
+        "Les deux donnent le même résultat, vérifié à chaque mesure. Millisecondes, médiane / p95.",
+      "",
+      table(["Dossier", "Classement complet", "inboxNeighbours", "inboxNeighbours ÷ classement"], neighbourRows),
+      "",
       "<details><summary>Plans d’exécution (EXPLAIN ANALYZE, résumé : nœuds et index utilisés)</summary>",
       "",
       ...explains,
@@ -169,6 +236,10 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
       goals: [
         { label: `inbox : p95 du loader < 50 ms (${fmt(worstLoaderP95)} ms)`, ok: worstLoaderP95 < 50 },
         { label: `inbox : listInbox ÷ SQL < 1,5 (${fmt(worstRatio, 2)})`, ok: worstRatio < 1.5 },
+        {
+          label: `inbox : p95 de précédent/suivant d’un dossier < 50 ms (${fmt(worstNeighboursP95)} ms)`,
+          ok: worstNeighboursP95 < 50,
+        },
       ],
       durationMs: now() - started,
     };
@@ -177,6 +248,25 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
     await handle.close();
     await scratch.drop();
   }
+}
+
+/** The former neighbours query, kept as the baseline: ranks the whole filtered list with window functions. */
+async function neighboursByRanking(db: Database, collectivityId: string, query: InboxQuery, familyId: string) {
+  const where = await buildInboxWhere(db, collectivityId, query);
+  const order = sql.join(inboxOrderBy(query), sql`, `);
+  const [row] = await queryRows<{ previous: string | null; next: string | null; position: string | number }>(
+    db,
+    sql`select previous, next, position from (
+      select ${schema.families.id} as id,
+        lag(${schema.families.id}) over (order by ${order}) as previous,
+        lead(${schema.families.id}) over (order by ${order}) as next,
+        row_number() over (order by ${order}) as position
+      from ${schema.families} where ${where}
+    ) ranked where id = ${familyId}`,
+  );
+  return row
+    ? { previous: row.previous, next: row.next, position: Number(row.position) }
+    : { previous: null, next: null, position: null };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { queryRows, type Database } from "../../db/client.ts";
 import { families, receivedCases, type FamilyFileStatus } from "../../db/schema/index.ts";
 import {
@@ -100,21 +101,42 @@ async function familiesWithReference(db: Database, collectivityId: string, refer
   return rows.map((row) => row.familyId);
 }
 
-/** ORDER BY of the query; the id always last so the order is total (stable pages, neighbours). */
-export function inboxOrderBy(query: InboxQuery): SQL[] {
-  const dir = query.direction === "asc" ? asc : desc;
+/** One key of the inbox's order; nullable keys sort their NULLs last in both directions. */
+interface InboxSortKey {
+  column: AnyPgColumn;
+  nullable: boolean;
+  /** SQL type, to read a file's value as text and bind it back unchanged. */
+  type: "text" | "integer" | "timestamptz" | "uuid";
+}
+
+/** The order's keys; the id always last so the order is total (stable pages, neighbours). */
+function inboxSortKeys(query: InboxQuery): InboxSortKey[] {
   switch (query.sort) {
     case "nom":
       return [
-        sql`${families.familyName} ${sql.raw(query.direction)} nulls last`,
-        sql`${families.givenNames} ${sql.raw(query.direction)} nulls last`,
-        dir(families.id),
+        { column: families.familyName, nullable: true, type: "text" },
+        { column: families.givenNames, nullable: true, type: "text" },
+        { column: families.id, nullable: false, type: "uuid" },
       ];
     case "qf":
-      return [sql`${families.qfValue} ${sql.raw(query.direction)} nulls last`, dir(families.id)];
+      return [
+        { column: families.qfValue, nullable: true, type: "integer" },
+        { column: families.id, nullable: false, type: "uuid" },
+      ];
     case "recu":
-      return [dir(families.receivedAt), dir(families.id)];
+      return [
+        { column: families.receivedAt, nullable: false, type: "timestamptz" },
+        { column: families.id, nullable: false, type: "uuid" },
+      ];
   }
+}
+
+/** ORDER BY of the query (see inboxSortKeys). */
+export function inboxOrderBy(query: InboxQuery): SQL[] {
+  const dir = query.direction === "asc" ? asc : desc;
+  return inboxSortKeys(query).map(({ column, nullable }) =>
+    nullable ? sql`${column} ${sql.raw(query.direction)} nulls last` : dir(column),
+  );
 }
 
 export interface InboxRow {
@@ -221,7 +243,13 @@ export async function listInbox(
   return { rows: rows as InboxRow[], total, pageCount, counts };
 }
 
-/** The files before and after `familyId` in the same search and order; null at the ends or when it left the list. */
+/**
+ * The files before and after `familyId` in the same search and order, and its position; nulls at
+ * the ends or when it left the list. Keyset conditions on the file's own sort values, bound as
+ * constants so the sort's index serves a range: the neighbours are each the first row of an
+ * ordered scan from the file, and the position counts the rows before it. Ranking the whole list
+ * (window functions) read and sorted every file of the search for each file opened.
+ */
 export async function inboxNeighbours(
   db: Database,
   collectivityId: string,
@@ -230,17 +258,83 @@ export async function inboxNeighbours(
   now?: Date,
 ): Promise<{ previous: string | null; next: string | null; position: number | null }> {
   const where = await buildInboxWhere(db, collectivityId, query, { now });
-  const order = sql.join(inboxOrderBy(query), sql`, `);
+  const keys = inboxSortKeys(query);
+  // Read as text and bound back with the column's type: no value changes on the way (timestamps keep
+  // their microseconds, which a JavaScript Date would cut).
+  const [current] = await queryRows<Record<string, string | null>>(
+    db,
+    sql`select ${sql.join(
+      keys.map((key, i) => sql`${key.column}::text as ${sql.raw(`k${i}`)}`),
+      sql`, `,
+    )} from ${families} where ${families.id} = ${familyId}::uuid and ${where}`,
+  );
+  if (!current) return { previous: null, next: null, position: null };
+  const values = keys.map((key, i) => {
+    const value = current[`k${i}`] ?? null;
+    return value === null ? null : sql`${value}::${sql.raw(key.type)}`;
+  });
+  const order = inboxOrderBy(query);
+  const reversedOrder = keys.map(
+    ({ column, nullable }) =>
+      // Reversing "nulls last" puts the NULLs first.
+      sql`${column} ${sql.raw(query.direction === "asc" ? "desc" : "asc")}${sql.raw(nullable ? " nulls first" : "")}`,
+  );
+  const first = (condition: SQL, by: SQL[]) =>
+    sql`(select ${families.id} from ${families} where ${where} and ${condition} order by ${sql.join(by, sql`, `)} limit 1)`;
+  const before = keysetCondition(keys, values, query.direction, "before");
+  const after = keysetCondition(keys, values, query.direction, "after");
+  // After a known leading value come the greater ones, then the NULLs: two bounded scans, the second
+  // only read when the first finds nothing.
+  const next =
+    keys[0]!.nullable && values[0] !== null
+      ? sql`coalesce(${first(after.valued, order)}, ${first(sql`${keys[0]!.column} is null`, order)})`
+      : first(after.valued, order);
   const [row] = await queryRows<{ previous: string | null; next: string | null; position: string | number }>(
     db,
-    sql`select previous, next, position from (
-      select ${families.id} as id,
-        lag(${families.id}) over (order by ${order}) as previous,
-        lead(${families.id}) over (order by ${order}) as next,
-        row_number() over (order by ${order}) as position
-      from ${families} where ${where}
-    ) ranked where id = ${familyId}`,
+    sql`select ${first(before.valued, reversedOrder)} as previous, ${next} as next,
+      (select count(*) from ${families} where ${where} and ${before.valued}) + 1 as position`,
   );
-  if (!row) return { previous: null, next: null, position: null };
-  return { previous: row.previous, next: row.next, position: Number(row.position) };
+  return { previous: row?.previous ?? null, next: row?.next ?? null, position: Number(row?.position ?? 1) };
+}
+
+/**
+ * Rows strictly before or after the file's sort values, NULLs last. `valued` leaves out the rows
+ * whose leading key is NULL when the file's is not: those come after it, and the caller reads them
+ * separately, so that the rest starts with a plain range on the leading key, which the index serves.
+ */
+function keysetCondition(
+  keys: InboxSortKey[],
+  values: (SQL | null)[],
+  direction: "asc" | "desc",
+  side: "after" | "before",
+): { valued: SQL } {
+  // After, in an ascending order, means greater.
+  const strict = sql.raw((direction === "asc") === (side === "after") ? ">" : "<");
+  const orEqual = sql.raw((direction === "asc") === (side === "after") ? ">=" : "<=");
+  let condition: SQL | null = null;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const { column, nullable } = keys[i]!;
+    const value = values[i]!;
+    let strictly: SQL | null;
+    if (value === null) {
+      // Nothing comes after a NULL on this key; every value comes before it.
+      strictly = side === "after" ? null : sql`${column} is not null`;
+    } else {
+      // A NULL comes after any value; for the leading key, those rows are the caller's second scan.
+      strictly =
+        side === "after" && nullable && i > 0
+          ? sql`(${column} ${strict} ${value} or ${column} is null)`
+          : sql`${column} ${strict} ${value}`;
+    }
+    const equal = value === null ? sql`${column} is null` : sql`${column} = ${value}`;
+    const tie: SQL | null = condition === null ? null : sql`(${equal} and ${condition})`;
+    condition = strictly && tie ? sql`(${strictly} or ${tie})` : (strictly ?? tie ?? sql`false`);
+  }
+  const leading = values[0];
+  // The redundant range on the leading key is what the index scan starts from.
+  const bounded =
+    leading === null || leading === undefined
+      ? condition!
+      : sql`${keys[0]!.column} ${orEqual} ${leading} and ${condition}`;
+  return { valued: bounded };
 }

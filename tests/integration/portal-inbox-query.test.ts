@@ -267,6 +267,49 @@ describe("scope", () => {
     expect(rows.map((row) => row.name)).toEqual(["DURAND", "MARTIN"]);
   });
 
+  it("gives every file of a list with ties and unknown values the neighbours of the full ordered list", async () => {
+    // A commune of its own: equal names, equal dates, equal QFs and NULLs in each nullable key.
+    const tiesId = (await createCommune(handle.db, "Égalités", 203)).id;
+    const nameOf = [null, "ADAM", "ADAM", "BLANC", null, "ADAM"];
+    const givenOf = ["Ana", null, "Ana", "Ana", null, "Ana"];
+    const qfOf = [null, 400, 400, null, 900, 400];
+    for (let i = 0; i < 18; i++) {
+      await handle.db.insert(families).values({
+        collectivityId: tiesId,
+        identityKey: `ties-${i}-`.padEnd(64, "0"),
+        familyName: nameOf[i % 6],
+        givenNames: givenOf[(i >> 1) % 6],
+        qfValue: qfOf[(i * 5) % 6],
+        members: { allocataires: [], enfants: [] },
+        searchText: "adam ana",
+        childrenCount: 0,
+        status: i % 4 === 0 ? "done" : "received",
+        receivedAt: new Date(Date.UTC(2025, 0, 1 + (i % 3))),
+      });
+    }
+    for (const params of ["tri=nom", "tri=nom&ordre=desc", "tri=qf", "tri=qf&ordre=desc", "", "tri=recu&ordre=asc"]) {
+      for (const scope of ["onglet=tous", "onglet=a-traiter", "onglet=tous&q=adam"]) {
+        const query = q(`${scope}&${params}`);
+        const where = await buildInboxWhere(handle.db, tiesId, query, { now: NOW });
+        const ordered = (
+          await handle.db
+            .select({ id: families.id })
+            .from(families)
+            .where(where)
+            .orderBy(...inboxOrderBy(query))
+        ).map((row) => row.id);
+        expect(ordered.length, `${scope}&${params}`).toBeGreaterThan(3);
+        for (const [index, id] of ordered.entries()) {
+          expect(await inboxNeighbours(handle.db, tiesId, query, id, NOW), `${scope}&${params} #${index}`).toEqual({
+            previous: ordered[index - 1] ?? null,
+            next: ordered[index + 1] ?? null,
+            position: index + 1,
+          });
+        }
+      }
+    }
+  });
+
   it("uses the GIN index expression for the name search", async () => {
     const where = await buildInboxWhere(handle.db, communeId, q("q=dupre"), { now: NOW });
     const query = handle.db.select({ id: families.id }).from(families).where(where).toSQL();
