@@ -14,6 +14,8 @@ import {
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { createCampaign, currentParisPeriod } from "../../app/portal/campaigns/campaigns.server.ts";
 import { latestUnsuccessfulCampaignOutcome } from "../../app/portal/campaigns/family-campaign-outcome.server.ts";
+import { listBracketChanges } from "../../app/portal/campaigns/campaign-portal.server.ts";
+import { bracketFor, type TariffBracket } from "../../app/portal/tariff-brackets.ts";
 import { saveTariffBrackets } from "../../app/portal/tariff-brackets.server.ts";
 import * as campaignRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId.tsx";
 import * as indexRoute from "../../app/routes/portail.communes.$siret.campagnes._index.tsx";
@@ -538,6 +540,52 @@ describe("tariff brackets", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.collectivityId, c.id), eq(auditEvents.action, "tariff_brackets.updated")));
     expect(audits.map((a) => a.details)).toEqual([{ count: 3 }]);
+  });
+
+  it("counts and pages bracket changes as bracketFor reads them, with gaps and unknown QFs", async () => {
+    const c = await commune();
+    const brackets: TariffBracket[] = [
+      { label: "Basse", min: 0, max: 300 },
+      // 301 to 499 fall in no bracket.
+      { label: "Moyenne", min: 500, max: 800 },
+      { label: "Haute", min: 801, max: null },
+    ];
+    const campaign = (await createCampaign(handle.db, {
+      collectivityId: c.id,
+      familyIds: "all",
+      trigger: "agent",
+      agentId: c.adminId,
+    }))!;
+    expect(
+      await listBracketChanges(handle.db, { campaignId: campaign.id, collectivityId: c.id, limit: 50, offset: 0 }),
+    ).toEqual({ total: 0, rows: [] });
+    await saveTariffBrackets(handle.db, c.id, brackets);
+    const pairs: [number | null, number | null][] = [
+      [0, 300], [300, 301], [350, 450], [450, 500], [800, 801], [null, 100], [100, null], [null, null], [2000, 900], [499, 0],
+    ]; // prettier-ignore
+    await finishItems(
+      campaign.id,
+      pairs.map(([old, next], i) => ({ familyId: c.familyIds[i]!, status: "updated", old, new: next })),
+    );
+    const expected = pairs
+      .map(([old, next], i) => ({ familyId: c.familyIds[i]!, old, next }))
+      .filter(({ old, next }) => bracketFor(old, brackets)?.label !== bracketFor(next, brackets)?.label);
+    const page = (offset: number) =>
+      listBracketChanges(handle.db, { campaignId: campaign.id, collectivityId: c.id, limit: 3, offset });
+    const pages = [await page(0), await page(3), await page(6)];
+    expect(pages.map((p) => p.total)).toEqual([expected.length, expected.length, expected.length]);
+    const rows = pages.flatMap((p) => p.rows);
+    expect(new Set(rows.map((r) => r.familyId))).toEqual(new Set(expected.map((e) => e.familyId)));
+    for (const row of rows) {
+      expect(row.oldBracket).toBe(bracketFor(row.oldValue, brackets)?.label ?? null);
+      expect(row.newBracket).toBe(bracketFor(row.newValue, brackets)?.label ?? null);
+    }
+    // Another commune's id sees nothing of this campaign.
+    const other = await commune();
+    await saveTariffBrackets(handle.db, other.id, brackets);
+    expect(
+      await listBracketChanges(handle.db, { campaignId: campaign.id, collectivityId: other.id, limit: 50, offset: 0 }),
+    ).toEqual({ total: 0, rows: [] });
   });
 
   it("shows each family's bracket in the inbox and the file, and lists bracket changes in the report", async () => {

@@ -2,6 +2,8 @@ import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "../../../db/client.ts";
 import { families, qfCampaignItems, qfCampaigns, qfCampaignSchedules } from "../../../db/schema/index.ts";
 import { buildInboxWhere, type InboxQuery } from "../inbox-query.server";
+import { bracketFor } from "../tariff-brackets";
+import { loadTariffBrackets } from "../tariff-brackets.server";
 
 /**
  * What the portal's campaign pages need beyond the engine (campaigns.server.ts): which
@@ -80,54 +82,64 @@ export interface BracketChange {
 /**
  * Families of the campaign whose tariff bracket changed with their new QF, by name, one page.
  * Brackets are the commune's current ones (the report answers "who changes bracket now").
+ *
+ * The campaign page asks for the count every few seconds while a campaign runs. The brackets (at
+ * most MAX_TARIFF_BRACKETS) are read first and turned into one CASE, so each item costs two
+ * comparisons in a single scan of the campaign's updated items, where a lateral lookup per value
+ * took a third of a second at 40,000 items.
  */
 export async function listBracketChanges(
   db: Database,
   input: { campaignId: string; collectivityId: string; limit: number; offset: number },
 ): Promise<{ total: number; rows: BracketChange[] }> {
+  const brackets = await loadTariffBrackets(db, input.collectivityId);
+  if (brackets.length === 0) return { total: 0, rows: [] };
+  // The position of the first bracket holding the value, in the commune's order (as bracketFor).
+  const positionOf = (value: SQL) =>
+    sql`(case ${sql.join(
+      brackets.map(
+        (b, i) =>
+          sql`when ${value} >= ${b.min}${b.max === null ? sql`` : sql` and ${value} <= ${b.max}`} then ${sql.raw(String(i))}`,
+      ),
+      sql` `,
+    )} end)`;
   const base = sql`from qf_campaign_items i
       join qf_campaigns c on c.id = i.campaign_id and c.collectivity_id = ${input.collectivityId}::uuid
-      join families f on f.id = i.family_id
-      left join lateral (
-        select b.label, b.id from tariff_brackets b
-        where b.collectivity_id = c.collectivity_id and i.old_value >= b.min_value
-          and (b.max_value is null or i.old_value <= b.max_value)
-        order by b.position limit 1) ob on true
-      left join lateral (
-        select b.label, b.id from tariff_brackets b
-        where b.collectivity_id = c.collectivity_id and i.new_value >= b.min_value
-          and (b.max_value is null or i.new_value <= b.max_value)
-        order by b.position limit 1) nb on true
       where i.campaign_id = ${input.campaignId}::uuid and i.status = 'updated'
-        and ob.id is distinct from nb.id`;
+        and ${positionOf(sql`i.old_value`)} is distinct from ${positionOf(sql`i.new_value`)}`;
   const [count] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${base}`);
+  const total = Number(count?.total ?? 0);
+  if (input.limit === 0 || total === 0) return { total, rows: [] };
   const rows = await queryRows<{
     family_id: string;
     family_name: string | null;
     given_names: string | null;
     old_value: number | null;
     new_value: number | null;
-    old_bracket: string | null;
-    new_bracket: string | null;
   }>(
     db,
-    sql`select i.family_id, f.family_name, f.given_names, i.old_value, i.new_value,
-               ob.label as old_bracket, nb.label as new_bracket
-        ${base}
+    sql`select i.family_id, f.family_name, f.given_names, i.old_value, i.new_value
+        from (select i.id, i.family_id, i.old_value, i.new_value ${base}) i
+        join families f on f.id = i.family_id
         order by f.family_name nulls last, i.id
         limit ${input.limit} offset ${input.offset}`,
   );
+  const label = (value: number | null) => bracketFor(value, brackets)?.label ?? null;
   return {
-    total: Number(count?.total ?? 0),
-    rows: rows.map((r) => ({
-      familyId: r.family_id,
-      familyName: r.family_name,
-      givenNames: r.given_names,
-      oldValue: r.old_value === null ? null : Number(r.old_value),
-      newValue: r.new_value === null ? null : Number(r.new_value),
-      oldBracket: r.old_bracket,
-      newBracket: r.new_bracket,
-    })),
+    total,
+    rows: rows.map((r) => {
+      const oldValue = r.old_value === null ? null : Number(r.old_value);
+      const newValue = r.new_value === null ? null : Number(r.new_value);
+      return {
+        familyId: r.family_id,
+        familyName: r.family_name,
+        givenNames: r.given_names,
+        oldValue,
+        newValue,
+        oldBracket: label(oldValue),
+        newBracket: label(newValue),
+      };
+    }),
   };
 }
 
