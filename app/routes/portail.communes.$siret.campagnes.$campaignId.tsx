@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { Alert } from "~/components/dsfr/alert";
 import { Badge } from "~/components/dsfr/badge";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
@@ -22,6 +22,7 @@ import {
   type ReportList,
 } from "~/portal/campaigns/campaign-labels";
 import { listBracketChanges } from "~/portal/campaigns/campaign-portal.server";
+import { loadCampaignProgressView, type CampaignProgressView } from "~/portal/campaigns/campaign-progress-view.server";
 import {
   controlCampaign,
   getCampaignProgress,
@@ -45,25 +46,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { collectivity } = await requireMembership(request, params.siret);
   if (!isUuid(params.campaignId)) throw notFound();
   const db = await getDatabase();
-  const progress = await getCampaignProgress(db, params.campaignId, collectivity.id);
-  if (!progress) throw notFound();
+  const found = await loadCampaignProgressView(db, params.campaignId, collectivity.id);
+  if (!found) throw notFound();
+  const { campaign, view } = found;
+  const byStatus = view.counts;
   const url = new URL(request.url);
   const list = listOf(url.searchParams.get("liste"));
   const page = Math.min(1000, Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
-  const { campaign, byStatus } = progress;
   const name = (familyName: string | null, givenNames: string | null) =>
     [familyName, givenNames].filter(Boolean).join(" ") || "Identité illisible";
   const qf = (value: number | null) => (value === null ? "—" : formatQuotient(value));
   const offset = (page - 1) * REPORT_PAGE_SIZE;
-  const brackets = await listBracketChanges(db, {
-    campaignId: campaign.id,
-    collectivityId: collectivity.id,
-    limit: list === BRACKETS_LIST ? REPORT_PAGE_SIZE : 0,
-    offset: list === BRACKETS_LIST ? offset : 0,
-  });
   const items =
     list === BRACKETS_LIST
-      ? brackets.rows.map((r) => ({
+      ? (
+          await listBracketChanges(db, {
+            campaignId: campaign.id,
+            collectivityId: collectivity.id,
+            limit: REPORT_PAGE_SIZE,
+            offset,
+          })
+        ).rows.map((r) => ({
           familyId: r.familyId,
           name: name(r.familyName, r.givenNames),
           oldValue: qf(r.oldValue),
@@ -85,7 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           newValue: qf(r.newValue),
           detail: r.errorCode ? `Code ${r.errorCode}${r.attempts > 1 ? ` · ${r.attempts} essais` : ""}` : "",
         }));
-  const listTotal = list === BRACKETS_LIST ? brackets.total : byStatus[list];
+  const listTotal = list === BRACKETS_LIST ? view.bracketChanges : byStatus[list];
   const open = byStatus.pending + byStatus.in_progress;
   const finished = campaign.status === "done" || campaign.status === "stopped";
   return {
@@ -101,17 +104,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       stopReason: campaign.stopReason,
       retryOf: campaign.retryOf,
     },
-    progress: {
-      total: progress.total,
-      done: progress.done,
-      rateText:
-        campaign.status === "running" && progress.ratePerSecond > 0
-          ? `${(Math.round(progress.ratePerSecond * 10) / 10).toLocaleString("fr-FR")} familles par seconde`
-          : null,
-      endText: progress.estimatedEndAt ? `fin estimée : ${formatDateTime(progress.estimatedEndAt)}` : null,
-    },
-    counts: byStatus,
-    bracketChanges: brackets.total,
+    live: view,
     list,
     page,
     pageCount: Math.max(1, Math.ceil(listTotal / REPORT_PAGE_SIZE)),
@@ -168,22 +161,36 @@ const POLL_MS = 3_000;
 
 export default function CampaignPage() {
   const loaderData = useLoaderData<typeof loader>();
-  const { commune, campaign, progress, counts, bracketChanges, list, page, pageCount, listTotal, items, canRetry } =
-    loaderData;
+  const { commune, campaign, list, page, pageCount, listTotal, items, canRetry } = loaderData;
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const revalidator = useRevalidator();
-  const live = campaign.status === "running" || campaign.status === "pending";
-  // With JavaScript the page follows the campaign by itself; without, the "Actualiser" link does.
+  const self = `/portail/communes/${commune.siret}/campagnes/${campaign.id}`;
+  // With JavaScript the page polls its numbers alone (…/progression); without, "Actualiser" reloads it.
+  const poll = useFetcher<CampaignProgressView>();
+  const polled = poll.data?.campaignId === campaign.id ? poll.data : null;
+  // The newer of the loader's numbers and the last poll's (an action's reload is newer than a poll).
+  const live = polled && polled.asOf > loaderData.live.asOf ? polled : loaderData.live;
+  const running = campaign.status === "running" || campaign.status === "pending";
+  const load = useRef(poll.load);
+  load.current = poll.load;
+  const polling = poll.state !== "idle";
+  const pollingRef = useRef(polling);
+  pollingRef.current = polling;
   useEffect(() => {
-    if (!live) return;
+    if (!running) return;
     const timer = setInterval(() => {
-      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
+      if (!pollingRef.current && document.visibilityState === "visible") load.current(`${self}/progression`);
     }, POLL_MS);
     return () => clearInterval(timer);
-  }, [live, revalidator]);
+  }, [running, self]);
+  // The campaign ended, paused or stopped meanwhile: reload the page for its report and buttons.
+  const statusChanged = live.status !== campaign.status;
+  useEffect(() => {
+    if (statusChanged && revalidator.state === "idle") revalidator.revalidate();
+  }, [statusChanged, revalidator]);
+  const { progress, counts, bracketChanges } = live;
   const base = `/portail/communes/${commune.siret}`;
-  const self = `${base}/campagnes/${campaign.id}`;
   const listHref = (key: ListKey, p = 1) => `?liste=${key}${p > 1 ? `&page=${p}` : ""}`;
   const lists: { key: ListKey; label: string; count: number }[] = [
     ...REPORT_LISTS.map((key) => ({ key, label: ITEM_STATUS_LABELS[key], count: counts[key] })),
@@ -270,7 +277,7 @@ export default function CampaignPage() {
               </Form>
             </li>
           ) : null}
-          {live ? (
+          {running ? (
             <li>
               <Link
                 className="fr-btn fr-btn--tertiary-no-outline fr-icon-refresh-line fr-btn--icon-left"

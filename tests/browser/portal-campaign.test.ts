@@ -84,6 +84,9 @@ describe("QF campaign in Chromium", () => {
       .split("/");
     expect(await page.getByLabel("Mois", { exact: true }).inputValue()).toBe(String(Number(now[0])));
     expect(await page.getByLabel("Année", { exact: true }).inputValue()).toBe(now[1]);
+    // While it runs, the page polls its numbers (…/progression), not its whole loader.
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(new URL(request.url()).pathname));
     await page.getByRole("button", { name: `Lancer la mise à jour de ${FAMILIES} familles` }).click();
     await page.waitForURL(/\/campagnes\/[0-9a-f-]{36}$/);
 
@@ -104,6 +107,11 @@ describe("QF campaign in Chromium", () => {
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
 
     await page.getByRole("heading", { name: "Rapport" }).waitFor();
+    const campaignPath = new URL(page.url()).pathname;
+    expect(requested.filter((p) => p.startsWith(`${campaignPath}/progression`)).length).toBeGreaterThan(1);
+    // The page's own data: after the launch's redirect, then once when the campaign ended (for
+    // the report), where revalidating every 3 seconds re-read and re-sorted its list each time.
+    expect(requested.filter((p) => p === `${campaignPath}.data`).length).toBeLessThanOrEqual(2);
     expect(await page.getByText(`${FAMILIES} sur ${FAMILIES} familles traitées (100 %)`).count()).toBe(1);
     const counts = await page.getByRole("navigation", { name: "Listes du rapport" }).innerText();
     const number = (label: string) => Number(new RegExp(`${label} \\((\\d+)\\)`).exec(counts)?.[1] ?? "NaN");

@@ -18,6 +18,7 @@ import { listBracketChanges } from "../../app/portal/campaigns/campaign-portal.s
 import { bracketFor, type TariffBracket } from "../../app/portal/tariff-brackets.ts";
 import { saveTariffBrackets } from "../../app/portal/tariff-brackets.server.ts";
 import * as campaignRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId.tsx";
+import * as progressRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId.progression.ts";
 import * as indexRoute from "../../app/routes/portail.communes.$siret.campagnes._index.tsx";
 import * as newRoute from "../../app/routes/portail.communes.$siret.campagnes.nouvelle.tsx";
 import * as bracketsRoute from "../../app/routes/portail.communes.$siret.tranches.tsx";
@@ -265,13 +266,37 @@ describe("following a campaign", () => {
     const params = { siret: c.siret, campaignId: campaign.id };
     const running = await callRoute(campaignRoute, "loader", { path, params, cookie: c.agentCookie });
     expect(running.status).toBe(200);
-    expect(running.data).toMatchObject({
-      campaign: { status: "running" },
+    const liveNumbers = {
+      campaignId: campaign.id,
+      status: "running",
       progress: { total: 10, done: 6 },
       counts: { pending: 4, updated: 2, unchanged: 1, not_found: 1, rejected: 1, failed: 1 },
+      bracketChanges: 0,
+    };
+    expect(running.data).toMatchObject({
+      campaign: { status: "running" },
+      live: liveNumbers,
       canRetry: false,
       list: "updated",
     });
+    // What the page polls while the campaign runs: the same numbers, without the report's list.
+    const polled = await callRoute(progressRoute, "loader", {
+      path: `${path}/progression`,
+      params,
+      cookie: c.agentCookie,
+    });
+    expect(polled.status).toBe(200);
+    expect(polled.data).toMatchObject(liveNumbers);
+    expect(Object.keys(polled.data as object).sort()).toEqual(
+      ["asOf", "bracketChanges", "campaignId", "counts", "progress", "status"].sort(),
+    );
+    const foreign = await commune();
+    const refused = await callRoute(progressRoute, "loader", {
+      path: `/portail/communes/${foreign.siret}/campagnes/${campaign.id}/progression`,
+      params: { siret: foreign.siret, campaignId: campaign.id },
+      cookie: foreign.agentCookie,
+    });
+    expect(refused.status).toBe(404);
     const updated = (running.data as { items: { familyId: string; oldValue: string; newValue: string }[] }).items;
     expect(updated.map((i) => i.familyId).sort()).toEqual([f[0], f[1]].sort());
     expect(updated.find((i) => i.familyId === f[0])).toMatchObject({ oldValue: "400 €", newValue: "900 €" });
@@ -626,7 +651,7 @@ describe("tariff brackets", () => {
       params: { siret: c.siret, campaignId: campaign.id },
       cookie: c.agentCookie,
     });
-    expect(report.data).toMatchObject({ bracketChanges: 2, list: "tranches", listTotal: 2 });
+    expect(report.data).toMatchObject({ live: { bracketChanges: 2 }, list: "tranches", listTotal: 2 });
     const changes = (report.data as { items: { familyId: string; detail: string }[] }).items;
     expect(Object.fromEntries(changes.map((i) => [i.familyId, i.detail]))).toEqual({
       [f[0]!]: "Tranche A → Tranche B",
