@@ -17,7 +17,8 @@ import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResu
 
 /**
  * Inbox at national scale: 1,000,000 family files over 1,000 communes, the largest with 50,000,
- * each with its received case (the list shows the latest reference). For each list query of the
+ * each with its received case (the list shows the latest reference), and the largest commune's
+ * finished yearly update (the list's notice shows its QF changes). For each list query of the
  * portal, three timings at the largest commune, interleaved:
  *
  * - "SQL seul": the exact statements listInbox sent (captured by a drizzle logger), run raw on
@@ -331,8 +332,23 @@ async function generate(sql: postgres.Sql, size: { communes: number; largest: nu
     select f.collectivity_id, f.id, 'case-' || f.identity_key, 'Formulaire-QF-' || upper(substr(f.identity_key, 1, 13)),
       upper(substr(f.identity_key, 1, 13)), 'SI_RECEIVED', f.received_at, f.received_at, f.received_at
     from families f`);
+  // The largest commune's yearly update is done: the inbox shows its QF changes above the list
+  // (lastCampaignChanges, on every view), four families in five with a new QF.
+  await sql.unsafe(`
+    with campaign as (
+      insert into qf_campaigns (collectivity_id, annee, mois, scope, status, trigger, total_count, started_at, finished_at)
+      select id, 2026, 1, 'all', 'done', 'cron', ${size.largest}, now() - interval '2 hours', now() - interval '1 hour'
+      from commune_map where n = 1
+      returning id, collectivity_id)
+    insert into qf_campaign_items (campaign_id, family_id, status, attempts, old_value, new_value, finished_at)
+    select c.id, f.id, case when h.h % 5 = 0 then 'unchanged' else 'updated' end, 1,
+      f.qf_value, case when h.h % 5 = 0 then f.qf_value else h.h % 3000 end, now() - interval '1 hour'
+    from campaign c
+    join families f on f.collectivity_id = c.collectivity_id
+    cross join lateral (select ('x' || substr(f.identity_key, 1, 8))::bit(32)::int & 2147483647 as h) h`);
   for (const index of indexes) await sql.unsafe(index.def);
   await sql`vacuum analyze families`;
+  await sql`vacuum analyze qf_campaign_items`;
   await sql`vacuum analyze received_cases`;
   await sql`vacuum analyze collectivities`;
 }

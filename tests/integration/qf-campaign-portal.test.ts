@@ -14,7 +14,7 @@ import {
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { createCampaign, currentParisPeriod } from "../../app/portal/campaigns/campaigns.server.ts";
 import { latestUnsuccessfulCampaignOutcome } from "../../app/portal/campaigns/family-campaign-outcome.server.ts";
-import { listBracketChanges } from "../../app/portal/campaigns/campaign-portal.server.ts";
+import { lastCampaignChanges, listBracketChanges } from "../../app/portal/campaigns/campaign-portal.server.ts";
 import { bracketFor, type TariffBracket } from "../../app/portal/tariff-brackets.ts";
 import { saveTariffBrackets } from "../../app/portal/tariff-brackets.server.ts";
 import * as campaignRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId.tsx";
@@ -565,6 +565,63 @@ describe("tariff brackets", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.collectivityId, c.id), eq(auditEvents.action, "tariff_brackets.updated")));
     expect(audits.map((a) => a.details)).toEqual([{ count: 3 }]);
+  });
+
+  it("gives the inbox notice the same first names by either plan, for a whole-commune or a narrower campaign", async () => {
+    const c = await commune();
+    const f = c.familyIds;
+    // Equal names, so the order has to fall back on first names and ids the same way in both plans.
+    for (const [index, familyName] of ["DUPONT", "DUPONT", "ABEL", "BAUD", "DUPONT", "ZOLA"].entries()) {
+      await handle.db
+        .update(families)
+        .set({ familyName, givenNames: index === 1 ? null : "Marie" })
+        .where(eq(families.id, f[index]!));
+    }
+    const whole = (await createCampaign(handle.db, {
+      collectivityId: c.id,
+      familyIds: "all",
+      trigger: "agent",
+      agentId: c.adminId,
+    }))!;
+    await finishItems(
+      whole.id,
+      [0, 1, 2, 3, 4, 5, 7].map((i) => ({ familyId: f[i]!, status: "updated" as const, old: 100 + i, new: 200 + i })),
+    );
+    await handle.db
+      .update(qfCampaigns)
+      .set({ status: "done", finishedAt: new Date() })
+      .where(eq(qfCampaigns.id, whole.id));
+    const sorted = await lastCampaignChanges(handle.db, c.id, 5, Number.POSITIVE_INFINITY);
+    const walked = await lastCampaignChanges(handle.db, c.id, 5, 0);
+    expect(walked).toEqual(sorted);
+    expect(sorted!.total).toBe(7);
+    expect(sorted!.rows.map((r) => [r.familyName, r.givenNames])).toEqual([
+      ["ABEL", "Marie"],
+      ["BAUD", "Marie"],
+      ["DUPONT", "Marie"],
+      ["DUPONT", "Marie"],
+      ["DUPONT", null],
+    ]);
+    expect(sorted!.rows[0]).toMatchObject({ familyId: f[2], oldValue: 102, newValue: 202 });
+
+    // A later, narrower campaign: the notice follows it, by the sorting plan whatever the size.
+    const selection = (await createCampaign(handle.db, {
+      collectivityId: c.id,
+      familyIds: [f[5]!, f[3]!],
+      trigger: "agent",
+      agentId: c.adminId,
+    }))!;
+    await finishItems(selection.id, [
+      { familyId: f[5]!, status: "updated", old: 1, new: 2 },
+      { familyId: f[3]!, status: "updated", old: 3, new: 4 },
+    ]);
+    await handle.db
+      .update(qfCampaigns)
+      .set({ status: "done", finishedAt: new Date(Date.now() + 1_000) })
+      .where(eq(qfCampaigns.id, selection.id));
+    const narrow = await lastCampaignChanges(handle.db, c.id, 5, 0);
+    expect(narrow).toMatchObject({ campaignId: selection.id, total: 2 });
+    expect(narrow!.rows.map((r) => r.familyId)).toEqual([f[3], f[5]]);
   });
 
   it("counts and pages bracket changes as bracketFor reads them, with gaps and unknown QFs", async () => {
