@@ -68,16 +68,37 @@ export async function resolveCampaignTarget(
   return { scope: input.scope, familyIds: rows.map((r) => r.id), eligibleCount, matchedCount };
 }
 
-export interface BracketChange {
+/** A family whose QF a campaign changed. */
+export interface ChangedFamily {
   familyId: string;
   /** Personal: for the agent's screen only. */
   familyName: string | null;
   givenNames: string | null;
   oldValue: number | null;
   newValue: number | null;
+}
+
+export interface BracketChange extends ChangedFamily {
   oldBracket: string | null;
   newBracket: string | null;
 }
+
+/** A family and its campaign item's QF, as both lists of changes read them in SQL. */
+type ChangedFamilyRow = {
+  family_id: string;
+  family_name: string | null;
+  given_names: string | null;
+  old_value: number | null;
+  new_value: number | null;
+};
+
+const changedFamily = (row: ChangedFamilyRow): ChangedFamily => ({
+  familyId: row.family_id,
+  familyName: row.family_name,
+  givenNames: row.given_names,
+  oldValue: row.old_value === null ? null : Number(row.old_value),
+  newValue: row.new_value === null ? null : Number(row.new_value),
+});
 
 /**
  * Families of the campaign whose tariff bracket changed with their new QF, by name, one page.
@@ -110,13 +131,7 @@ export async function listBracketChanges(
   const [count] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${base}`);
   const total = Number(count?.total ?? 0);
   if (input.limit === 0 || total === 0) return { total, rows: [] };
-  const rows = await queryRows<{
-    family_id: string;
-    family_name: string | null;
-    given_names: string | null;
-    old_value: number | null;
-    new_value: number | null;
-  }>(
+  const rows = await queryRows<ChangedFamilyRow>(
     db,
     sql`select i.family_id, f.family_name, f.given_names, i.old_value, i.new_value
         from (select i.id, i.family_id, i.old_value, i.new_value ${base}) i
@@ -127,18 +142,9 @@ export async function listBracketChanges(
   const label = (value: number | null) => bracketFor(value, brackets)?.label ?? null;
   return {
     total,
-    rows: rows.map((r) => {
-      const oldValue = r.old_value === null ? null : Number(r.old_value);
-      const newValue = r.new_value === null ? null : Number(r.new_value);
-      return {
-        familyId: r.family_id,
-        familyName: r.family_name,
-        givenNames: r.given_names,
-        oldValue,
-        newValue,
-        oldBracket: label(oldValue),
-        newBracket: label(newValue),
-      };
+    rows: rows.map((row) => {
+      const family = changedFamily(row);
+      return { ...family, oldBracket: label(family.oldValue), newBracket: label(family.newValue) };
     }),
   };
 }
@@ -149,13 +155,7 @@ export interface LastCampaignChanges {
   annee: number;
   mois: number;
   total: number;
-  rows: {
-    familyId: string;
-    familyName: string | null;
-    givenNames: string | null;
-    oldValue: number | null;
-    newValue: number | null;
-  }[];
+  rows: ChangedFamily[];
 }
 
 /**
@@ -206,26 +206,14 @@ export async function lastCampaignChanges(
       : sql`with i as materialized (
           select i.family_id, i.old_value, i.new_value from qf_campaign_items i where ${changed}
         ) select ${columns} from i join families f on f.id = i.family_id ${rest}`;
-  const rows = await queryRows<{
-    family_id: string;
-    family_name: string | null;
-    given_names: string | null;
-    old_value: number | null;
-    new_value: number | null;
-  }>(db, query);
+  const rows = await queryRows<ChangedFamilyRow>(db, query);
   return {
     campaignId: campaign.id,
     finishedAt: campaign.finishedAt,
     annee: campaign.annee,
     mois: campaign.mois,
     total,
-    rows: rows.map((r) => ({
-      familyId: r.family_id,
-      familyName: r.family_name,
-      givenNames: r.given_names,
-      oldValue: r.old_value === null ? null : Number(r.old_value),
-      newValue: r.new_value === null ? null : Number(r.new_value),
-    })),
+    rows: rows.map(changedFamily),
   };
 }
 
