@@ -99,6 +99,16 @@ const campaignIdFrom = (location: string | null) => {
 };
 
 /** Finishes items as the worker would: status and values. */
+/** A campaign an administrator of the commune started, over all its families or a selection. */
+async function agentCampaign(c: Commune, familyIds: string[] | "all") {
+  return (await createCampaign(handle.db, { collectivityId: c.id, familyIds, trigger: "agent", agentId: c.adminId }))!;
+}
+
+/** Ends a campaign as the worker would once its items are all answered. */
+async function markDone(campaignId: string, finishedAt = new Date()) {
+  await handle.db.update(qfCampaigns).set({ status: "done", finishedAt }).where(eq(qfCampaigns.id, campaignId));
+}
+
 async function finishItems(
   campaignId: string,
   results: {
@@ -247,12 +257,7 @@ describe("starting a campaign from the portal", () => {
 describe("following a campaign", () => {
   it("shows progress numbers, then the report's lists, and retries the failures", async () => {
     const c = await commune();
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: c.adminId,
-    }))!;
+    const campaign = await agentCampaign(c, "all");
     const f = c.familyIds;
     await finishItems(campaign.id, [
       { familyId: f[0]!, status: "updated", old: 400, new: 900 },
@@ -341,12 +346,7 @@ describe("following a campaign", () => {
 
   it("pauses, resumes and stops, audited, and says so when the state moved meanwhile", async () => {
     const c = await commune();
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: c.adminId,
-    }))!;
+    const campaign = await agentCampaign(c, "all");
     const path = `/portail/communes/${c.siret}/campagnes/${campaign.id}`;
     const params = { siret: c.siret, campaignId: campaign.id };
     const act = (intent: string) =>
@@ -376,12 +376,7 @@ describe("following a campaign", () => {
 
   it("answers 404 to an agent of another commune, on the page and the controls", async () => {
     const c = await commune();
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: c.adminId,
-    }))!;
+    const campaign = await agentCampaign(c, "all");
     const path = `/portail/communes/${c.siret}/campagnes/${campaign.id}`;
     const params = { siret: c.siret, campaignId: campaign.id };
     expect((await callRoute(campaignRoute, "loader", { path, params, cookie: foreignCookie })).status).toBe(404);
@@ -577,20 +572,12 @@ describe("tariff brackets", () => {
         .set({ familyName, givenNames: index === 1 ? null : "Marie" })
         .where(eq(families.id, f[index]!));
     }
-    const whole = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: c.adminId,
-    }))!;
+    const whole = await agentCampaign(c, "all");
     await finishItems(
       whole.id,
       [0, 1, 2, 3, 4, 5, 7].map((i) => ({ familyId: f[i]!, status: "updated" as const, old: 100 + i, new: 200 + i })),
     );
-    await handle.db
-      .update(qfCampaigns)
-      .set({ status: "done", finishedAt: new Date() })
-      .where(eq(qfCampaigns.id, whole.id));
+    await markDone(whole.id);
     const sorted = await lastCampaignChanges(handle.db, c.id, 5, Number.POSITIVE_INFINITY);
     const walked = await lastCampaignChanges(handle.db, c.id, 5, 0);
     expect(walked).toEqual(sorted);
@@ -605,20 +592,12 @@ describe("tariff brackets", () => {
     expect(sorted!.rows[0]).toMatchObject({ familyId: f[2], oldValue: 102, newValue: 202 });
 
     // A later, narrower campaign: the notice follows it, by the sorting plan whatever the size.
-    const selection = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: [f[5]!, f[3]!],
-      trigger: "agent",
-      agentId: c.adminId,
-    }))!;
+    const selection = await agentCampaign(c, [f[5]!, f[3]!]);
     await finishItems(selection.id, [
       { familyId: f[5]!, status: "updated", old: 1, new: 2 },
       { familyId: f[3]!, status: "updated", old: 3, new: 4 },
     ]);
-    await handle.db
-      .update(qfCampaigns)
-      .set({ status: "done", finishedAt: new Date(Date.now() + 1_000) })
-      .where(eq(qfCampaigns.id, selection.id));
+    await markDone(selection.id, new Date(Date.now() + 1_000));
     const narrow = await lastCampaignChanges(handle.db, c.id, 5, 0);
     expect(narrow).toMatchObject({ campaignId: selection.id, total: 2 });
     expect(narrow!.rows.map((r) => r.familyId)).toEqual([f[3], f[5]]);
@@ -632,12 +611,7 @@ describe("tariff brackets", () => {
       { label: "Moyenne", min: 500, max: 800 },
       { label: "Haute", min: 801, max: null },
     ];
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: c.adminId,
-    }))!;
+    const campaign = await agentCampaign(c, "all");
     expect(
       await listBracketChanges(handle.db, { campaignId: campaign.id, collectivityId: c.id, limit: 50, offset: 0 }),
     ).toEqual({ total: 0, rows: [] });
@@ -678,12 +652,7 @@ describe("tariff brackets", () => {
       { label: "Tranche C", min: 1001, max: null },
     ]);
     const f = c.familyIds;
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: c.adminId,
-    }))!;
+    const campaign = await agentCampaign(c, "all");
     await finishItems(campaign.id, [
       { familyId: f[0]!, status: "updated", old: 400, new: 900 }, // A → B
       { familyId: f[1]!, status: "updated", old: 700, new: 720 }, // B → B
@@ -698,10 +667,7 @@ describe("tariff brackets", () => {
     ] as const) {
       await handle.db.update(families).set({ qfValue: value, qfAnnee: 2026, qfMois: 1 }).where(eq(families.id, id));
     }
-    await handle.db
-      .update(qfCampaigns)
-      .set({ status: "done", finishedAt: new Date() })
-      .where(eq(qfCampaigns.id, campaign.id));
+    await markDone(campaign.id);
 
     const report = await callRoute(campaignRoute, "loader", {
       path: `/portail/communes/${c.siret}/campagnes/${campaign.id}?liste=tranches`,
@@ -768,10 +734,7 @@ describe("tariff brackets", () => {
       agentId: c.adminId,
     }))!;
     await finishItems(campaign.id, [{ familyId: c.familyIds[0]!, status: "unchanged", old: 300, new: 300 }]);
-    await handle.db
-      .update(qfCampaigns)
-      .set({ status: "done", finishedAt: new Date() })
-      .where(eq(qfCampaigns.id, campaign.id));
+    await markDone(campaign.id);
     const inbox = await callRoute(inboxRoute, "loader", {
       path: `/portail/communes/${c.siret}/dossiers`,
       params: { siret: c.siret },
@@ -861,10 +824,7 @@ describe("a campaign's 404, 422 or failure on the family file", () => {
     const other = await commune();
     expect(await latestUnsuccessfulCampaignOutcome(handle.db, other.id, f[0]!)).toBeNull();
     expect(await latestUnsuccessfulCampaignOutcome(handle.db, c.id, f[0]!)).toMatchObject({ status: "not_found" });
-    await handle.db
-      .update(qfCampaigns)
-      .set({ status: "done", finishedAt: new Date() })
-      .where(eq(qfCampaigns.id, first.id));
+    await markDone(first.id);
 
     // A retry finds f[0]: the last result is a success.
     const retry = (await createCampaign(handle.db, {
