@@ -125,7 +125,7 @@ export default function DataRetention() {
           <Alert
             type={outcome.ok ? "success" : "error"}
             small
-            role={outcome.ok ? "status" : "alert"}
+            announce
             className="fr-mb-2w"
             description={outcome.ok ? outcome.message : `La durée n’a pas été enregistrée. ${outcome.error}`}
           />

@@ -328,7 +328,7 @@ export default function FamilyFile() {
         <Alert
           type={actionData.ok ? "success" : "error"}
           small
-          role={actionData.ok ? "status" : "alert"}
+          announce
           className="fr-mb-3w"
           description={actionData.message}
         />
