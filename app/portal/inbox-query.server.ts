@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { queryRows, type Database } from "../../db/client.ts";
 import { families, receivedCases, type FamilyFileStatus } from "../../db/schema/index.ts";
@@ -133,10 +133,14 @@ function inboxSortKeys(query: InboxQuery): InboxSortKey[] {
 
 /** ORDER BY of the query (see inboxSortKeys). */
 export function inboxOrderBy(query: InboxQuery): SQL[] {
-  const dir = query.direction === "asc" ? asc : desc;
-  return inboxSortKeys(query).map(({ column, nullable }) =>
-    nullable ? sql`${column} ${sql.raw(query.direction)} nulls last` : dir(column),
-  );
+  return sortOrder(inboxSortKeys(query), query.direction);
+}
+
+/** The keys' ORDER BY; `backwards` walks the same order from its end (its NULLs then come first). */
+function sortOrder(keys: InboxSortKey[], direction: "asc" | "desc", backwards = false): SQL[] {
+  const dir = sql.raw(backwards ? (direction === "asc" ? "desc" : "asc") : direction);
+  const nulls = sql.raw(backwards ? "nulls first" : "nulls last");
+  return keys.map(({ column, nullable }) => (nullable ? sql`${column} ${dir} ${nulls}` : sql`${column} ${dir}`));
 }
 
 export interface InboxRow {
@@ -273,12 +277,8 @@ export async function inboxNeighbours(
     const value = current[`k${i}`] ?? null;
     return value === null ? null : sql`${value}::${sql.raw(key.type)}`;
   });
-  const order = inboxOrderBy(query);
-  const reversedOrder = keys.map(
-    ({ column, nullable }) =>
-      // Reversing "nulls last" puts the NULLs first.
-      sql`${column} ${sql.raw(query.direction === "asc" ? "desc" : "asc")}${sql.raw(nullable ? " nulls first" : "")}`,
-  );
+  const order = sortOrder(keys, query.direction);
+  const reversedOrder = sortOrder(keys, query.direction, true);
   const first = (condition: SQL, by: SQL[]) =>
     sql`(select ${families.id} from ${families} where ${where} and ${condition} order by ${sql.join(by, sql`, `)} limit 1)`;
   const before = keysetCondition(keys, values, query.direction, "before");
@@ -287,19 +287,19 @@ export async function inboxNeighbours(
   // only read when the first finds nothing.
   const next =
     keys[0]!.nullable && values[0] !== null
-      ? sql`coalesce(${first(after.valued, order)}, ${first(sql`${keys[0]!.column} is null`, order)})`
-      : first(after.valued, order);
+      ? sql`coalesce(${first(after, order)}, ${first(sql`${keys[0]!.column} is null`, order)})`
+      : first(after, order);
   const [row] = await queryRows<{ previous: string | null; next: string | null; position: string | number }>(
     db,
-    sql`select ${first(before.valued, reversedOrder)} as previous, ${next} as next,
-      (select count(*) from ${families} where ${where} and ${before.valued}) + 1 as position`,
+    sql`select ${first(before, reversedOrder)} as previous, ${next} as next,
+      (select count(*) from ${families} where ${where} and ${before}) + 1 as position`,
   );
   return { previous: row?.previous ?? null, next: row?.next ?? null, position: Number(row?.position ?? 1) };
 }
 
 /**
- * Rows strictly before or after the file's sort values, NULLs last. `valued` leaves out the rows
- * whose leading key is NULL when the file's is not: those come after it, and the caller reads them
+ * Rows strictly before or after the file's sort values, NULLs last. Leaves out the rows whose
+ * leading key is NULL when the file's is not: those come after it, and the caller reads them
  * separately, so that the rest starts with a plain range on the leading key, which the index serves.
  */
 function keysetCondition(
@@ -307,7 +307,7 @@ function keysetCondition(
   values: (SQL | null)[],
   direction: "asc" | "desc",
   side: "after" | "before",
-): { valued: SQL } {
+): SQL {
   // After, in an ascending order, means greater.
   const strict = sql.raw((direction === "asc") === (side === "after") ? ">" : "<");
   const orEqual = sql.raw((direction === "asc") === (side === "after") ? ">=" : "<=");
@@ -332,9 +332,7 @@ function keysetCondition(
   }
   const leading = values[0];
   // The redundant range on the leading key is what the index scan starts from.
-  const bounded =
-    leading === null || leading === undefined
-      ? condition!
-      : sql`${keys[0]!.column} ${orEqual} ${leading} and ${condition}`;
-  return { valued: bounded };
+  return leading === null || leading === undefined
+    ? condition!
+    : sql`${keys[0]!.column} ${orEqual} ${leading} and ${condition}`;
 }
