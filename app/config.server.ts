@@ -64,7 +64,7 @@ const schema = z.object({
   /** Shared with DataPass: signs its onboarding webhook deliveries (X-Hub-Signature-256). */
   DATAPASS_WEBHOOK_SECRET: secret,
   /** Requests per second API Particulier allows each token (20 in production; raised in benchmarks). */
-  // At least 2: the limiter keeps one request of margin under the limit (rate-limiter.server.ts).
+  // At least 2: the campaigns' slots (a fraction of it) must leave room for lookups (token-pacer.server.ts).
   API_PARTICULIER_RATE_LIMIT: z.coerce.number().min(2, { error: "doit être un nombre au moins égal à 2" }).default(20),
   /** Share of that limit the yearly campaigns use, so citizens' own requests keep room. */
   API_PARTICULIER_CAMPAIGN_RATE_FRACTION: z.coerce

@@ -1,6 +1,13 @@
 import { getConfig } from "./config.server";
 import { getDatabase } from "./db.server";
 import { createApiParticulierClient, type ApiParticulierClient } from "./integrations/api-particulier.server";
+import type { Database } from "../db/client.ts";
+import {
+  createTokenPacer,
+  pacerOptionsFromConfig,
+  type TokenPacer,
+  type TokenPacerOptions,
+} from "./integrations/api-particulier/token-pacer.server";
 import { createHubeeClient } from "./integrations/hubee/client.server";
 import { createHubeeSender, type HubeeSender } from "./integrations/hubee/sender.server";
 import { createHubeeTokenProvider } from "./integrations/hubee/token.server";
@@ -12,6 +19,8 @@ import { keyFromBase64 } from "./utils/encryption.server";
  */
 export interface Services {
   apiParticulier: ApiParticulierClient;
+  /** Every call with a commune's API Particulier token goes through it (ADR 014). */
+  apiParticulierPacer(db: Database): TokenPacer;
   hubeeSender: HubeeSender;
   encryptionKey: Buffer;
 }
@@ -29,11 +38,22 @@ export function getServices(): Services {
     });
     services = {
       apiParticulier: createApiParticulierClient(config.API_PARTICULIER_URL),
+      apiParticulierPacer: pacerPerDatabase(pacerOptionsFromConfig(config)),
       hubeeSender: createHubeeSender(createHubeeClient({ apiUrl: config.HUBEE_API_URL, tokens })),
       encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
     };
   }
   return services;
+}
+
+/** One pacer per database handle (tests switch handles; a pacer remembers the rows it created). */
+function pacerPerDatabase(options: TokenPacerOptions): (db: Database) => TokenPacer {
+  const pacers = new WeakMap<Database, TokenPacer>();
+  return (db) => {
+    let pacer = pacers.get(db);
+    if (!pacer) pacers.set(db, (pacer = createTokenPacer(db, options)));
+    return pacer;
+  };
 }
 
 export { getDatabase };

@@ -1,13 +1,13 @@
 /**
  * One campaign worker process, for the campaign benchmark and the resilience tests: the real
- * `runCampaignPasses` with the shared (database) rate limiter, as the worker's job runs it (passes
+ * `runCampaignPasses` with the shared token pacer, as the worker's job runs it (passes
  * of 50 s chained while items are due),
  * configured by environment variables. Prints `RESULT <json>` (counts and the send times, for
  * the rate measurement) when the loop returns; SIGKILL is how tests crash it.
  */
 import { openDatabase } from "../db/client.ts";
 import { createApiParticulierClient } from "../app/integrations/api-particulier.server.ts";
-import { createTokenRateLimiter } from "../app/portal/campaigns/rate-limiter.server.ts";
+import { createTokenPacer } from "../app/integrations/api-particulier/token-pacer.server.ts";
 import { campaignConcurrency, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
 
 const env = (name: string) => {
@@ -31,7 +31,7 @@ const result = await runCampaignPasses(
   handle.db,
   {
     client,
-    limiter: createTokenRateLimiter(handle.db, { ratePerSecond: 0.9 * limit, limitPerSecond: limit }),
+    pacer: createTokenPacer(handle.db, { ratePerSecond: 0.9 * limit, limitPerSecond: limit }),
     encryptionKey: Buffer.from(env("CAMPAIGN_ENCRYPTION_KEY"), "base64"),
   },
   {

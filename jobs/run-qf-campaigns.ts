@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import { campaignConcurrency, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
-import { createTokenRateLimiter } from "../app/portal/campaigns/rate-limiter.server.ts";
+import { createTokenPacer, pacerOptionsFromConfig } from "../app/integrations/api-particulier/token-pacer.server.ts";
 import { startYearlyCampaigns } from "../app/portal/campaigns/yearly-scheduler.server.ts";
 import { createApiParticulierClient } from "../app/integrations/api-particulier.server.ts";
 import { keyFromBase64 } from "../app/utils/encryption.server.ts";
@@ -20,7 +20,7 @@ const PASS_MS = 50_000;
 
 /**
  * Every worker instance runs this (not coordinated): instances share the campaigns' items
- * through SKIP LOCKED leases and the token's rate through the database limiter. A run lasts as
+ * through SKIP LOCKED leases and the token's rate through the token pacer (ADR 014). A run lasts as
  * long as there is work, so the 10 s schedule (noOverlap) only decides how soon a new campaign
  * starts, never leaves a running one idle.
  */
@@ -30,10 +30,7 @@ export async function runQfCampaignsJob({ db, config, shutdown }: JobContext, { 
     db,
     {
       client: createApiParticulierClient(config.API_PARTICULIER_URL),
-      limiter: createTokenRateLimiter(db, {
-        ratePerSecond: campaignRatePerSecond(config),
-        limitPerSecond: config.API_PARTICULIER_RATE_LIMIT,
-      }),
+      pacer: createTokenPacer(db, pacerOptionsFromConfig(config)),
       encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
     },
     { workerId, passMs, stopSignal: shutdown, concurrency: campaignConcurrency(campaignRatePerSecond(config)) },

@@ -1,4 +1,5 @@
-import type { ApiParticulierClient } from "~/integrations/api-particulier.server";
+import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier.server";
+import type { PacedSend, TokenPacer } from "~/integrations/api-particulier/token-pacer.server";
 import { HubeeError } from "~/integrations/hubee/errors.server";
 import { createHubeeTokenProvider } from "~/integrations/hubee/token.server";
 
@@ -83,12 +84,40 @@ const TEST_IDENTITY: [string, string][] = [
 const TOKEN_ACCEPTED =
   "Connexion réussie : API Particulier a accepté le jeton et son habilitation au quotient familial.";
 
+/** An administrator does not wait long behind a running campaign's queue. */
+const MAX_WAIT_MS = 8_000;
+
+const TOKEN_BUSY = (seconds: number): ConnectionTestResult => ({
+  level: "warning",
+  message: `Ce jeton est très sollicité en ce moment (mise à jour des QF en cours ou pause imposée par API Particulier). Réessayez dans ${seconds} seconde${seconds > 1 ? "s" : ""}.`,
+});
+
+/**
+ * The test call goes through the token pacer like every other call with a commune's token: a test
+ * during a campaign must not push the token over API Particulier's limit.
+ */
 export async function testApiParticulierToken(
   client: ApiParticulierClient,
+  pacer: TokenPacer,
   input: { token: string; recipientSiret: string },
 ): Promise<ConnectionTestResult> {
   const params = new URLSearchParams([["recipient", input.recipientSiret], ...TEST_IDENTITY]);
-  const outcome = await client.quotientFamilialWithIdentity(input.token, params);
+  let paced: PacedSend<QuotientFamilialOutcome>;
+  try {
+    paced = await pacer.send(input.token, {
+      caller: "connection_test",
+      signal: AbortSignal.timeout(MAX_WAIT_MS),
+      send: () => client.quotientFamilialWithIdentity(input.token, params),
+      retryAfterOf: (outcome) => (outcome.kind === "rate_limited" ? outcome.retryAfterMs : null),
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "TimeoutError") return TOKEN_BUSY(1);
+    throw error;
+  }
+  if (paced.kind !== "sent") {
+    return TOKEN_BUSY(paced.kind === "paused" ? Math.max(1, Math.ceil(paced.retryAfterMs / 1000)) : 1);
+  }
+  const outcome = paced.answer;
   switch (outcome.kind) {
     case "ok": {
       const missing = (["allocataires", "enfants", "adresse"] as const).filter(

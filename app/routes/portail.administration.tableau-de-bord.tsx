@@ -45,7 +45,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
         failingCommunes: stats.hubee.inboxes.failingCommunes.map((c) => ({ name: c.name, since: when(c.since) })),
       },
     },
-    apiParticulier: stats.apiParticulier,
+    apiParticulier: {
+      ...stats.apiParticulier,
+      pacer: { ...stats.apiParticulier.pacer, lastRateLimitedAt: when(stats.apiParticulier.pacer.lastRateLimitedAt) },
+    },
     campaignsInProgress: stats.campaignsInProgress.map((c) => ({ ...c, startedAt: when(c.startedAt) })),
   };
 }
@@ -297,6 +300,36 @@ export default function PlatformDashboard() {
           de la commune refusé (401, 403) et réponses illisibles. Un QF introuvable ou une identité refusée est une
           réponse sur la personne, pas une erreur du service : ils sont comptés à part.
         </p>
+        <h3>Régulateur de débit des jetons des communes</h3>
+        <p className="fr-text--sm">
+          API Particulier bloque un jeton pendant 12 heures s’il est appelé pendant la pause qu’impose une réponse 429 :
+          le régulateur partagé par tous les serveurs doit donc n’en provoquer aucune. Chaque 429 ci-dessous est un
+          défaut à examiner (le journal du serveur garde, au niveau « warn », les derniers envois du jeton).
+        </p>
+        <Table
+          caption="Réponses 429 reçues avec les jetons des communes, tous appelants confondus"
+          rowHeaders
+          size="sm"
+          headers={["Mesure", "Valeur"]}
+          rows={[
+            {
+              key: "pacer-429",
+              cells: [
+                "Réponses 429 depuis la mise en service (campagnes, recherches, tests de connexion)",
+                number(apiParticulier.pacer.rateLimited),
+              ],
+            },
+            {
+              key: "pacer-tokens",
+              cells: ["Jetons ayant reçu au moins une réponse 429", number(apiParticulier.pacer.tokensRateLimited)],
+            },
+            {
+              key: "pacer-last",
+              cells: ["Dernière réponse 429", apiParticulier.pacer.lastRateLimitedAt ?? "aucune"],
+            },
+            { key: "pacer-paused", cells: ["Jetons en pause en ce moment", number(apiParticulier.pacer.pausedTokens)] },
+          ]}
+        />
         <h3>Détail des campagnes</h3>
         <Table
           caption="Appels d’API Particulier des campagnes de mise à jour"

@@ -91,7 +91,7 @@ const saved = (section: Section, message: string): ActionResult => ({
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { agent, collectivity } = await requireMembership(request, params.siret, "admin");
   const db = await getDatabase();
-  const { encryptionKey: key, apiParticulier } = getServices();
+  const { encryptionKey: key, apiParticulier, apiParticulierPacer } = getServices();
   const change = { collectivityId: collectivity.id, actor: agent.id, requestId: context.requestId };
   const form = await request.formData();
   const intent = form.get("intent");
@@ -153,7 +153,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
       const token = typed || (await getApiParticulierToken(db, collectivity.id, key));
       if (!token) return invalid("apiParticulier", { apiParticulierToken: "Saisissez le jeton à tester." });
-      const result = await testApiParticulierToken(apiParticulier, { token, recipientSiret: collectivity.siret });
+      const result = await testApiParticulierToken(apiParticulier, apiParticulierPacer(db), {
+        token,
+        recipientSiret: collectivity.siret,
+      });
       return done("apiParticulier", await audited("api_particulier", result));
     }
     case "save-origins": {

@@ -10,11 +10,9 @@ import { cx } from "~/components/dsfr/shared";
 import { Table } from "~/components/dsfr/table";
 import { BirthCommuneInput } from "~/components/portal/birth-commune-input";
 import { formatDateFr, formatMonthYear, formatQuotient, providerLabel } from "~/citizen/format";
-import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
 import { requireMembership } from "~/portal/access.server";
 import { recordAudit } from "~/portal/audit.server";
-import { createTokenRateLimiter } from "~/portal/campaigns/rate-limiter.server";
 import { countryNames } from "~/portal/qf-lookup/birthplace.server";
 import {
   EMPTY_LOOKUP_VALUES,
@@ -101,7 +99,7 @@ const choice = (commune: Parameters<typeof communeChoiceLabel>[0]): Choice => ({
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { agent, collectivity } = await requireMembership(request, params.siret);
   const db = await getDatabase();
-  const { encryptionKey, apiParticulier } = getServices();
+  const { encryptionKey, apiParticulier, apiParticulierPacer } = getServices();
   const owner = { collectivityId: collectivity.id, agentId: agent.id };
   const form = await request.formData();
   const intent = form.get("intent");
@@ -142,15 +140,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     );
   }
 
-  const config = getConfig();
-  const limiter = createTokenRateLimiter(db, {
-    // The campaigns' own pace: sharing the limiter's row, lookups take turns with them.
-    ratePerSecond: config.API_PARTICULIER_RATE_LIMIT * config.API_PARTICULIER_CAMPAIGN_RATE_FRACTION,
-    limitPerSecond: config.API_PARTICULIER_RATE_LIMIT,
-  });
   const outcome = await lookUpQuotientFamilial(
     db,
-    { client: apiParticulier, limiter, encryptionKey },
+    { client: apiParticulier, pacer: apiParticulierPacer(db), encryptionKey },
     { collectivity, agentId: agent.id, identity: parsed.identity, usageName: parsed.usageName },
   );
   // The trail says a lookup happened and how it ended, never whom it was about.

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -130,20 +131,28 @@ export const qfCampaignItems = pgTable(
 export type QfCampaignItem = typeof qfCampaignItems.$inferSelect;
 
 /**
- * The shared API Particulier limiter, one row per token (SHA-256, never the token): each
- * call takes the next free slot with one UPDATE, so every worker process paces together.
+ * The API Particulier token pacer's shared state, one row per token (SHA-256, never the token):
+ * every process paces its calls with the token through this row (app/integrations/api-particulier/
+ * token-pacer.server.ts, ADR 014).
  */
 export const apiParticulierRateLimits = pgTable("api_particulier_rate_limits", {
   tokenHash: varchar("token_hash", { length: 64 }).primaryKey(),
-  /** The earliest time the next request may leave. */
+  /** The next evenly spaced slot handed to a caller. */
   nextSlotAt: timestamp("next_slot_at", { withTimezone: true }).notNull().defaultNow(),
-  /** When the last requests left (at most ceil(rate) of them): the sliding-second guard. */
-  recentSends: timestamp("recent_sends", { withTimezone: true })
-    .array()
+  /** Numbers the logged sends. */
+  sendSeq: bigint("send_seq", { mode: "number" }).notNull().default(0),
+  /**
+   * The sends that may still count in a sliding second or are unanswered:
+   * `[{n, at, by, done}]`, epoch ms on the database clock (`by`: latest possible arrival).
+   */
+  sends: jsonb("sends")
     .notNull()
-    .default(sql`'{}'::timestamptz[]`),
+    .default(sql`'[]'::jsonb`),
   /** Set from Retry-After on a 429: nobody sends with this token before then. */
   pausedUntil: timestamp("paused_until", { withTimezone: true }),
+  /** 429s received with this token (each one a defect of the pacer): the platform dashboard counts them. */
+  rateLimitedTotal: integer("rate_limited_total").notNull().default(0),
+  lastRateLimitedAt: timestamp("last_rate_limited_at", { withTimezone: true }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

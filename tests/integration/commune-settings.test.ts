@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "../../db/client.ts";
 import { auditEvents, collectivities, collectivitySettings } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { createApiParticulierClient } from "../../app/integrations/api-particulier.server.ts";
+import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import { getApiParticulierToken, getHubeeSiCredentials } from "../../app/portal/collectivity-settings.server.ts";
 import { testApiParticulierToken, testHubeeSiCredentials } from "../../app/portal/connection-tests.server.ts";
 import {
@@ -212,7 +213,8 @@ describe("commune settings", () => {
 
     it("API Particulier: accepted, no QF scope, partial scopes, expired, revoked, unknown, unreachable", async () => {
       const client = createApiParticulierClient(simulators.apiParticulierUrl);
-      const check = (token: string) => testApiParticulierToken(client, { token, recipientSiret: ANGERS.siret });
+      const pacer = createTokenPacer(handle.db, { ratePerSecond: 18, limitPerSecond: 20 });
+      const check = (token: string) => testApiParticulierToken(client, pacer, { token, recipientSiret: ANGERS.siret });
       expect(await check(TOKEN)).toMatchObject({ level: "success" });
       expect((await check(DEMO_TOKEN_WITHOUT_QF_SCOPE)).message).toMatch(/pas habilité au quotient familial/);
       expect(await check(DEMO_TOKEN_QF_VALUE_ONLY)).toMatchObject({
@@ -223,9 +225,9 @@ describe("commune settings", () => {
       expect((await check(DEMO_TOKEN_BLACKLISTED)).message).toMatch(/révoqué/);
       expect((await check("jeton-inconnu")).message).toMatch(/ne reconnaît pas ce jeton/);
       const down = createApiParticulierClient("http://127.0.0.1:9", { timeoutMs: 2_000 });
-      expect((await testApiParticulierToken(down, { token: TOKEN, recipientSiret: ANGERS.siret })).message).toMatch(
-        /injoignable/,
-      );
+      expect(
+        (await testApiParticulierToken(down, pacer, { token: TOKEN, recipientSiret: ANGERS.siret })).message,
+      ).toMatch(/injoignable/);
     });
   });
 });

@@ -21,7 +21,7 @@ import { createHubeeClient } from "../../app/integrations/hubee/client.server.ts
 import { createHubeeReceiver } from "../../app/integrations/hubee/receiver.server.ts";
 import { createHubeeTokenProvider } from "../../app/integrations/hubee/token.server.ts";
 import { controlCampaign, createCampaign, stopCommuneCampaigns } from "../../app/portal/campaigns/campaigns.server.ts";
-import { createTokenRateLimiter } from "../../app/portal/campaigns/rate-limiter.server.ts";
+import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import { runCampaignWorker } from "../../app/portal/campaigns/worker.server.ts";
 import { ingestCommuneInbox } from "../../app/portal/inbox-ingestion.server.ts";
 import { saveLookupAsFamily } from "../../app/portal/qf-lookup/save-lookup.server.ts";
@@ -244,7 +244,7 @@ describe("the campaign worker emits qf.mis_a_jour and campagne.terminee", () => 
         handle.db,
         {
           client,
-          limiter: createTokenRateLimiter(handle.db, { ratePerSecond: 10, limitPerSecond: 20 }),
+          pacer: createTokenPacer(handle.db, { ratePerSecond: 10, limitPerSecond: 20 }),
           encryptionKey: campaignTestKey,
         },
         {
@@ -520,7 +520,7 @@ describe("campagne.terminee for every way a campaign ends", () => {
       handle.db,
       {
         client,
-        limiter: createTokenRateLimiter(handle.db, { ratePerSecond: 10, limitPerSecond: 20 }),
+        pacer: createTokenPacer(handle.db, { ratePerSecond: 10, limitPerSecond: 20 }),
         encryptionKey: campaignTestKey,
       },
       { workerId: `w-${crypto.randomUUID()}`, until: Date.now() + 2_000, idlePollMs: 50 },

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import {
   families,
+  apiParticulierRateLimits,
   hubeeInboxPolls,
   qfCampaignAlerts,
   qfCampaignItems,
@@ -332,6 +333,16 @@ beforeAll(async () => {
   await db.insert(shipments).values(rows);
   expectedReferences.push(rows[2]!.reference, rows[3]!.reference, rows[4]!.reference, rows[5]!.reference);
 
+  // The token pacer's rows: one token got two 429s and is paused now, another never got any.
+  await db.insert(apiParticulierRateLimits).values([
+    {
+      tokenHash: "a".repeat(64),
+      rateLimitedTotal: 2,
+      lastRateLimitedAt: ago(2),
+      pausedUntil: new Date(now.getTime() + 60_000),
+    },
+    { tokenHash: "b".repeat(64) },
+  ]);
   await db.insert(hubeeInboxPolls).values([
     { collectivityId: communeA.id, lastStartedAt: ago(0.01), lastFinishedAt: ago(0.01) },
     { collectivityId: communeB.id, lastStartedAt: ago(0.01), lastError: "Identifiants HubEE refusés (HTTP 401)" },
@@ -509,6 +520,7 @@ describe("platform operator dashboard", () => {
         { code: "timeout", items: 1 },
       ],
       tokenAlerts: 1,
+      pacer: { rateLimited: 2, tokensRateLimited: 1, lastRateLimitedAt: expect.any(String), pausedTokens: 1 },
     });
   });
 

@@ -21,7 +21,7 @@ import {
   listOpenAlerts,
   retryFailures,
 } from "../../app/portal/campaigns/campaigns.server.ts";
-import { createTokenRateLimiter } from "../../app/portal/campaigns/rate-limiter.server.ts";
+import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import {
   runCampaignPasses,
   runCampaignWorker,
@@ -78,7 +78,7 @@ function worker(client: ApiParticulierClient, options: Partial<CampaignWorkerOpt
     handle.db,
     {
       client,
-      limiter: createTokenRateLimiter(handle.db, { ratePerSecond: 0.9 * LIMIT, limitPerSecond: LIMIT }),
+      pacer: createTokenPacer(handle.db, { ratePerSecond: 0.9 * LIMIT, limitPerSecond: LIMIT }),
       encryptionKey: campaignTestKey,
     },
     { until: Date.now() + 40_000, backoff: { baseDelayMs: 50, maxDelayMs: 200 }, idlePollMs: 100, ...options },
@@ -272,7 +272,7 @@ describe("QF campaign engine", () => {
       handle.db,
       {
         client: createApiParticulierClient(sims.apiParticulierUrl),
-        limiter: createTokenRateLimiter(handle.db, { ratePerSecond: 0.9 * LIMIT, limitPerSecond: LIMIT }),
+        pacer: createTokenPacer(handle.db, { ratePerSecond: 0.9 * LIMIT, limitPerSecond: LIMIT }),
         encryptionKey: campaignTestKey,
       },
       { workerId: "w-graceful", passMs: 60_000, stopSignal: stop.signal, concurrency: 8 },

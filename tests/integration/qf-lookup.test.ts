@@ -12,7 +12,7 @@ import {
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { createApiParticulierClient } from "../../app/integrations/api-particulier.server.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
-import { createTokenRateLimiter } from "../../app/portal/campaigns/rate-limiter.server.ts";
+import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import { runCampaignWorker } from "../../app/portal/campaigns/worker.server.ts";
 import { saveApiParticulierToken } from "../../app/portal/collectivity-settings.server.ts";
 import { getServices } from "../../app/services.server.ts";
@@ -413,7 +413,7 @@ describe("QF lookup by pivot identity", () => {
       handle.db,
       {
         client: createApiParticulierClient(simulators.apiParticulierUrl),
-        limiter: createTokenRateLimiter(handle.db, { ratePerSecond: 18, limitPerSecond: 20 }),
+        pacer: createTokenPacer(handle.db, { ratePerSecond: 18, limitPerSecond: 20 }),
         encryptionKey: getServices().encryptionKey,
       },
       { workerId: "test-worker", until: Date.now() + 20_000 },
@@ -476,8 +476,13 @@ describe("QF lookup by pivot identity", () => {
   });
 
   it("waits for the token's pause (shared with the campaigns) instead of calling", async () => {
-    const limiter = createTokenRateLimiter(handle.db, { ratePerSecond: 18, limitPerSecond: 20 });
-    await limiter.pause(ANGERS.apiParticulierToken, 5_000);
+    // Another caller's 429 (a campaign's, say) pauses the token for 5 s in every process.
+    const pacer = createTokenPacer(handle.db, { ratePerSecond: 18, limitPerSecond: 20 });
+    await pacer.send(ANGERS.apiParticulierToken, {
+      caller: "campaign",
+      send: async () => ({ kind: "rate_limited", retryAfterMs: 5_000 }) as const,
+      retryAfterOf: (answer) => answer.retryAfterMs,
+    });
     const before = (await sentQueries()).length;
     const paused = await search(DUBOIS);
     expect(paused.status).toBe(429);

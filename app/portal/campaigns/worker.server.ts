@@ -4,23 +4,26 @@ import { qfHistory, type FinalItemStatus } from "../../../db/schema/index.ts";
 import { toApiParticulierIdentityParams, type PivotIdentity } from "~/citizen/pivot-identity";
 import { backoffDelay, sleep } from "~/integrations/http.server";
 import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier.server";
+import type { PacedSend } from "~/integrations/api-particulier/token-pacer.server";
+import type { TokenPacer } from "~/integrations/api-particulier/token-pacer.server";
 import { logger } from "~/utils/logger.server";
 import { emitWebhookEvent } from "~/webhooks/outbox.server";
 import { campaignResults } from "~/webhooks/payloads";
 import { recordAudit } from "../audit.server";
 import { getApiParticulierToken } from "../collectivity-settings.server";
 import { stopCommuneCampaigns } from "./campaigns.server";
-import type { TokenRateLimiter } from "./rate-limiter.server";
 
 /**
  * The campaign worker. Any number of these loops (in one process or many) share the open
  * items of running campaigns:
  *
  * - claim: `FOR UPDATE SKIP LOCKED` picks due items nobody holds and leases them (claimLeaseMs);
- * - right before the HTTP call, a conditional UPDATE marks the item in_progress, counts the
- *   attempt and extends the lease past the client timeout. It only succeeds while this worker
- *   still holds the lease and the campaign still runs, so a worker that lost its lease (too
- *   slow) never calls: a live worker calls each family at most once per campaign;
+ * - once the token pacer gives the item its turn, and before the pacer's guard lets the request
+ *   leave, a conditional UPDATE marks the item in_progress, counts the attempt and extends the
+ *   lease past the client timeout (the pacer's `beforeSend`: nothing slow may sit between the
+ *   guard and the request). It only succeeds while this worker still holds the lease and the
+ *   campaign still runs, so a worker that lost its lease (too slow) never calls: a live worker
+ *   calls each family at most once per campaign;
  * - right after the answer, one transaction records the result and releases the item.
  *
  * Trade-off: a worker that dies between those two steps leaves items in_progress whose call
@@ -41,7 +44,7 @@ export function campaignConcurrency(ratePerSecond: number, callBudgetMs = 250): 
 
 export interface CampaignWorkerDeps {
   client: ApiParticulierClient;
-  limiter: TokenRateLimiter;
+  pacer: TokenPacer;
   /** Decrypts the communes' API Particulier tokens. */
   encryptionKey: Buffer;
 }
@@ -51,7 +54,7 @@ export interface CampaignWorkerOptions {
   workerId: string;
   /** Items claimed at once (default 20). */
   batchSize?: number;
-  /** Calls in flight at once in this loop (default 16): slots are paced by the limiter anyway. */
+  /** Items waiting for their turn or in flight at once in this loop (default 16): the pacer spaces the calls. */
   concurrency?: number;
   /** The loop returns at this time (ms epoch) or when there is nothing left to do. */
   until: number;
@@ -157,34 +160,54 @@ export async function runCampaignWorker(
       result.processed++;
       return;
     }
+    const params = toApiParticulierIdentityParams(identity, item.siret, { annee: item.annee, mois: item.mois });
+    let paced: PacedSend<QuotientFamilialOutcome>;
+    let marked = false;
     try {
-      await deps.limiter.acquire(token, waitSignal);
+      paced = await deps.pacer.send(token, {
+        caller: "campaign",
+        signal: waitSignal,
+        beforeSend: async () => {
+          if (aborted() || stopping()) return false;
+          marked = await markInProgress(db, item.id, o.workerId, o.callLeaseMs);
+          if (!marked) count("lease_lost");
+          return marked;
+        },
+        send: async () => {
+          result.calls++;
+          try {
+            return await deps.client.quotientFamilialWithIdentity(token, params);
+          } catch (error) {
+            // A bug or an unexpected network error: treated like a provider fault (bounded retries).
+            logger.error(
+              { itemId: item.id, err: error instanceof Error ? error.name : "unknown" },
+              "appel QF en échec",
+            );
+            return { kind: "provider_unavailable", status: null, code: "exception", retryInMs: null };
+          }
+        },
+        retryAfterOf: (outcome) => (outcome.kind === "rate_limited" ? outcome.retryAfterMs : null),
+      });
     } catch (error) {
       if (!stopping() || aborted()) throw error;
+      paced = { kind: "cancelled" };
     }
     if (aborted()) return;
-    if (stopping()) {
-      await releaseItem(db, item.id, o.workerId, 0);
+    if (paced.kind === "cancelled") {
+      // Stopping (the item goes back at once), or the lease was lost (another worker has it).
+      if (stopping()) await releaseItem(db, item.id, o.workerId, 0, { attemptNotMade: marked });
       return;
     }
-    const started = await markInProgress(db, item.id, o.workerId, o.callLeaseMs);
-    if (!started) {
-      count("lease_lost");
+    if (paced.kind === "paused") {
+      // A 429 paused the token (in every process): nothing was sent, so the item waits in the queue
+      // for the end of the pause, its attempt given back if it was already counted.
+      await releaseItem(db, item.id, o.workerId, paced.retryAfterMs, { attemptNotMade: marked });
       return;
     }
-    result.calls++;
-    const params = toApiParticulierIdentityParams(identity, item.siret, { annee: item.annee, mois: item.mois });
-    let outcome: QuotientFamilialOutcome;
-    try {
-      outcome = await deps.client.quotientFamilialWithIdentity(token, params);
-    } catch (error) {
-      // A bug or an unexpected network error: treated like a provider fault (bounded retries).
-      logger.error({ itemId: item.id, err: error instanceof Error ? error.name : "unknown" }, "appel QF en échec");
-      outcome = { kind: "provider_unavailable", status: null, code: "exception", retryInMs: null };
-    }
+    const outcome = paced.answer;
     if (aborted()) return; // "killed" between the call and its result: the lease expires, another worker retries
     count(outcome.kind);
-    await applyOutcome(db, deps, o, item, token, outcome);
+    await applyOutcome(db, o, item, outcome);
     if (outcome.kind !== "rate_limited" && outcome.kind !== "unauthorized") result.processed++;
   };
 
@@ -339,7 +362,12 @@ async function releaseItem(
   itemId: string,
   workerId: string,
   delayMs: number,
-  extra: { transientFailure?: boolean; rateLimited?: boolean; errorCode?: string | null } = {},
+  extra: {
+    transientFailure?: boolean;
+    rateLimited?: boolean;
+    errorCode?: string | null;
+    attemptNotMade?: boolean;
+  } = {},
 ) {
   await db.execute(
     sql`update qf_campaign_items
@@ -347,6 +375,7 @@ async function releaseItem(
             next_attempt_at = clock_timestamp() + make_interval(secs => ${delayMs / 1000}::float8),
             transient_failures = transient_failures + ${extra.transientFailure ? 1 : 0},
             rate_limited_count = rate_limited_count + ${extra.rateLimited ? 1 : 0},
+            attempts = attempts - ${extra.attemptNotMade ? 1 : 0},
             error_code = coalesce(${extra.errorCode ?? null}, error_code)
         where id = ${itemId}::uuid and leased_by = ${workerId}`,
   );
@@ -378,10 +407,8 @@ class LeaseLostError extends Error {
 
 async function applyOutcome(
   db: Database,
-  deps: CampaignWorkerDeps,
   o: Required<Pick<CampaignWorkerOptions, "workerId" | "maxTries" | "maxRateLimited" | "backoff">>,
   item: ClaimedItem,
-  token: string,
   outcome: QuotientFamilialOutcome,
 ) {
   switch (outcome.kind) {
@@ -446,7 +473,7 @@ async function applyOutcome(
       await finishItem(db, item, o.workerId, "failed", { errorCode: `invalid_response_${outcome.status}` });
       return;
     case "rate_limited": {
-      await deps.limiter.pause(token, outcome.retryAfterMs);
+      // The pacer has already paused the token in every process (and logged the defect).
       if (item.rate_limited_count + 1 >= o.maxRateLimited) {
         await finishItem(db, item, o.workerId, "failed", { errorCode: "429" });
         return;

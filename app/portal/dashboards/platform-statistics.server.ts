@@ -84,6 +84,11 @@ export interface PlatformStatistics {
     failedItems: number;
     byErrorCode: Array<{ code: string; items: number }>;
     tokenAlerts: number;
+    /**
+     * The token pacer's defects, from its shared rows (every caller: campaigns, lookups, connection
+     * tests), counted since each token was first used rather than over the period.
+     */
+    pacer: { rateLimited: number; tokensRateLimited: number; lastRateLimitedAt: Date | null; pausedTokens: number };
     /** Campaigns and manual lookups side by side. */
     bySource: ApiParticulierSourceStats[];
   };
@@ -240,6 +245,14 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
                count(*) filter (where outcome = 'invalid_request')::int as rejected
         from lookups`,
   );
+  const [pacer] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select coalesce(sum(r.rate_limited_total), 0)::int as rate_limited,
+               count(*) filter (where r.rate_limited_total > 0)::int as tokens_rate_limited,
+               max(r.last_rate_limited_at) as last_rate_limited_at,
+               count(*) filter (where r.paused_until > clock_timestamp())::int as paused_tokens
+        from api_particulier_rate_limits r`,
+  );
   const [alerts] = await queryRows<{ count: number }>(
     db,
     sql`select count(*)::int as count from qf_campaign_alerts a where a.created_at >= ${sinceSql}`,
@@ -311,6 +324,12 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
       failedItems: n(api?.failed),
       byErrorCode: apiCodes.map((row) => ({ code: row.code, items: n(row.items) })),
       tokenAlerts: n(alerts?.count),
+      pacer: {
+        rateLimited: n(pacer?.rate_limited),
+        tokensRateLimited: n(pacer?.tokens_rate_limited),
+        lastRateLimitedAt: date(pacer?.last_rate_limited_at),
+        pausedTokens: n(pacer?.paused_tokens),
+      },
       bySource: [
         sourceStats("campaigns", {
           calls: n(api?.calls),

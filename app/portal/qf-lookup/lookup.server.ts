@@ -1,18 +1,16 @@
-import { eq, sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../../db/client.ts";
-import { apiParticulierRateLimits } from "../../../db/schema/index.ts";
+import type { Database } from "../../../db/client.ts";
 import { toApiParticulierIdentityParams, type PivotIdentity } from "~/citizen/pivot-identity";
 import type { QuotientFamilialData } from "~/citizen/quotient-familial";
 import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier.server";
+import type { PacedSend, TokenPacer } from "~/integrations/api-particulier/token-pacer.server";
 import type { RateLimitOptions } from "~/http/rate-limit.server";
 import { checkSharedRateLimit } from "~/http/shared-rate-limit.server";
 import { logger } from "~/utils/logger.server";
-import { tokenHash, type TokenRateLimiter } from "../campaigns/rate-limiter.server";
 import { getApiParticulierToken } from "../collectivity-settings.server";
 
 /**
  * One QF lookup by pivot identity, for a citizen without FranceConnect: with the commune's own
- * API Particulier token and SIRET, through the same database limiter as the yearly campaigns,
+ * API Particulier token and SIRET, through the same token pacer as the yearly campaigns,
  * so lookups and campaigns together stay under the token's limit.
  */
 
@@ -39,7 +37,7 @@ export type LookupOutcome =
 
 export interface LookupDeps {
   client: ApiParticulierClient;
-  limiter: TokenRateLimiter;
+  pacer: TokenPacer;
   encryptionKey: Buffer;
 }
 
@@ -48,17 +46,6 @@ export interface LookupInput {
   agentId: string;
   identity: PivotIdentity;
   usageName: string | null;
-}
-
-/** Seconds left of a pause another caller's 429 put on the token (0 when none). */
-async function pausedSeconds(db: Database, token: string): Promise<number> {
-  const [row] = await queryRows<{ ms: number | null }>(
-    db,
-    sql`select (extract(epoch from ${apiParticulierRateLimits.pausedUntil} - clock_timestamp()) * 1000)::float8 as ms
-        from ${apiParticulierRateLimits} where ${eq(apiParticulierRateLimits.tokenHash, tokenHash(token))}`,
-  );
-  const ms = Number(row?.ms ?? 0);
-  return ms > 0 ? Math.ceil(ms / 1000) : 0;
 }
 
 export async function lookUpQuotientFamilial(
@@ -72,29 +59,40 @@ export async function lookUpQuotientFamilial(
   const token = await getApiParticulierToken(db, input.collectivity.id, deps.encryptionKey);
   if (!token) return { kind: "token_missing" };
 
-  // Calling during a pause would get the token banned for 12 h: say how long to wait instead.
-  const paused = await pausedSeconds(db, token);
-  if (paused > 0) return { kind: "token_rate_limited", retryAfterSeconds: paused, called: false };
+  const params = toApiParticulierIdentityParams(input.identity, input.collectivity.siret);
+  if (input.usageName) params.set("nomUsage", input.usageName);
+  let paced: PacedSend<QuotientFamilialOutcome>;
   try {
-    await deps.limiter.acquire(token, AbortSignal.timeout(MAX_WAIT_MS));
+    paced = await deps.pacer.send(token, {
+      caller: "qf_lookup",
+      signal: AbortSignal.timeout(MAX_WAIT_MS),
+      send: () => deps.client.quotientFamilialWithIdentity(token, params),
+      retryAfterOf: (outcome) => (outcome.kind === "rate_limited" ? outcome.retryAfterMs : null),
+    });
   } catch (error) {
     if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) {
       return {
         kind: "token_rate_limited",
-        retryAfterSeconds: Math.max(1, await pausedSeconds(db, token)),
+        retryAfterSeconds: Math.max(1, await deps.pacer.pausedSeconds(token)),
         called: false,
       };
     }
     throw error;
   }
-
-  const params = toApiParticulierIdentityParams(input.identity, input.collectivity.siret);
-  if (input.usageName) params.set("nomUsage", input.usageName);
-  const outcome = await deps.client.quotientFamilialWithIdentity(token, params);
+  // Paused by a 429 (calling now would get the token banned for 12 h): say how long to wait.
+  if (paced.kind !== "sent") {
+    const retryAfterMs = paced.kind === "paused" ? paced.retryAfterMs : 1_000;
+    return {
+      kind: "token_rate_limited",
+      retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+      called: false,
+    };
+  }
+  const outcome = paced.answer;
   // Ids and the outcome only: the identity never reaches the logs.
   logger.info({ collectivityId: input.collectivity.id, agentId: input.agentId, outcome: outcome.kind }, "recherche QF");
   if (outcome.kind === "rate_limited") {
-    await deps.limiter.pause(token, outcome.retryAfterMs);
+    // The pacer has paused the token in every process and logged the defect.
     return {
       kind: "token_rate_limited",
       retryAfterSeconds: Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)),
