@@ -17,6 +17,9 @@ const requestsQuerySchema = z.object({
   limit: z.coerce.number().int().positive().optional(),
   token: z.string().optional(),
 });
+const arrivalsQuerySchema = z.object({ token: z.string().min(1) });
+// Strict: a knob that no longer exists (banGraceMs) must fail loudly, not be dropped silently.
+const rateLimitUpdateSchema = rateLimitSettingsSchema.partial().strict();
 
 /**
  * Admin API, mounted by the server at /__admin/apiParticulier: what tests and
@@ -33,10 +36,15 @@ export function createAdminRouter(deps: QfDeps, actions: AdminActions): Router {
     if (!query.success) return badRequest(res, query.error);
     res.json({ requests: deps.stats.requests(query.data) });
   });
+  router.get("/arrivals", (req, res) => {
+    const query = arrivalsQuerySchema.safeParse(req.query);
+    if (!query.success) return badRequest(res, query.error);
+    res.json({ arrivals: deps.stats.arrivals(query.data.token) });
+  });
 
   router.get("/rate-limit", (_req, res) => res.json(deps.limiter.settings));
   router.post("/rate-limit", (req, res) => {
-    const update = rateLimitSettingsSchema.partial().safeParse(req.body ?? {});
+    const update = rateLimitUpdateSchema.safeParse(req.body ?? {});
     if (!update.success) return badRequest(res, update.error);
     deps.limiter.settings = { ...deps.limiter.settings, ...update.data };
     res.json(deps.limiter.settings);

@@ -4,7 +4,7 @@ import type { QfRequestParams } from "./civility-params.ts";
 import { createApiParticulierSimulator, type ApiParticulierStats, type RequestLogEntry } from "./index.ts";
 import { ALL_QF_SCOPES } from "./scopes.ts";
 import { FakeFranceConnect, FC_TEST_USER_IDENTITY } from "./testing/fake-franceconnect.ts";
-import { DINUM_SIRET, getJson, postJson, qfQuery, sleep } from "./testing/qf-client.ts";
+import { DINUM_SIRET, getJson, postJson, qfQuery } from "./testing/qf-client.ts";
 import { startSimulator } from "./testing/start-simulator.ts";
 import { startTestServer } from "./testing/start-test-server.ts";
 
@@ -70,6 +70,13 @@ describe("admin API", () => {
     expect(entries[0]!.outcome).toBe("synthetic");
   });
 
+  it("has no in-flight grace to set: the rate-limit settings refuse banGraceMs", async () => {
+    const settings = (await getJson(`${ctx.server.adminUrl}/rate-limit`)).body;
+    expect(settings).toEqual({ perSecond: 1000, banSeconds: 12 * 3600 });
+    expect((await postJson(`${ctx.server.adminUrl}/rate-limit`, { banGraceMs: 0 })).status).toBe(400);
+    expect((await stats()).rateLimit).toEqual({ perSecond: 1000, banSeconds: 12 * 3600, window: "sliding-1s" });
+  });
+
   it("lists the FranceConnect users' fixtures", async () => {
     const body = (await getJson(`${ctx.server.adminUrl}/fc-users`)).body as Record<string, unknown>;
     expect(body).toMatchObject({ qf4270Login: "test", notFoundLogin: "plusieurs_prénoms_2", syntheticPrefix: "SYNTH" });
@@ -98,7 +105,6 @@ describe("snapshot / restore", () => {
       getJson(`${server.qfUrl}/identite?${qfQuery({ recipient: DINUM_SIRET, ...family("SYNTHSNAP") })}`, "persisted");
     await call();
     await call(); // 429
-    await sleep(300);
     await call(); // banned
     await server.close();
     const saved = JSON.parse(JSON.stringify(first.snapshot()));
@@ -108,10 +114,60 @@ describe("snapshot / restore", () => {
     expect(second.tokens().find((t) => t.token === "persisted")).toMatchObject({ rateLimitPerSecond: 1, demo: false });
     const report = second.stats();
     expect(report.rateLimit.perSecond).toBe(7);
-    expect(report.tokens.persisted).toMatchObject({ total: 3, tooManyRequests: 2, banned: true });
+    expect(report.tokens.persisted).toMatchObject({
+      total: 3,
+      tooManyRequests: 2,
+      rateLimited: 1,
+      callsDuringRetryAfter: 1,
+      densestWindow: { count: 3 },
+      banned: true,
+    });
+    expect(report.tokens.persisted!.retryAfterViolations).toHaveLength(1);
     expect(report.identities["SYNTHSNAP|ELOISE|1988-07-??|F"]?.calls).toBe(1);
 
     second.restore({ version: 0 }); // unknown shape: ignored
     expect(second.stats().tokens.persisted?.total).toBe(3);
+  });
+
+  it("restores a snapshot saved with the old in-flight grace, without the grace", async () => {
+    const franceConnect = new FakeFranceConnect();
+    const simulator = await createApiParticulierSimulator({
+      introspectFranceConnectToken: franceConnect.introspect,
+      rateLimitPerSecond: 20,
+    });
+    const bannedUntil = Date.now() + 3600_000;
+    simulator.restore({
+      version: 1,
+      settings: { perSecond: 9, banSeconds: 600, banGraceMs: 200 },
+      customTokens: [],
+      bans: [{ token: "old", bannedUntil }],
+      traffic: {
+        totals: { calls: 4, maxPerSecond: 4, byStatus: { "200": 3, "429": 1 } },
+        tokens: {
+          old: {
+            kind: "api_particulier",
+            label: null,
+            total: 4,
+            maxPerSecond: 4,
+            tooManyRequests: 1,
+            byStatus: { "200": 3, "429": 1 },
+            lastSeenAt: "2025-03-03T09:00:00.000Z",
+          },
+        },
+        identities: {},
+      },
+    });
+    const report = simulator.stats();
+    expect(report.rateLimit).toEqual({ perSecond: 9, banSeconds: 600, window: "sliding-1s" });
+    expect(report.tokens.old).toMatchObject({
+      maxPerSecond: 4,
+      densestWindow: { count: 4, startAt: null },
+      rateLimited: 0,
+      callsDuringRetryAfter: 0,
+      retryAfterViolations: [],
+      banned: true,
+      bannedUntil: new Date(bannedUntil).toISOString(),
+    });
+    expect(simulator.snapshot().settings).toEqual({ perSecond: 9, banSeconds: 600 });
   });
 });

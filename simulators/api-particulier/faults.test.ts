@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_COMMUNES } from "../demo-data.ts";
 import type { QfRequestParams } from "./civility-params.ts";
 import type { RequestLogEntry } from "./index.ts";
+import { ALL_QF_SCOPES } from "./scopes.ts";
 import { FC_TEST_USER_IDENTITY } from "./testing/fake-franceconnect.ts";
 import { DINUM_SIRET, errorCodes, getJson, postJson, qfQuery, sleep } from "./testing/qf-client.ts";
 import { startSimulator } from "./testing/start-simulator.ts";
@@ -82,5 +83,72 @@ describe("fault injection", () => {
     expect((await addFault({ errorRatio: 2 })).status).toBe(400);
     await fetch(`${ctx.server.adminUrl}/faults`, { method: "DELETE" });
     expect(((await getJson(`${ctx.server.adminUrl}/faults`)).body as { faults: unknown[] }).faults).toEqual([]);
+  });
+});
+
+describe("network jitter fault", () => {
+  let draws: number[] = [];
+  let ctx: Awaited<ReturnType<typeof startSimulator>>;
+  const identite = (bearer = token) =>
+    getJson(`${ctx.server.qfUrl}/identite?${qfQuery({ recipient: DINUM_SIRET, ...person })}`, bearer);
+  const addFault = (rule: Record<string, unknown>) => postJson(`${ctx.server.adminUrl}/faults`, rule);
+  const arrivals = async (bearer: string) =>
+    ((await getJson(`${ctx.server.adminUrl}/arrivals?token=${bearer}`)).body as { arrivals: number[] }).arrivals;
+  const newToken = async (rateLimitPerSecond: number) =>
+    (
+      (await postJson(`${ctx.server.adminUrl}/tokens`, { scopes: ALL_QF_SCOPES, rateLimitPerSecond })).body as {
+        token: string;
+      }
+    ).token;
+
+  beforeAll(async () => {
+    // Scripted draws: each jittered request takes the next one (0 when none is left).
+    ctx = await startSimulator({ random: () => draws.shift() ?? 0 });
+  });
+  afterEach(async () => {
+    draws = [];
+    await fetch(`${ctx.server.adminUrl}/faults`, { method: "DELETE" });
+  });
+  afterAll(() => ctx.server.close());
+
+  it("delays a request before it is counted as arrived", async () => {
+    const bearer = await newToken(100);
+    expect((await addFault({ jitterMs: 300 })).status).toBe(201);
+    draws = [0.9999]; // the top of the range: 300 ms
+    const sentAt = Date.now();
+    const response = await identite(bearer);
+    expect(response.status).toBe(200);
+    expect(response.durationMs).toBeGreaterThanOrEqual(290);
+    const [arrivedAt] = await arrivals(bearer);
+    expect(arrivedAt! - sentAt).toBeGreaterThanOrEqual(299);
+  });
+
+  it("injects no error with a jitter-only rule, and does not hide a later error rule", async () => {
+    await addFault({ jitterMs: 20 });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => identite()));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    await addFault({ errorRatio: 1, errorStatuses: [502] });
+    draws = [0, 0, 0]; // jitter 0, then the error ratio and status draws
+    expect((await identite()).status).toBe(502);
+  });
+
+  it("keeps the rest of the rule after the token checks", async () => {
+    await addFault({ jitterMs: 100, errorRatio: 1, errorStatuses: [502] });
+    draws = [0.9999];
+    const unknown = await identite("unknown-token");
+    expect(unknown.status).toBe(401);
+    expect(unknown.durationMs).toBeGreaterThanOrEqual(90);
+    expect((await identite()).status).toBe(502);
+  });
+
+  it("bunches requests a client paced correctly, so the limit catches them", async () => {
+    const bearer = await newToken(1);
+    await addFault({ jitterMs: 800 });
+    draws = [0.9999, 0]; // the first crosses the network in 800 ms, the second at once
+    expect((await identite(bearer)).status).toBe(200);
+    await sleep(300); // sent at least 1.1 s after the first, they arrive about 0.3 s apart
+    expect((await identite(bearer)).status).toBe(429);
+    const [first, second] = await arrivals(bearer);
+    expect(second! - first!).toBeLessThan(1000);
   });
 });

@@ -2,14 +2,21 @@ import { FaultInjector } from "../shared/faults.ts";
 import type { FranceConnectTokenIntrospection, SimulatorModule } from "../shared/types.ts";
 import { createAdminRouter } from "./admin-router.ts";
 import { demoTokens } from "./demo-tokens.ts";
-import { respondWithInjectedFault } from "./fault-responder.ts";
+import { injectedFaultResponder } from "./fault-responder.ts";
 import { FixtureStore } from "./fixture-store.ts";
 import { createPublicRouter } from "./public-router.ts";
 import type { QfDeps } from "./qf-deps.ts";
-import { DEFAULT_BAN_GRACE_MS, DEFAULT_BAN_SECONDS, RateLimiter, type RateLimitSettings } from "./rate-limiter.ts";
+import { DEFAULT_BAN_SECONDS, RateLimiter, type RateLimitSettings } from "./rate-limiter.ts";
 import { simulatorStateSchema, type SimulatorState } from "./simulator-state.ts";
 import { TokenRegistry, type ApiParticulierToken, type ApiParticulierTokenInput } from "./token-registry.ts";
-import { TrafficStats, type RequestLogEntry, type TokenTraffic, type TrafficState } from "./traffic-stats.ts";
+import {
+  TrafficStats,
+  type DensestWindow,
+  type RequestLogEntry,
+  type RetryAfterViolation,
+  type TokenTraffic,
+  type TrafficState,
+} from "./traffic-stats.ts";
 
 export { FC_NOT_FOUND_LOGIN, FC_QF_4270_LOGIN, FC_USER_FIXTURES } from "./fc-user-fixtures.ts";
 export {
@@ -20,7 +27,14 @@ export {
 } from "./demo-tokens.ts";
 export { SYNTHETIC_PREFIX } from "./synthetic-population.ts";
 export { ALL_QF_SCOPES } from "./scopes.ts";
-export type { ApiParticulierToken, ApiParticulierTokenInput, RateLimitSettings, RequestLogEntry };
+export type {
+  ApiParticulierToken,
+  ApiParticulierTokenInput,
+  DensestWindow,
+  RateLimitSettings,
+  RequestLogEntry,
+  RetryAfterViolation,
+};
 
 export const API_PARTICULIER_ROUTE_PREFIX = "/api-particulier";
 
@@ -31,10 +45,10 @@ export interface ApiParticulierSimulatorOptions {
   rateLimitPerSecond: number;
   /** Ban length after ignoring Retry-After; default 12 h like production. */
   banSeconds?: number;
-  /** See RateLimitSettings.banGraceMs; default 200 ms. */
-  banGraceMs?: number;
   /** Clock (epoch ms), for tests. */
   now?: () => number;
+  /** Draws of fault injection (which request fails, how long jitter lasts), in [0, 1); for tests. */
+  random?: () => number;
 }
 
 export interface ApiParticulierStats {
@@ -49,6 +63,8 @@ export interface ApiParticulierSimulator extends SimulatorModule {
   name: "apiParticulier";
   stats(): ApiParticulierStats;
   requests(filter?: { limit?: number; token?: string }): RequestLogEntry[];
+  /** Epoch ms of every arrival with that token since the last reset (the last 200 000). */
+  arrivals(token: string): number[];
   setRateLimit(settings: Partial<RateLimitSettings>): RateLimitSettings;
   addToken(input: ApiParticulierTokenInput): ApiParticulierToken;
   tokens(): ApiParticulierToken[];
@@ -70,14 +86,15 @@ export async function createApiParticulierSimulator(
   const defaultSettings: RateLimitSettings = {
     perSecond: opts.rateLimitPerSecond,
     banSeconds: opts.banSeconds ?? DEFAULT_BAN_SECONDS,
-    banGraceMs: opts.banGraceMs ?? DEFAULT_BAN_GRACE_MS,
   };
+  const limiter = new RateLimiter({ ...defaultSettings });
+  const trafficStats = new TrafficStats();
   const deps: QfDeps = {
     fixtures: await FixtureStore.load(),
     tokens: new TokenRegistry(demoTokens()),
-    limiter: new RateLimiter({ ...defaultSettings }),
-    stats: new TrafficStats(),
-    faults: new FaultInjector(respondWithInjectedFault),
+    limiter,
+    stats: trafficStats,
+    faults: new FaultInjector(injectedFaultResponder({ limiter, stats: trafficStats, now }), opts.random),
     introspectFranceConnectToken: opts.introspectFranceConnectToken,
     now,
   };
@@ -132,6 +149,7 @@ export async function createApiParticulierSimulator(
     close: () => deps.faults.clear(),
     stats,
     requests: (filter) => deps.stats.requests(filter),
+    arrivals: (token) => deps.stats.arrivals(token),
     setRateLimit(settings) {
       deps.limiter.settings = { ...deps.limiter.settings, ...settings };
       return deps.limiter.settings;

@@ -9,14 +9,18 @@ import { trackTraffic } from "./traffic-middleware.ts";
 
 /**
  * The two QF routes, each a chain in the order API Particulier applies things:
- * count → rate limit (headers on every answer) → token, habilitation, parameters →
- * provider faults (latency, 502/504, no answer) → provider answer.
+ * network jitter (injected) → count → rate limit (headers on every answer) → token,
+ * habilitation, parameters → provider faults (latency, 502/504, no answer) → provider answer.
+ * Jitter comes first because it stands for the network: the API only sees a request, and
+ * counts it against the limit, once it has crossed it.
  */
 export function createPublicRouter(deps: QfDeps): Router {
   const router = express.Router();
+  const jitter = deps.faults.jitterMiddleware();
   const faults = deps.faults.middleware();
   router.get(
     IDENTITE_PATH,
+    jitter,
     trackTraffic("identite", deps),
     rateLimit(deps),
     prepareIdentite(deps),
@@ -25,6 +29,7 @@ export function createPublicRouter(deps: QfDeps): Router {
   );
   router.get(
     FRANCE_CONNECT_PATH,
+    jitter,
     trackTraffic("france_connect", deps),
     rateLimit(deps),
     prepareFranceConnect(deps),

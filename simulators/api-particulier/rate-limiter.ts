@@ -1,22 +1,27 @@
 import { z } from "zod";
 
+/**
+ * No grace period for requests "already in flight" when a 429 leaves: API Particulier documents
+ * none, and a simulator more lenient than the service hides the bans a client would meet
+ * (issue 13). An old snapshot may still hold `banGraceMs`; zod drops unknown keys, so it is ignored.
+ */
 export const rateLimitSettingsSchema = z.object({
   /** Requests accepted per token in any sliding one-second window (production: 20). */
   perSecond: z.number().int().positive(),
   /** How long a token stays banned after ignoring Retry-After (production: 12 h for the IP). */
   banSeconds: z.number().int().positive(),
-  /**
-   * Requests arriving this soon after a 429 are answered 429 again but not held against
-   * the client: they were already in flight when the 429 left.
-   */
-  banGraceMs: z.number().int().min(0),
 });
 export type RateLimitSettings = z.output<typeof rateLimitSettingsSchema>;
 
 export const DEFAULT_BAN_SECONDS = 12 * 3600;
-export const DEFAULT_BAN_GRACE_MS = 200;
 
 const WINDOW_MS = 1000;
+
+/** A 429 sent to a token, and the end of the Retry-After it announced. */
+export interface RetryAfterPenalty {
+  issuedAt: number;
+  deadline: number;
+}
 
 interface Common {
   limit: number;
@@ -27,21 +32,31 @@ interface Common {
 export type RateDecision =
   | ({ kind: "allowed" } & Common)
   | ({ kind: "limited"; retryAfterSeconds: number } & Common)
-  | ({ kind: "banned"; retryAfterSeconds: number; bannedUntil: number; justBanned: boolean } & Common);
+  | ({
+      kind: "banned";
+      retryAfterSeconds: number;
+      bannedUntil: number;
+      /** The token was not banned before this request. */
+      justBanned: boolean;
+      /** The Retry-After this request ignored (every banning or ban-extending call ignores one). */
+      violated: RetryAfterPenalty;
+    } & Common);
 
 interface TokenWindow {
   /** Arrival times of the accepted requests of the last second, oldest first. */
   accepted: number[];
-  /** Set by a 429: the client must not call again before `deadline`. */
-  penalty?: { issuedAt: number; deadline: number };
+  /** The last 429 sent to the token: calling again before its deadline bans the token. */
+  penalty?: RetryAfterPenalty;
   bannedUntil?: number;
 }
 
 /**
  * Per-token limit over a sliding one-second window (stricter than production's fixed
  * buckets: N requests are allowed in any interval of one second, never 2N around a
- * boundary). A 429 carries Retry-After; a client calling again before it elapses is
- * banned for `banSeconds`, every request refused with 429 meanwhile.
+ * boundary). Every 429 carries Retry-After; any request of that token arriving before it
+ * elapses, however soon after the 429, bans the token for `banSeconds`. A ban's 429s carry
+ * a Retry-After too (the time left), so calling during a ban extends it: when unsure of
+ * what production does, the simulator is the stricter one.
  */
 export class RateLimiter {
   private windows = new Map<string, TokenWindow>();
@@ -51,27 +66,28 @@ export class RateLimiter {
 
   check(key: string, limit: number, now: number): RateDecision {
     if (++this.checksSinceSweep >= 10_000) this.sweep(now);
-    const state = this.windows.get(key) ?? { accepted: [] };
-    this.windows.set(key, state);
+    const state = this.windowOf(key);
     while (state.accepted.length > 0 && state.accepted[0]! <= now - WINDOW_MS) state.accepted.shift();
 
-    if (state.bannedUntil !== undefined && now < state.bannedUntil)
-      return this.banned(state.bannedUntil, limit, false, now);
     if (state.penalty && now < state.penalty.deadline) {
-      if (now >= state.penalty.issuedAt + this.settings.banGraceMs) {
-        state.bannedUntil = now + this.settings.banSeconds * 1000;
-        state.penalty = undefined;
-        return this.banned(state.bannedUntil, limit, true, now);
-      }
-      return this.limited(state.penalty.deadline, limit, now);
+      const violated = state.penalty;
+      const justBanned = !(state.bannedUntil !== undefined && now < state.bannedUntil);
+      state.bannedUntil = now + this.settings.banSeconds * 1000;
+      state.penalty = { issuedAt: now, deadline: state.bannedUntil };
+      return this.banned(state.bannedUntil, limit, justBanned, violated, now);
     }
-    state.penalty = undefined;
 
     if (state.accepted.length >= limit) {
       const freesAt = state.accepted[0]! + WINDOW_MS;
       const retryAfterSeconds = Math.max(1, Math.ceil((freesAt - now) / 1000));
       state.penalty = { issuedAt: now, deadline: now + retryAfterSeconds * 1000 };
-      return this.limited(state.penalty.deadline, limit, now);
+      return {
+        kind: "limited",
+        retryAfterSeconds,
+        limit,
+        remaining: 0,
+        resetAt: Math.ceil(state.penalty.deadline / 1000),
+      };
     }
     state.accepted.push(now);
     return {
@@ -82,16 +98,32 @@ export class RateLimiter {
     };
   }
 
+  /**
+   * A 429 answered elsewhere (an injected fault) binds the client like the limiter's own:
+   * the real API would ban a client calling before its Retry-After. A later deadline already
+   * running (a ban) is kept.
+   */
+  startPenalty(key: string, now: number, retryAfterSeconds: number): RetryAfterPenalty {
+    const state = this.windowOf(key);
+    const deadline = Math.max(now + retryAfterSeconds * 1000, state.penalty?.deadline ?? 0);
+    state.penalty = { issuedAt: now, deadline };
+    return state.penalty;
+  }
+
   bans(now: number): Array<{ key: string; bannedUntil: number }> {
     return [...this.windows]
       .filter(([, w]) => w.bannedUntil !== undefined && w.bannedUntil > now)
       .map(([key, w]) => ({ key, bannedUntil: w.bannedUntil! }));
   }
 
+  /**
+   * A ban saved by snapshot(). Its 429s told the client to wait until its end, so a call
+   * during it still extends it; the 429 is dated from the ban's start, the best estimate left.
+   */
   restoreBan(key: string, bannedUntil: number): void {
-    const state = this.windows.get(key) ?? { accepted: [] };
+    const state = this.windowOf(key);
     state.bannedUntil = bannedUntil;
-    this.windows.set(key, state);
+    state.penalty = { issuedAt: bannedUntil - this.settings.banSeconds * 1000, deadline: bannedUntil };
   }
 
   liftBans(): void {
@@ -105,6 +137,12 @@ export class RateLimiter {
     this.windows.clear();
   }
 
+  private windowOf(key: string): TokenWindow {
+    let state = this.windows.get(key);
+    if (!state) this.windows.set(key, (state = { accepted: [] }));
+    return state;
+  }
+
   /** FranceConnect tokens are single-use: forget idle windows so a long benchmark does not leak. */
   private sweep(now: number): void {
     this.checksSinceSweep = 0;
@@ -114,18 +152,20 @@ export class RateLimiter {
     }
   }
 
-  private limited(deadline: number, limit: number, now: number): RateDecision {
-    const retryAfterSeconds = Math.max(1, Math.ceil((deadline - now) / 1000));
-    return { kind: "limited", retryAfterSeconds, limit, remaining: 0, resetAt: Math.ceil(deadline / 1000) };
-  }
-
-  private banned(bannedUntil: number, limit: number, justBanned: boolean, now: number): RateDecision {
+  private banned(
+    bannedUntil: number,
+    limit: number,
+    justBanned: boolean,
+    violated: RetryAfterPenalty,
+    now: number,
+  ): RateDecision {
     const retryAfterSeconds = Math.max(1, Math.ceil((bannedUntil - now) / 1000));
     return {
       kind: "banned",
       retryAfterSeconds,
       bannedUntil,
       justBanned,
+      violated,
       limit,
       remaining: 0,
       resetAt: Math.ceil(bannedUntil / 1000),

@@ -2,13 +2,21 @@ import type { Request, RequestHandler, Response } from "express";
 import { z } from "zod";
 
 /**
- * Fault injection shared by the simulators: added latency, a ratio of error
- * responses, and requests that never get an answer (client-side timeouts), each
- * for a limited duration. Tests and benchmarks set them through the admin API.
+ * Fault injection shared by the simulators: network jitter before a request arrives,
+ * added latency, a ratio of error responses, and requests that never get an answer
+ * (client-side timeouts), each for a limited duration. Tests and benchmarks set them
+ * through the admin API.
  */
 export const faultRuleSchema = z.object({
   /** Regular expression matched against the request path below the module's prefix; absent = every route. */
   route: z.string().optional(),
+  /**
+   * Network delay between client and server: each request waits a uniformly random 0..jitterMs ms
+   * before the server sees it arrive, so requests sent evenly can reach it bunched. Applied by
+   * jitterMiddleware(), which a module mounts before it counts arrivals (API Particulier does);
+   * ignored where it is not mounted.
+   */
+  jitterMs: z.number().int().min(0).max(5000).default(0),
   latencyMs: z.number().int().min(0).max(120_000).default(0),
   /** Share of requests answered with one of `errorStatuses` (0..1). */
   errorRatio: z.number().min(0).max(1).default(0),
@@ -55,9 +63,25 @@ export class FaultInjector {
     this.hanging.clear();
   }
 
+  /**
+   * Delays the request by the jitter of the first matching rule that has one, before
+   * anything downstream sees it: mount it first so arrival times are taken after the delay.
+   */
+  jitterMiddleware(): RequestHandler {
+    return (req, _res, next) => {
+      const rule = this.match(req, (r) => r.jitterMs > 0);
+      if (!rule) return next();
+      // Integer draw, both ends included; min() guards a random() that returns 1.
+      const delay = Math.min(rule.jitterMs, Math.floor(this.random() * (rule.jitterMs + 1)));
+      if (delay === 0) return next();
+      setTimeout(next, delay);
+    };
+  }
+
+  /** Latency, errors and timeouts of the first matching rule; a jitter-only rule does not stand in their way. */
   middleware(): RequestHandler {
     return (req, res, next) => {
-      const rule = this.match(req);
+      const rule = this.match(req, (r) => !isJitterOnly(r));
       if (!rule) return next();
       const act = () => {
         if (rule.timeoutRatio > 0 && this.random() < rule.timeoutRatio) {
@@ -82,8 +106,12 @@ export class FaultInjector {
     this.rules = this.rules.filter((r) => r.until === null || r.until > now);
   }
 
-  private match(req: Request): FaultRule | undefined {
+  private match(req: Request, applies: (rule: FaultRule) => boolean): FaultRule | undefined {
     this.prune();
-    return this.rules.find((r) => !r.route || new RegExp(r.route).test(req.path));
+    return this.rules.find((r) => applies(r) && (!r.route || new RegExp(r.route).test(req.path)));
   }
+}
+
+function isJitterOnly(rule: FaultRule): boolean {
+  return rule.jitterMs > 0 && rule.latencyMs === 0 && rule.errorRatio === 0 && rule.timeoutRatio === 0;
 }

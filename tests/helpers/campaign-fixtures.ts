@@ -66,7 +66,23 @@ export async function insertSynthFamilies(db: Database, collectivityId: string, 
 
 export interface SimulatorStats {
   totals: { calls: number; maxPerSecond: number; byStatus: Record<string, number> };
-  tokens: Record<string, { total: number; maxPerSecond: number; banned: boolean; byStatus: Record<string, number> }>;
+  tokens: Record<
+    string,
+    {
+      total: number;
+      maxPerSecond: number;
+      banned: boolean;
+      byStatus: Record<string, number>;
+      /** The densest sliding second: arrivals a with first ≤ a < first + 1000 ms, refused ones included. */
+      densestWindow?: { count: number; startAt: string | null };
+      /** Arrivals while a Retry-After of the token ran: each bans the token (there is no grace). */
+      callsDuringRetryAfter?: number;
+      /** The last 100 of those arrivals. */
+      retryAfterViolations?: Array<{ at: string; msAfter429: number; retryAfterEndsAt: string }>;
+      /** 429s that started a Retry-After (limit or injected), not those of a ban. */
+      rateLimited?: number;
+    }
+  >;
   identities: Record<string, { calls: number; byStatus: Record<string, number> }>;
 }
 
