@@ -2,6 +2,7 @@
 #   docker build -t portail-qf .
 #   docker run --env-file .env -p 3000:3000 portail-qf                     # web
 #   docker run --env-file .env portail-qf npx tsx jobs/worker.ts           # worker
+#   docker run --env-file .env portail-qf npm run db:migrate               # release step
 
 # 1. Dependencies and the Remix build (dev dependencies needed by `remix build`).
 FROM node:20-slim AS build
@@ -23,6 +24,8 @@ COPY --from=build --chown=node:node /app/public ./public
 COPY --from=build --chown=node:node /app/app ./app
 COPY --from=build --chown=node:node /app/db ./db
 COPY --from=build --chown=node:node /app/jobs ./jobs
+# `npm run db:migrate`, for a platform's release step (docs/deployment.md).
+COPY --from=build --chown=node:node /app/scripts/migrate.ts ./scripts/migrate.ts
 # server.ts imports the demo seed, which reads the simulators' demo data (never started in production).
 COPY --from=build --chown=node:node /app/simulators ./simulators
 # The image's unprivileged user: the process can write nothing outside /tmp.

@@ -1,3 +1,4 @@
+import { PendingMigrationsError } from "../db/migration-status.ts";
 import { ConfigError, getConfig, type Config } from "./config.server.ts";
 import { logger } from "./utils/logger.server.ts";
 
@@ -17,8 +18,11 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** Describes a database connection failure in one line, naming the variable to check. */
+/** Why the database could not be opened at boot, in one line naming the variable to check or the command to run. */
 export function describeDatabaseError(config: Config, error: unknown): string {
+  if (error instanceof PendingMigrationsError) {
+    return `Base de données non migrée : ${error.pending} migration(s) sur ${error.total} en attente et MIGRATE_ON_BOOT=0 ; lancez npm run db:migrate (étape de release) avant de démarrer cette version.`;
+  }
   const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
   return config.DATABASE_URL
     ? `Base de données injoignable (DATABASE_URL) : ${reason}`

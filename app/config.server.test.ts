@@ -72,12 +72,23 @@ describe("parseConfig", () => {
     ["LOG_LEVEL", "verbose"],
     ["SESSION_SECRET", "court"],
     ["DATAPASS_WEBHOOK_SECRET", "court"],
+    ["MIGRATE_ON_BOOT", "non"],
   ])("rejects a wrong %s with a message naming it", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(`Configuration invalide : ${name} `);
   });
 
   it("accepts a syntactically valid DATABASE_URL; reachability is checked at connection", () => {
     expect(parseConfig({ DATABASE_URL: "postgres://bad" }).DATABASE_URL).toBe("postgres://bad");
+  });
+
+  it("migrates at boot unless MIGRATE_ON_BOOT is 0", () => {
+    expect(parseConfig({}).MIGRATE_ON_BOOT).toBe(true);
+    expect(parseConfig({ MIGRATE_ON_BOOT: "1" }).MIGRATE_ON_BOOT).toBe(true);
+    expect(parseConfig({ MIGRATE_ON_BOOT: "0" }).MIGRATE_ON_BOOT).toBe(false);
+    expect(parseConfig({ ...productionEnv(), MIGRATE_ON_BOOT: "0" }).MIGRATE_ON_BOOT).toBe(false);
+    expect(() => parseConfig({ MIGRATE_ON_BOOT: "false" })).toThrow(
+      "Configuration invalide : MIGRATE_ON_BOOT doit valoir 1 (migrer au démarrage, par défaut) ou 0",
+    );
   });
 
   it("treats empty strings as unset", () => {

@@ -79,6 +79,11 @@ const schema = z.object({
     .min(0, { error: "doit être un nombre entier positif" })
     .default(5000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** 0: the web and worker processes do not migrate at boot, a release step runs `npm run db:migrate`. */
+  MIGRATE_ON_BOOT: z
+    .enum(["0", "1"], { error: "doit valoir 1 (migrer au démarrage, par défaut) ou 0" })
+    .default("1")
+    .transform((value) => value === "1"),
 });
 
 export type Config = z.infer<typeof schema> & { demoMode: boolean };

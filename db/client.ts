@@ -1,11 +1,13 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { withMigrationLock } from "./migration-lock.ts";
+import { applyPendingMigrations, MIGRATIONS_FOLDER, type MigrationReport } from "./migration-status.ts";
 import * as schema from "./schema/index.ts";
 
 export { schema };
+export { MIGRATIONS_FOLDER, type MigrationReport };
+export { queryRows } from "./query-rows.ts";
 
 /** The query builder, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -13,12 +15,12 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseHandle {
   db: Database;
   driver: "postgres" | "pglite";
+  /** Applies the committed migrations not yet run (on PostgreSQL, under the migration lock). */
+  migrate(): Promise<MigrationReport>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
-
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url));
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL URL; absent → embedded PGlite. */
@@ -36,42 +38,63 @@ export interface OpenDatabaseOptions {
  * drivers are imported lazily so a PostgreSQL deployment never loads PGlite's WASM.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const migrate = options.migrate ?? true;
-  if (options.databaseUrl) {
-    const { default: postgres } = await import("postgres");
-    const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(options.databaseUrl, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      connect_timeout: 10,
-    });
-    const db = drizzle(client, { schema, casing: "snake_case" });
-    const handle: DatabaseHandle = {
-      db: db as unknown as Database,
-      driver: "postgres",
-      ping: () => pingWith(() => client`select 1`),
-      close: () => client.end({ timeout: 2 }),
-    };
-    if (migrate) {
-      const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
-      await run(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  const handle = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.maxConnections ?? 10)
+    : await openPglite(options.pgliteDir);
+  if (options.migrate ?? true) {
+    try {
+      await handle.migrate();
+    } catch (error) {
+      // The caller never gets the handle: close it, or its pool would keep the process alive.
+      await handle.close().catch(() => {});
+      throw error;
     }
-    return handle;
   }
+  return handle;
+}
 
+async function openPostgres(databaseUrl: string, maxConnections: number): Promise<DatabaseHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(databaseUrl, {
+    // Two at least: while migrating, the lock holds one connection and the migrator uses another.
+    max: Math.max(2, maxConnections),
+    onnotice: () => {},
+    connect_timeout: 10,
+  });
+  const db = drizzle(client, { schema, casing: "snake_case" });
+  return {
+    db: db as unknown as Database,
+    driver: "postgres",
+    async migrate() {
+      const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
+      // Several instances may boot (or a release step run) at once on a new version: see migration-lock.ts.
+      return withMigrationLock(client, () =>
+        applyPendingMigrations(db as unknown as Database, () => run(db, { migrationsFolder: MIGRATIONS_FOLDER })),
+      );
+    },
+    ping: () => pingWith(() => client`select 1`),
+    close: () => client.end({ timeout: 2 }),
+  };
+}
+
+async function openPglite(pgliteDir: string | undefined): Promise<DatabaseHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  if (options.pgliteDir) await mkdir(path.resolve(options.pgliteDir), { recursive: true });
-  const client = options.pgliteDir ? new PGlite(path.resolve(options.pgliteDir)) : new PGlite();
+  if (pgliteDir) await mkdir(path.resolve(pgliteDir), { recursive: true });
+  const client = pgliteDir ? new PGlite(path.resolve(pgliteDir)) : new PGlite();
   await client.waitReady;
   const db = drizzle(client, { schema, casing: "snake_case" });
-  if (migrate) {
-    const { migrate: run } = await import("drizzle-orm/pglite/migrator");
-    await run(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  }
   return {
     db: db as unknown as Database,
     driver: "pglite",
+    async migrate() {
+      const { migrate: run } = await import("drizzle-orm/pglite/migrator");
+      // No lock: PGlite runs inside this process, on one connection, and its data folder is opened
+      // by one process at a time (RUN_WORKER=1 keeps the worker in the web process), so no other
+      // migrator can reach this database meanwhile.
+      return applyPendingMigrations(db as unknown as Database, () => run(db, { migrationsFolder: MIGRATIONS_FOLDER }));
+    },
     ping: () => pingWith(() => client.query("select 1")),
     close: () => client.close(),
   };
@@ -84,13 +107,4 @@ async function pingWith(query: () => Promise<unknown>): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * Runs raw SQL and returns its rows. postgres.js returns an array-like result,
- * PGlite an object with `rows`: this is the one place that knows.
- */
-export async function queryRows<T extends Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
 }
