@@ -14,6 +14,9 @@ export const FAMILY_FILE_RETENTION_DEFAULT_YEARS = 2;
 export const FAMILY_FILE_RETENTION_MIN_YEARS = 1;
 export const FAMILY_FILE_RETENTION_MAX_YEARS = 6;
 
+/** Citizens' marker cookie (nothing about them in it): how long it remembers that a journey started. */
+export const JOURNEY_MARKER_HOURS = 24;
+
 /** Agents' sessions end after this much inactivity, and at the latest this long after login. */
 export const AGENT_SESSION_IDLE_MINUTES = 30;
 export const AGENT_SESSION_MAX_HOURS = 12;

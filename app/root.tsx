@@ -8,6 +8,7 @@ import type { ReactNode } from "react";
 import { ErrorPage, errorPageContent } from "~/components/dsfr/error-page";
 import { Footer } from "~/components/dsfr/footer";
 import { Header } from "~/components/dsfr/header";
+import { NoScriptStylesheet } from "~/components/dsfr/no-script-stylesheet";
 import { LANDMARK_IDS } from "~/components/dsfr/shared";
 import { SkipLinks } from "~/components/dsfr/skip-links";
 import appHref from "~/styles/app.css";
@@ -47,6 +48,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: SCHEME_SCRIPT }} />
         <Meta />
         <Links />
+        {/* After the DSFR's stylesheet, which it overrides. */}
+        <NoScriptStylesheet />
       </head>
       <body>
         <SkipLinks />

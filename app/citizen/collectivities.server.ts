@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { collectivities, type Collectivity } from "../../db/schema/index.ts";
+import { cogDepartements, describeDepartement } from "~/geo/insee-cog.server";
 
 /** Folds case and accents so "besancon" finds "Besançon". */
 export function searchKey(text: string): string {
@@ -14,10 +15,12 @@ export function searchKey(text: string): string {
 
 export interface DepartementGroup {
   departement: string;
+  /** "49 — Maine-et-Loire". */
+  departementLabel: string;
   collectivities: Pick<Collectivity, "name" | "siret" | "codeCog">[];
 }
 
-/** Active collectivities grouped by département, optionally filtered by name, postcode-like code or SIRET. */
+/** Active collectivities grouped by département, optionally filtered by name, INSEE code, SIRET or département. */
 export async function listActiveCollectivities(db: Database, query = ""): Promise<DepartementGroup[]> {
   const rows = await db
     .select({
@@ -36,12 +39,17 @@ export async function listActiveCollectivities(db: Database, query = ""): Promis
           searchKey(row.name).includes(needle) ||
           row.siret === needle ||
           row.codeCog.toLowerCase() === needle ||
-          row.departement.toLowerCase() === needle,
+          row.departement.toLowerCase() === needle ||
+          searchKey(cogDepartements().get(row.departement)?.label ?? "").includes(needle),
       )
     : rows;
   const groups = new Map<string, DepartementGroup>();
   for (const { departement, ...collectivity } of matching) {
-    const group = groups.get(departement) ?? { departement, collectivities: [] };
+    const group = groups.get(departement) ?? {
+      departement,
+      departementLabel: describeDepartement(departement),
+      collectivities: [],
+    };
     group.collectivities.push(collectivity);
     groups.set(departement, group);
   }

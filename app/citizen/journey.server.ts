@@ -5,6 +5,7 @@ import { getServices } from "~/services.server";
 import { logger } from "~/utils/logger.server";
 import type { Collectivity } from "../../db/schema/index.ts";
 import { citizenSessionStore, newCitizenSession, type CitizenSession, type Retrieval } from "./citizen-session.server";
+import { forgetJourney, hasStartedJourney, markJourneyStarted } from "./journey-marker.server";
 import { InvalidFranceConnectClaimsError, pivotIdentityFromClaims } from "./pivot-identity";
 import { retrieveQuotientFamilial } from "./quotient-familial-retrieval.server";
 import { resolveReturnUrl } from "./redirect-uri";
@@ -16,7 +17,8 @@ import { resolveReturnUrl } from "./redirect-uri";
 
 export interface Next {
   location: string;
-  setCookie?: string;
+  /** Set-Cookie header values. */
+  setCookies: string[];
 }
 
 export const commune = (siret: string) => `/collectivites/${siret}`;
@@ -40,6 +42,15 @@ export function communeWithJourney(
   return search ? `${commune(session.siret)}?${search}` : commune(session.siret);
 }
 export const REVIEW_PATH = "/demarche/verification";
+
+/**
+ * Where a journey page sends someone without a citizen session: the commune list, saying either
+ * that their session expired or, when no journey ever started in this browser, that none is in
+ * progress (« session expirée » to someone who never began is wrong and alarming).
+ */
+export async function journeyLostLocation(request: Request): Promise<string> {
+  return (await hasStartedJourney(request)) ? "/collectivites?session=expiree" : "/collectivites?session=aucune";
+}
 export const OUTCOME_PATHS = {
   not_found: "/demarche/qf-introuvable",
   provider_unavailable: "/demarche/service-indisponible",
@@ -70,7 +81,10 @@ export async function beginLogin(input: {
   }
   const { url, pending } = await franceConnect().startLogin();
   session.pendingLogin = pending;
-  return { location: url.toString(), setCookie: await citizenSessionStore().write(session) };
+  return {
+    location: url.toString(),
+    setCookies: [await citizenSessionStore().write(session), await markJourneyStarted()],
+  };
 }
 
 /** FranceConnect came back: verify, then fetch the QF at once (the access token lives 60 s). */
@@ -78,7 +92,7 @@ export async function completeLogin(request: Request): Promise<Next & { flash?: 
   const store = citizenSessionStore();
   const session = await store.read(request);
   if (!session?.pendingLogin) {
-    return { location: "/collectivites?session=expiree" };
+    return { location: await journeyLostLocation(request), setCookies: [] };
   }
   const pending = session.pendingLogin;
   session.pendingLogin = null;
@@ -94,7 +108,7 @@ export async function completeLogin(request: Request): Promise<Next & { flash?: 
     const message = reason === "cancelled" ? "annule" : "erreur";
     return {
       location: communeWithJourney(session, { franceconnect: message }),
-      setCookie: await store.write(session),
+      setCookies: [await store.write(session)],
     };
   }
   session.idToken = login.idToken;
@@ -112,7 +126,7 @@ export async function completeLogin(request: Request): Promise<Next & { flash?: 
   }
   session.retrieval = retrieval;
   const location = retrieval.kind === "ok" ? REVIEW_PATH : OUTCOME_PATHS[retrieval.kind];
-  return { location, setCookie: await store.write(session) };
+  return { location, setCookies: [await store.write(session)] };
 }
 
 function toRetrieval(
@@ -162,12 +176,13 @@ export async function writeCitizenSession(session: CitizenSession): Promise<stri
 export async function beginLogout(request: Request): Promise<Next> {
   const store = citizenSessionStore();
   const session = await store.read(request);
-  if (!session?.idToken) return { location: "/?deconnexion=ok", setCookie: await store.clear() };
+  if (!session?.idToken)
+    return { location: "/?deconnexion=ok", setCookies: [await store.clear(), await forgetJourney()] };
   const state = crypto.randomBytes(24).toString("base64url");
   const url = await franceConnect().logoutUrl(session.idToken, state);
   // Keep only what the logout callback needs to check and to find its way back.
   const trimmed = { ...session, idToken: null, retrieval: null, pendingLogin: null, logoutState: state };
-  return { location: url.toString(), setCookie: await store.write(trimmed) };
+  return { location: url.toString(), setCookies: [await store.write(trimmed)] };
 }
 
 export async function completeLogout(request: Request): Promise<Next> {
@@ -176,5 +191,5 @@ export async function completeLogout(request: Request): Promise<Next> {
   const state = new URL(request.url).searchParams.get("state");
   const location =
     session && state && session.logoutState === state ? `${commune(session.siret)}?deconnexion=ok` : "/?deconnexion=ok";
-  return { location, setCookie: await store.clear() };
+  return { location, setCookies: [await store.clear(), await forgetJourney()] };
 }

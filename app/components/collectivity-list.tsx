@@ -12,7 +12,7 @@ export function CollectivityList({ groups, query }: { groups: DepartementGroup[]
       <Form method="get" action="/collectivites" role="search" className="fr-mb-4w">
         <div className="fr-search-bar fr-search-bar--lg" id="recherche-commune">
           <label className="fr-label" htmlFor="q">
-            Rechercher votre commune (nom, code INSEE ou numéro de département)
+            Rechercher votre commune (nom, code INSEE, nom ou numéro de département)
           </label>
           <input
             className="fr-input"
@@ -21,8 +21,8 @@ export function CollectivityList({ groups, query }: { groups: DepartementGroup[]
             name="q"
             defaultValue={query}
             // DSFR hides the search bar's label: without this, sighted users see an empty field.
-            // Département by number only: the search does not know their names.
-            placeholder="Nom, code INSEE ou numéro de département"
+            // Short enough to be read whole on a 320 px wide phone; the label gives the details.
+            placeholder="Commune ou département"
             autoComplete="address-level2"
           />
           <button type="submit" className="fr-btn" title="Rechercher">
@@ -44,7 +44,7 @@ export function CollectivityList({ groups, query }: { groups: DepartementGroup[]
       {groups.map((group) => (
         <section key={group.departement} aria-labelledby={`departement-${group.departement}`} className="fr-mb-3w">
           <h2 id={`departement-${group.departement}`} className="fr-h5">
-            Département {group.departement}
+            {group.departementLabel}
           </h2>
           <ul>
             {group.collectivities.map((c) => (

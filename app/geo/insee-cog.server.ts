@@ -3,7 +3,8 @@ import path from "node:path";
 
 /**
  * INSEE Code officiel géographique (early 2025 edition, Licence Ouverte),
- * shipped in db/reference-data/insee-cog. Loaded once, on first use.
+ * shipped in db/reference-data/insee-cog: communes, countries and départements.
+ * Loaded once, on first use.
  */
 
 export interface CogCommune {
@@ -20,10 +21,18 @@ export interface CogCountry {
   label: string;
 }
 
+export interface CogDepartement {
+  /** "49", "2A", "974": the DEP code communes.csv uses. */
+  code: string;
+  /** Official name, e.g. "Maine-et-Loire". */
+  label: string;
+}
+
 const DATA_DIR = path.resolve(process.cwd(), "db/reference-data/insee-cog");
 
 let communes: Map<string, CogCommune> | undefined;
 let countries: Map<string, CogCountry> | undefined;
+let departements: Map<string, CogDepartement> | undefined;
 
 /** Splits one CSV line of the INSEE files (comma-separated, double-quoted fields). */
 export function parseCsvLine(line: string): string[] {
@@ -74,6 +83,23 @@ export function cogCountries(): Map<string, CogCountry> {
     for (const [code, label] of readRows("pays.csv")) if (code) countries.set(code, { code, label: label ?? code });
   }
   return countries;
+}
+
+/** The 101 départements (departements.csv: DEP, REG, CHEFLIEU, TNCC, NCC, NCCENR, LIBELLE). */
+export function cogDepartements(): Map<string, CogDepartement> {
+  if (!departements) {
+    departements = new Map();
+    for (const [code, , , , , , label] of readRows("departements.csv")) {
+      if (code) departements.set(code, { code, label: label ?? code });
+    }
+  }
+  return departements;
+}
+
+/** "49 — Maine-et-Loire": people know their département by name, communes' data by number. */
+export function describeDepartement(code: string): string {
+  const departement = cogDepartements().get(code);
+  return departement ? `${code} — ${departement.label}` : `Département ${code}`;
 }
 
 /** "Paris 7e Arrondissement (75)" or "Espagne"; the raw code when unknown. */

@@ -1,7 +1,8 @@
-import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { completeLogout } from "~/citizen/journey.server";
+import { redirectWithCookies } from "~/portal/redirect-with-cookies.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const next = await completeLogout(request);
-  return redirect(next.location, { headers: next.setCookie ? { "Set-Cookie": next.setCookie } : {} });
+  return redirectWithCookies(next.location, next.setCookies);
 }

@@ -10,6 +10,7 @@ import {
 import { resolveReturnUrl } from "~/citizen/redirect-uri";
 import { OidcLoginError } from "~/auth/oidc-client.server";
 import { getDatabase } from "~/db.server";
+import { redirectWithCookies } from "~/portal/redirect-with-cookies.server";
 
 /** external_id travels into the payload: keep it to a sane, printable identifier. */
 const EXTERNAL_ID = /^[\p{L}\p{N}._:@/+-]{1,100}$/u;
@@ -33,7 +34,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       // A retry after API Particulier was down keeps counting (see beginLogin).
       previous: await readCitizenSession(request),
     });
-    return redirect(next.location, { headers: next.setCookie ? { "Set-Cookie": next.setCookie } : {} });
+    return redirectWithCookies(next.location, next.setCookies);
   } catch (error) {
     if (error instanceof OidcLoginError) {
       // FranceConnect unreachable: back to the commune page, still carrying what the commune's portal sent.

@@ -2,14 +2,22 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { listActiveCollectivities } from "~/citizen/collectivities.server";
 import { CollectivityList } from "~/components/collectivity-list";
-import { Alert } from "~/components/dsfr/alert";
+import { Alert, type AlertType } from "~/components/dsfr/alert";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { getDatabase } from "~/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Choisir votre commune - Portail QF" }];
 
-const NOTICES: Record<string, string> = {
-  expiree: "Votre session a expiré (elle dure 30 minutes). Choisissez à nouveau votre commune pour recommencer.",
+/** Why a page of the journey sent the citizen back here (see journeyLostLocation). */
+const NOTICES: Record<string, { type: AlertType; text: string }> = {
+  expiree: {
+    type: "warning",
+    text: "Votre session a expiré (elle dure 30 minutes). Choisissez à nouveau votre commune pour recommencer.",
+  },
+  aucune: {
+    type: "info",
+    text: "Aucune démarche n’est en cours. Pour transmettre votre quotient familial, commencez par choisir votre commune dans la liste ci-dessous.",
+  },
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -26,7 +34,7 @@ export default function ChooseCollectivity() {
     <div className="fr-container fr-my-6w">
       <Breadcrumb segments={[{ label: "Accueil", to: "/" }]} currentPageLabel="Choisir votre commune" />
       <h1>Choisissez votre commune</h1>
-      {notice ? <Alert type="warning" small description={notice} className="fr-mb-4w" /> : null}
+      {notice ? <Alert type={notice.type} small description={notice.text} className="fr-mb-4w" /> : null}
       <CollectivityList groups={groups} query={query} />
     </div>
   );

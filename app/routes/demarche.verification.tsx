@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { findActiveCollectivityBySiret } from "~/citizen/collectivities.server";
-import { readCitizenSession, writeCitizenSession } from "~/citizen/journey.server";
+import { journeyLostLocation, readCitizenSession, writeCitizenSession } from "~/citizen/journey.server";
 import { createShipment, deliverNow } from "~/citizen/shipments.server";
 import { Alert } from "~/components/dsfr/alert";
 import { Button } from "~/components/dsfr/button";
@@ -20,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Vérifier et transmettre - Po
 
 async function loadReview(request: Request) {
   const session = await readCitizenSession(request);
-  if (!session) throw redirect("/collectivites?session=expiree");
+  if (!session) throw redirect(await journeyLostLocation(request));
   if (session.shipmentReference) throw redirect("/demarche/confirmation");
   if (session.retrieval?.kind !== "ok") throw redirect(`/collectivites/${session.siret}`);
   const collectivity = await findActiveCollectivityBySiret(await getDatabase(), session.siret);
@@ -110,18 +110,23 @@ export default function Review() {
           <Form method="post" className="fr-mb-4w">
             <fieldset className={cx("fr-fieldset", consentError && "fr-fieldset--error")}>
               <legend className="fr-fieldset__legend">Votre accord</legend>
-              <p className="fr-text--sm">
-                {collectivityName} recevra votre quotient familial, la composition de votre famille, votre adresse et
-                votre identité de naissance, par la plateforme d’échange de l’État (HubEE). Elle les utilise pour
-                calculer vos tarifs. Vous pouvez demander leur suppression à votre mairie.
-              </p>
-              <Checkbox
-                name="consentement"
-                value="oui"
-                label={`J’accepte que ces informations soient transmises à ${collectivityName}.`}
-                error={consentError}
-                required
-              />
+              {/* DSFR pulls the fieldset out by its gutter: only its elements put it back in line with the page. */}
+              <div className="fr-fieldset__element">
+                <p className="fr-text--sm">
+                  {collectivityName} recevra votre quotient familial, la composition de votre famille, votre adresse et
+                  votre identité de naissance, par la plateforme d’échange de l’État (HubEE). Elle les utilise pour
+                  calculer vos tarifs. Vous pouvez demander leur suppression à votre mairie.
+                </p>
+              </div>
+              <div className="fr-fieldset__element">
+                <Checkbox
+                  name="consentement"
+                  value="oui"
+                  label={`J’accepte que ces informations soient transmises à ${collectivityName}.`}
+                  error={consentError}
+                  required
+                />
+              </div>
             </fieldset>
             {/* Hidden from people and assistive technologies; bots fill it. */}
             <div className="qf-honeypot" aria-hidden="true">

@@ -13,6 +13,7 @@ import {
   FAMILY_FILE_RETENTION_MAX_YEARS,
   FAMILY_FILE_RETENTION_MIN_YEARS,
   formatYears,
+  JOURNEY_MARKER_HOURS,
   WEBHOOK_EVENT_RETENTION_DAYS,
 } from "~/retention-periods";
 
@@ -192,10 +193,18 @@ export default function PersonalData() {
 
       <h2>Cookies</h2>
       <p>
-        Portail QF dépose un seul cookie : un <strong>cookie de session</strong>, strictement nécessaire au service. Il
-        garde votre connexion et votre démarche en cours. Il ne demande pas votre consentement (article 82 de la loi
-        Informatique et Libertés).
+        Portail QF dépose deux cookies, strictement nécessaires au service, qui ne demandent donc pas votre consentement
+        (article 82 de la loi Informatique et Libertés) :
       </p>
+      <ul>
+        <li>
+          un <strong>cookie de session</strong>, qui garde votre connexion et votre démarche en cours ;
+        </li>
+        <li>
+          un cookie qui ne contient rien sur vous et retient seulement, pendant {JOURNEY_MARKER_HOURS} heures, qu’une
+          démarche a commencé sur cet appareil : il permet de vous dire si votre session a expiré.
+        </li>
+      </ul>
       <p>Portail QF n’utilise aucun outil de mesure d’audience et aucun cookie publicitaire.</p>
     </ContentPage>
   );

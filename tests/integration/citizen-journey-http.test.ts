@@ -24,6 +24,7 @@ const QUIMPER_INACTIVE = "21290232000010";
 const UNKNOWN_SIRET = "21490007900028";
 const PORTAL = "https://portail.angers.example";
 const COOKIE = "__qf_citoyen";
+const MARKER = "__qf_demarche";
 const LOGIN_ACTION = `/collectivites/${ANGERS}/me_connecter`;
 
 let bed: CitizenTestbed;
@@ -233,6 +234,19 @@ describe("citizen session", () => {
     expect(value).not.toMatch(/DUBOIS|4270|Angela/i);
   });
 
+  it("remembers for 24 h that a journey started, with a cookie that holds nothing about the citizen", async () => {
+    await signIn(browser, issuer, `${APP_URL}${LOGIN_ACTION}`);
+    const [line, ...others] = browser.appSetCookies.filter((l) => l.startsWith(`${MARKER}=`));
+    // Set once, when FranceConnect starts.
+    expect(others).toEqual([]);
+    const attributes = line!.split(";").map((a) => a.trim().toLowerCase());
+    expect(attributes).toContain("max-age=86400");
+    expect(attributes).toContain("httponly");
+    expect(attributes).toContain("samesite=lax");
+    expect(attributes).toContain("path=/");
+    expect(JSON.parse(atob(decodeURIComponent(browser.cookie(APP_URL, MARKER)!)))).toBe("1");
+  });
+
   it("logs the citizen out through FranceConnect's session/end and clears the session", async () => {
     await signIn(browser, issuer, `${APP_URL}${LOGIN_ACTION}`);
     const toFranceConnect = await browser.navigate(
@@ -252,7 +266,11 @@ describe("citizen session", () => {
     expect(pathOf(back)).toBe(`/collectivites/${ANGERS}`);
     expect(textOf(back.body)).toContain("Vous êtes déconnecté de FranceConnect.");
     expect(browser.cookie(APP_URL, COOKIE)).toBeNull();
-    expect(pathOf(await browser.navigate(`${APP_URL}/demarche/verification`))).toBe("/collectivites");
+    // Logged out, no journey is left in progress: the review page must not say "your session expired".
+    expect(browser.cookie(APP_URL, MARKER)).toBeNull();
+    const after = await browser.navigate(`${APP_URL}/demarche/verification`);
+    expect(pathOf(after)).toBe("/collectivites");
+    expect(new URL(after.url).searchParams.get("session")).toBe("aucune");
 
     // The FranceConnect session ended too: the next login asks again.
     const next = await browser.navigate(`${APP_URL}${LOGIN_ACTION}`);

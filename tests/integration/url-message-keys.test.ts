@@ -38,12 +38,12 @@ describe("messages chosen by a URL key", () => {
     }
   });
 
-  it("the commune list shows the expired-session notice, and nothing for Object's members", async () => {
+  it("the commune list shows the expired-session and no-journey notices, and nothing for Object's members", async () => {
     const list = (query: string) => callRoute(communeList, "loader", { path: `/collectivites?${query}` });
-    expect(((await list("session=expiree")).data as { notice: unknown }).notice).toMatch(/session a expiré/);
-    for (const key of OBJECT_MEMBERS) {
-      expect(((await list(`session=${key}`)).data as { notice: unknown }).notice, key).toBeNull();
-    }
+    const notice = async (query: string) => ((await list(query)).data as { notice: { text: string } | null }).notice;
+    expect((await notice("session=expiree"))?.text).toMatch(/session a expiré/);
+    expect((await notice("session=aucune"))?.text).toMatch(/Aucune démarche n’est en cours/);
+    for (const key of OBJECT_MEMBERS) expect(await notice(`session=${key}`), key).toBeNull();
   });
 
   it("the agents' login page shows a login error, and nothing for Object's members", async () => {
