@@ -25,14 +25,16 @@ import { logger } from "~/utils/logger.server";
  * 3. completion: once the answer is read, the send is marked answered at that time.
  *
  * The guard's count is what makes bursts impossible rather than unlikely. A send s logged at L(s)
- * arrives at A(s) ≥ L(s), and no later than the moment its answer was read, R(s). So A(s) ≤ U(s) =
- * min(R(s), L(s) + arrivalMarginMs): the answer bounds the arrival exactly; the margin is only an
- * assumption for calls still unanswered. Take any second [t, t + 1) at the API and the last send n
- * that arrived in it: every other send s of that second was logged before n, and U(s) ≥ A(s) ≥ t >
- * A(n) − 1 ≥ L(n) − 1. The guard counted all of them when it let n go, and let it go only if they
- * were fewer than `limit`: so no second at the API ever holds more than `limit` requests. Late
- * timers, garbage collection, a starved CPU or network jitter only delay R, which the next guard
- * sees. Every time is taken on the database clock, so machines' clocks do not matter.
+ * arrives at A(s) ≥ L(s), and no later than the moment its answer was read, R(s): the API counts a
+ * request before it answers it. Take any second [t, t + 1) at the API and the last send n of it to
+ * have been logged: every other send s of that second was logged before n, and either had no
+ * answer yet when n was logged, or R(s) ≥ A(s) ≥ t > A(n) − 1 ≥ L(n) − 1. Either way the guard
+ * counted it when it let n go, and it let n go only if they were fewer than `limit`: no second at
+ * the API ever holds more than `limit` requests. Nothing is assumed about delays: a starved CPU on
+ * our side, network jitter, or an API that queues requests before counting them only push R later,
+ * which the next guard sees. Every time is taken on the database clock, so machines' clocks do not
+ * matter. The price: each request holds its place for its round trip plus one second, so the pace
+ * is at most limit ÷ (1 s + round trip) (ADR 014).
  *
  * A 429 is therefore a defect of the pacer: it is logged at warn with the token's recent sends,
  * counted on the row (platform dashboard), and pauses the token for the whole Retry-After (plus a
@@ -48,16 +50,14 @@ export interface TokenPacerOptions {
   limitPerSecond?: number;
   /** Calls left unanswered at once per token, all processes together (default: the limit). */
   maxInFlight?: number;
-  /**
-   * Assumed upper bound of the delay between logging a send and its arrival at the API, for a call
-   * whose answer has not come back yet (default 500 ms). An answer read sooner bounds it exactly.
-   */
-  arrivalMarginMs?: number;
   /** Widens the counted second, against the API counting a closed second (default 20 ms). */
   windowMarginMs?: number;
   /** Added to every Retry-After (default 250 ms). */
   pauseMarginMs?: number;
-  /** A call unanswered for this long belongs to a process that died (default 30 s, past the client timeout). */
+  /**
+   * A call unanswered for this long belongs to a process that died (default 30 s, well past the
+   * client's 11 s timeout): only then is it assumed to have arrived, and its place freed.
+   */
   abandonedAfterMs?: number;
 }
 
@@ -114,7 +114,6 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
   }
   const intervalSecs = 1 / options.ratePerSecond;
   const maxInFlight = options.maxInFlight ?? limit;
-  const arrivalMarginMs = options.arrivalMarginMs ?? 500;
   const windowMs = 1000 + (options.windowMarginMs ?? 20);
   const pauseMarginMs = options.pauseMarginMs ?? 250;
   const abandonedAfterMs = options.abandonedAfterMs ?? 30_000;
@@ -131,9 +130,11 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
   // The database clock in epoch milliseconds. clock_timestamp(), not now(): now() is frozen per
   // transaction, and the guard must read the time after it got the row's lock.
   const nowMs = sql`(extract(epoch from clock_timestamp()) * 1000)::float8`;
-  // A logged send still counts in the second of a new one when it may arrive after now − window.
-  const inWindow = sql`(e->>'by')::float8 > ${nowMs} - ${windowMs}::float8`;
+  // A logged send is in flight until its answer is read (or its process is presumed dead).
   const inFlight = sql`(e->>'done')::boolean = false and (e->>'at')::float8 > ${nowMs} - ${abandonedAfterMs}::float8`;
+  // It can share a second with a new send while in flight, or when answered within the last second.
+  const answeredInWindow = sql`(e->>'done')::boolean and (e->>'by')::float8 > ${nowMs} - ${windowMs}::float8`;
+  const inWindow = sql`((${inFlight}) or (${answeredInWindow}))`;
 
   /**
    * Step 1: an evenly spaced slot, waited for. During a pause no slot is handed out: the caller
@@ -171,9 +172,9 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
       sql`update api_particulier_rate_limits r
           set send_seq = r.send_seq + 1,
               sends = coalesce((select jsonb_agg(e) from jsonb_array_elements(r.sends) e
-                                where ${inWindow} or (${inFlight})), '[]'::jsonb)
+                                where ${inWindow}), '[]'::jsonb)
                       || jsonb_build_array(jsonb_build_object(
-                           'n', r.send_seq + 1, 'at', ${nowMs}, 'by', ${nowMs} + ${arrivalMarginMs}::float8, 'done', false)),
+                           'n', r.send_seq + 1, 'at', ${nowMs}, 'by', null, 'done', false)),
               updated_at = clock_timestamp()
           where r.token_hash = ${hash}
             and coalesce(r.paused_until, '-infinity') <= clock_timestamp()
@@ -187,7 +188,7 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
       db,
       sql`select (extract(epoch from r.paused_until - clock_timestamp()) * 1000)::float8 as paused_ms,
                  (select min((e->>'by')::float8) + ${windowMs}::float8 - ${nowMs}
-                  from jsonb_array_elements(r.sends) e where ${inWindow})::float8 as free_ms
+                  from jsonb_array_elements(r.sends) e where ${answeredInWindow})::float8 as free_ms
           from api_particulier_rate_limits r where r.token_hash = ${hash}`,
     );
     const pausedMs = Math.max(0, Number(why?.paused_ms ?? 0));
@@ -195,18 +196,19 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
     return { pausedMs, waitMs };
   };
 
-  /** Step 3: the answer is in, so the send arrived before now (minus the time since we read it). */
+  /**
+   * Step 3: the answer is in, so the request arrived before now (minus the time since we read it).
+   * A call that ended without an answer (timeout, network error) is taken as arrived by the time
+   * we gave up: our client closed the connection, so the API can no longer count it later.
+   */
   const markAnswered = async (hash: string, seq: number, answeredAt: number | null) => {
     // answeredAt is on this process's clock: turned into "so many ms before the database's now".
-    const sinceAnswerMs = answeredAt === null ? null : Math.max(0, performance.now() - answeredAt);
-    const answeredBy =
-      sinceAnswerMs === null
-        ? sql`(e->>'by')::float8`
-        : sql`least((e->>'by')::float8, ${nowMs} - ${sinceAnswerMs}::float8)`;
+    const sinceAnswerMs = answeredAt === null ? 0 : Math.max(0, performance.now() - answeredAt);
     await db.execute(
       sql`update api_particulier_rate_limits r
           set sends = coalesce((select jsonb_agg(case when (e->>'n')::bigint = ${seq}::bigint
-                                                 then e || jsonb_build_object('by', ${answeredBy}, 'done', true)
+                                                 then e || jsonb_build_object('by', ${nowMs} - ${sinceAnswerMs}::float8,
+                                                                              'done', true)
                                                  else e end)
                                 from jsonb_array_elements(r.sends) e), '[]'::jsonb),
               updated_at = clock_timestamp()
@@ -238,7 +240,7 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
         retryAfterMs,
         recentSends: sends.map((s) => ({
           sentMsAgo: Math.round(now - s.at),
-          arrivedByMsAgo: Math.round(now - s.by),
+          arrivedByMsAgo: s.by === null ? null : Math.round(now - s.by),
           answered: s.done,
         })),
       },
@@ -271,7 +273,6 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
         answer = await call.send();
         answeredAt = performance.now();
       } finally {
-        // Without an answer (an exception) nothing bounds the arrival but the margin.
         await markAnswered(hash, seq, answeredAt);
       }
       const retryAfterMs = call.retryAfterOf(answer);
@@ -293,7 +294,8 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
 
 interface LoggedSend {
   at: number;
-  by: number;
+  /** Latest possible arrival; null while unanswered. */
+  by: number | null;
   done: boolean;
 }
 
@@ -302,7 +304,7 @@ function parseSends(value: unknown): LoggedSend[] {
   if (!Array.isArray(array)) return [];
   return array.map((e: { at?: unknown; by?: unknown; done?: unknown }) => ({
     at: Number(e.at),
-    by: Number(e.by),
+    by: e.by === null || e.by === undefined ? null : Number(e.by),
     done: e.done === true,
   }));
 }
