@@ -1,8 +1,10 @@
-import { and, asc, desc, eq, gt, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.ts";
-import { agents, auditEvents, invitations } from "../../db/schema/index.ts";
+import { agents, auditEvents, families, invitations, qfCampaigns } from "../../db/schema/index.ts";
 import { AUDIT_ACTION_LABELS } from "./audit-actions";
+import { campaignIdOf, familyFileLabel, familyIdOf, otherTarget, summariseDetails } from "./audit-entry-text";
+import { formatPeriod } from "./campaigns/campaign-labels";
 import { formatDateTime, parisDayEnd, parisDayStart } from "./paris-time";
 
 /**
@@ -15,6 +17,8 @@ export const JOURNAL_PAGE_SIZE = 50;
 
 export interface JournalQuery {
   action: string | null;
+  /** One family file's history: the entries that concern it (`?dossier=<id>`). */
+  familyId: string | null;
   /** "YYYY-MM-DD", Paris time, inclusive. */
   from: string | null;
   to: string | null;
@@ -29,7 +33,12 @@ export interface JournalEntry {
   action: string;
   actionLabel: string;
   actor: string;
+  /** What the entry concerns: an agent, an invitation, a family file by its identifier, a campaign, a list. */
   target: string | null;
+  /** Where that is in the commune's space ("dossiers/<id>"), while it still exists there. */
+  targetPath: string | null;
+  /** The family file the entry concerns, to filter the journal on it. */
+  familyId: string | null;
   summary: string | null;
   requestId: string | null;
 }
@@ -53,8 +62,10 @@ export function parseJournalQuery(params: URLSearchParams): JournalQuery {
     return Number.isSafeInteger(value) && value > 0 ? value : null;
   };
   const action = params.get("action") ?? "";
+  const familyId = (params.get("dossier") ?? "").toLowerCase();
   return {
     action: /^[a-z_]+\.[a-z_]+$/.test(action) ? action : null,
+    familyId: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(familyId) ? familyId : null,
     from: day("du"),
     to: day("au"),
     before: cursor("avant"),
@@ -72,6 +83,18 @@ export async function listJournal(
 ): Promise<JournalPage> {
   const filters: SQL[] = [eq(auditEvents.collectivityId, collectivityId)];
   if (query.action) filters.push(eq(auditEvents.action, query.action));
+  if (query.familyId) {
+    // The same reading as familyIdOf: the file itself, or an attachment of it.
+    filters.push(
+      or(
+        and(eq(auditEvents.targetType, "family"), eq(auditEvents.targetId, query.familyId)),
+        and(
+          eq(auditEvents.action, "attachment.downloaded"),
+          sql`${auditEvents.details}->>'familyId' = ${query.familyId}`,
+        ),
+      )!,
+    );
+  }
   const from = query.from ? parisDayStart(query.from) : null;
   const to = query.to ? parisDayEnd(query.to) : null;
   if (from) filters.push(gte(auditEvents.occurredAt, from));
@@ -91,6 +114,7 @@ export async function listJournal(
       occurredAt: auditEvents.occurredAt,
       action: auditEvents.action,
       targetType: auditEvents.targetType,
+      targetId: auditEvents.targetId,
       requestId: auditEvents.requestId,
       details: auditEvents.details,
       actorGivenName: agents.givenName,
@@ -127,60 +151,78 @@ export async function listJournal(
     ? first !== undefined && query.before !== null && (await exists(gt(auditEvents.id, first)))
     : more;
 
+  const { liveFamilies, campaigns } = await linkedRecords(db, collectivityId, page);
+
   return {
-    entries: page.map((row) => ({
-      id: row.id,
-      occurredAt: formatDateTime(row.occurredAt),
-      action: row.action,
-      actionLabel: AUDIT_ACTION_LABELS[row.action] ?? row.action,
-      actor: row.actorUsualName
-        ? `${row.actorGivenName} ${row.actorUsualName}`
-        : row.actorId
-          ? "Agent supprimé"
-          : "Plateforme (automatique)",
-      target:
-        row.targetType === "agent" && row.targetUsualName
-          ? `${row.targetGivenName} ${row.targetUsualName}`
-          : row.targetType === "invitation" && row.invitationEmail
-            ? row.invitationEmail
-            : null,
-      summary: summarise(row.action, row.details),
-      requestId: row.requestId,
-    })),
+    entries: page.map((row) => {
+      const familyId = familyIdOf(row);
+      const campaignId = campaignIdOf(row);
+      const campaign = campaignId ? campaigns.get(campaignId) : undefined;
+      let target: string | null = null;
+      let targetPath: string | null = null;
+      if (row.targetType === "agent" && row.targetUsualName) {
+        target = `${row.targetGivenName} ${row.targetUsualName}`;
+      } else if (row.targetType === "invitation" && row.invitationEmail) {
+        target = row.invitationEmail;
+      } else if (familyId) {
+        const live = liveFamilies.has(familyId);
+        target = live ? familyFileLabel(familyId) : `${familyFileLabel(familyId)} (supprimé)`;
+        targetPath = live ? `dossiers/${familyId}` : null;
+      } else if (campaignId) {
+        target = campaign ? `Mise à jour des QF de ${campaign}` : "Mise à jour des QF (supprimée)";
+        targetPath = campaign ? `campagnes/${campaignId}` : null;
+      } else {
+        target = otherTarget(row.action, row.details);
+      }
+      return {
+        id: row.id,
+        occurredAt: formatDateTime(row.occurredAt),
+        action: row.action,
+        actionLabel: AUDIT_ACTION_LABELS[row.action] ?? row.action,
+        actor: row.actorUsualName
+          ? `${row.actorGivenName} ${row.actorUsualName}`
+          : row.actorId
+            ? "Agent supprimé"
+            : "Plateforme (automatique)",
+        target,
+        targetPath,
+        familyId,
+        summary: summariseDetails(row.action, row.details),
+        requestId: row.requestId,
+      };
+    }),
     olderThan: hasOlder && last !== undefined ? last : null,
     newerThan: hasNewer && first !== undefined ? first : null,
   };
 }
 
-const ROLE_LABELS: Record<string, string> = { admin: "administrateur", agent: "agent" };
-const FIELD_LABELS: Record<string, string> = {
-  hubeeSiClientId: "identifiant client HubEE",
-  hubeeSiSecret: "secret HubEE",
-  apiParticulierToken: "jeton API Particulier",
-  redirectOrigins: "origines autorisées",
-  contactEmail: "adresse de contact",
-  contactPhone: "téléphone",
-  website: "site internet",
-};
-
-/** A short French reading of the entry's details (which are ids, field names and statuses only). */
-function summarise(action: string, details: Record<string, unknown>): string | null {
-  const role = (value: unknown) => ROLE_LABELS[String(value)] ?? String(value);
-  switch (action) {
-    case "settings.updated":
-      return Array.isArray(details.fields)
-        ? `Champs : ${details.fields.map((f) => FIELD_LABELS[String(f)] ?? String(f)).join(", ")}`
-        : null;
-    case "settings.connection_tested":
-      return `${details.service === "hubee" ? "HubEE" : "API Particulier"} : ${details.level === "success" ? "réussi" : "échec"}`;
-    case "membership.role_changed":
-      return `${role(details.from)} → ${role(details.to)}`;
-    case "invitation.created":
-    case "invitation.accepted":
-    case "membership.created":
-    case "membership.revoked":
-      return details.role ? `Rôle : ${role(details.role)}` : null;
-    default:
-      return null;
-  }
+/**
+ * Which of the page's family files and campaigns still exist in this commune, and the campaigns'
+ * periods: only those get a link. Looked up by id in the commune, never in another's.
+ */
+async function linkedRecords(
+  db: Database,
+  collectivityId: string,
+  rows: { action: string; targetType: string | null; targetId: string | null; details: Record<string, unknown> }[],
+): Promise<{ liveFamilies: Set<string>; campaigns: Map<string, string> }> {
+  const familyIds = [...new Set(rows.map(familyIdOf).filter((id): id is string => id !== null))];
+  const campaignIds = [...new Set(rows.map(campaignIdOf).filter((id): id is string => id !== null))];
+  const [liveFamilies, campaignRows] = await Promise.all([
+    familyIds.length === 0
+      ? []
+      : db
+          .select({ id: families.id })
+          .from(families)
+          .where(and(eq(families.collectivityId, collectivityId), inArray(families.id, familyIds))),
+    campaignIds.length === 0
+      ? []
+      : db
+          .select({ id: qfCampaigns.id, annee: qfCampaigns.annee, mois: qfCampaigns.mois })
+          .from(qfCampaigns)
+          .where(and(eq(qfCampaigns.collectivityId, collectivityId), inArray(qfCampaigns.id, campaignIds))),
+  ]);
+  return {
+    liveFamilies: new Set(liveFamilies.map((row) => row.id)),
+    campaigns: new Map(campaignRows.map((row) => [row.id, formatPeriod(row.annee, row.mois)])),
+  };
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { inboxSearchParams, nameSearchTsquery, parseInboxQuery, presetStartDay } from "./inbox-query.server";
+import {
+  inboxRangeErrors,
+  inboxSearchParams,
+  nameSearchTsquery,
+  parseInboxQuery,
+  presetStartDay,
+} from "./inbox-query.server";
 
 const parse = (query: string) => parseInboxQuery(new URLSearchParams(query));
 
@@ -69,9 +75,22 @@ describe("parseInboxQuery", () => {
     expect(parse(`q=${"a".repeat(500)}`).q).toBe("");
   });
 
-  it("puts swapped bounds back in order, and sorts names A→Z by default", () => {
-    expect(parse("qfMin=900&qfMax=100")).toMatchObject({ qfMin: 100, qfMax: 900 });
-    expect(parse("du=2025-03-01&au=2025-01-01")).toMatchObject({ from: "2025-01-01", to: "2025-03-01" });
+  it("keeps bounds typed backwards as typed and says the range is empty on its field", () => {
+    const qf = parse("qfMin=2000&qfMax=100");
+    expect(qf).toMatchObject({ qfMin: 2000, qfMax: 100 });
+    expect(inboxRangeErrors(qf)).toEqual({
+      qfMax:
+        "Le QF maximum (100) est inférieur au QF minimum (2\u202f000) : aucun dossier ne peut correspondre. Corrigez l’un des deux.",
+    });
+    const days = parse("du=2025-03-01&au=2025-01-01");
+    expect(days).toMatchObject({ from: "2025-03-01", to: "2025-01-01" });
+    expect(inboxRangeErrors(days).au).toMatch(/^La date de fin \(01\/01\/2025\) est antérieure à la date de début/);
+    // A preset period replaces the days; equal bounds are a range of one.
+    expect(inboxRangeErrors(parse("periode=mois&du=2025-03-01&au=2025-01-01"))).toEqual({});
+    expect(inboxRangeErrors(parse("qfMin=500&qfMax=500"))).toEqual({});
+  });
+
+  it("sorts names A→Z by default", () => {
     expect(parse("tri=nom").direction).toBe("asc");
   });
 

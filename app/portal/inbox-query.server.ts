@@ -4,6 +4,7 @@ import { queryRows, type Database } from "../../db/client.ts";
 import { families, receivedCases, type FamilyFileStatus } from "../../db/schema/index.ts";
 import {
   INBOX_TABS,
+  inboxRangeErrors,
   MAX_PAGE,
   presetStartDay,
   REFERENCE,
@@ -58,6 +59,8 @@ export async function buildInboxWhere(
   options: InboxWhereOptions = {},
 ): Promise<SQL> {
   const conditions: (SQL | undefined)[] = [eq(families.collectivityId, collectivityId)];
+  // A backwards range matches nothing: said outright, for the list, its counters, exports and campaigns alike.
+  if (Object.keys(inboxRangeErrors(query)).length > 0) conditions.push(sql`false`);
   if (!options.ignoreStatus) {
     const status = INBOX_TABS[query.tab].status ?? query.status;
     if (status) conditions.push(eq(families.status, status));

@@ -94,18 +94,16 @@ export function parseInboxQuery(params: URLSearchParams): InboxQuery {
   const raw: Record<string, string> = {};
   for (const [key, value] of params) if (value.trim() !== "" && !(key in raw)) raw[key] = value;
   const p = paramsSchema.parse(raw);
-  let [qfMin, qfMax] = [p.qfMin ?? null, p.qfMax ?? null];
-  if (qfMin !== null && qfMax !== null && qfMin > qfMax) [qfMin, qfMax] = [qfMax, qfMin];
-  let [from, to] = [validDay(p.du), validDay(p.au)];
-  if (from && to && from > to) [from, to] = [to, from];
+  // Bounds typed backwards stay as typed: the list is then empty and the field says why
+  // (inboxRangeErrors). Swapping them silently listed files the agent never asked for.
   return {
     tab: p.onglet,
     q: p.q ?? "",
     period: p.periode ?? null,
-    from,
-    to,
-    qfMin,
-    qfMax,
+    from: validDay(p.du),
+    to: validDay(p.au),
+    qfMin: p.qfMin ?? null,
+    qfMax: p.qfMax ?? null,
     provider: p.regime ?? null,
     children: p.enfants ?? null,
     status: p.statut ?? null,
@@ -117,6 +115,27 @@ export function parseInboxQuery(params: URLSearchParams): InboxQuery {
 }
 
 const validDay = (day: string | undefined) => (day && parisDayStart(day) ? day : null);
+
+/** The inbox filter fields a range error is tied to (their input names and ids). */
+export type InboxRangeField = "qfMax" | "au";
+
+const frenchDay = (day: string) => day.split("-").reverse().join("/");
+
+/**
+ * Ranges no file can fall in (a maximum below its minimum), by the field of the upper bound, in
+ * French. The query then lists nothing (buildInboxWhere), and the page says why on that field.
+ * Dates only count without a preset period, which replaces them.
+ */
+export function inboxRangeErrors(query: InboxQuery): Partial<Record<InboxRangeField, string>> {
+  const errors: Partial<Record<InboxRangeField, string>> = {};
+  if (query.qfMin !== null && query.qfMax !== null && query.qfMin > query.qfMax) {
+    errors.qfMax = `Le QF maximum (${query.qfMax.toLocaleString("fr-FR")}) est inférieur au QF minimum (${query.qfMin.toLocaleString("fr-FR")}) : aucun dossier ne peut correspondre. Corrigez l’un des deux.`;
+  }
+  if (!query.period && query.from && query.to && query.from > query.to) {
+    errors.au = `La date de fin (${frenchDay(query.to)}) est antérieure à la date de début (${frenchDay(query.from)}) : aucun dossier ne peut correspondre. Corrigez l’une des deux.`;
+  }
+  return errors;
+}
 
 /**
  * Back to URL params, defaults left out so links stay short; `overrides` replaces or (with null)

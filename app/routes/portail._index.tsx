@@ -10,6 +10,7 @@ import { listAgentCommunes } from "~/portal/access.server";
 import { requireAgent } from "~/portal/agent-session.server";
 import { createJoinRequest, joinableCommune, type JoinRequestOutcome } from "~/portal/join-requests.server";
 import { formatDate } from "~/portal/paris-time";
+import { toPlace } from "~/utils/french-elision";
 
 export const meta: MetaFunction = () => [{ title: "Espace agents - Portail QF" }];
 
@@ -160,7 +161,7 @@ function JoinCallout({ joinable }: { joinable: Joinable }) {
   if (request?.status === "pending") {
     return (
       <Callout
-        title={`Demande envoyée à ${joinable.name}`}
+        title={`Demande envoyée ${toPlace(joinable.name)}`}
         titleAs="h2"
         text={`Votre demande du ${request.createdAt} attend la décision de l’administrateur de la commune. Vous aurez accès à l’espace dès qu’il l’aura acceptée.`}
       />
@@ -179,7 +180,7 @@ function JoinCallout({ joinable }: { joinable: Joinable }) {
     <Callout
       title={`Vous travaillez pour ${joinable.name} ?`}
       titleAs="h2"
-      text={`Votre compte ProConnect vous rattache à ${joinable.name}, qui utilise Portail QF. Demandez à rejoindre son espace : son administrateur acceptera ou refusera votre demande.`}
+      text={`Votre compte ProConnect vous rattache ${toPlace(joinable.name)}, qui utilise Portail QF. Demandez à rejoindre son espace : son administrateur acceptera ou refusera votre demande.`}
     >
       <Form method="post">
         <input type="hidden" name="intent" value="join" />

@@ -5,6 +5,7 @@ import { getDatabase } from "~/db.server";
 import { requireMembership } from "~/portal/access.server";
 import { getSettingsView } from "~/portal/collectivity-settings.server";
 import { listPendingJoinRequests } from "~/portal/join-requests.server";
+import { ofPlace } from "~/utils/french-elision";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.commune.name} - Espace agents - Portail QF` : "Espace agents - Portail QF" },
@@ -54,7 +55,7 @@ export default function CommuneHome() {
   ];
   return (
     <div className="fr-container fr-my-4w">
-      <h1>Espace de {commune.name}</h1>
+      <h1>Espace {ofPlace(commune.name)}</h1>
       {commune.status === "inactive" ? (
         <Alert
           type="warning"

@@ -11,6 +11,7 @@ import { CampaignProgress } from "~/components/portal/campaign-progress";
 import { formatQuotient } from "~/citizen/format";
 import { getDatabase } from "~/db.server";
 import { notFound, requireMembership } from "~/portal/access.server";
+import { agentDisplayName } from "~/portal/agent-names.server";
 import {
   CAMPAIGN_SCOPE_LABELS,
   CAMPAIGN_STATUS_LABELS,
@@ -98,6 +99,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: campaign.status,
       scope: campaign.scope,
       trigger: campaign.trigger,
+      // By name, as the journal does: « un agent » sent people to the journal to find out who.
+      startedBy: campaign.trigger === "agent" ? await agentDisplayName(db, campaign.startedBy) : null,
       period: formatPeriod(campaign.annee, campaign.mois),
       startedAt: campaign.startedAt ? formatDateTime(campaign.startedAt) : null,
       finishedAt: campaign.finishedAt ? formatDateTime(campaign.finishedAt) : null,
@@ -215,7 +218,11 @@ export default function CampaignPage() {
         </Badge>
         <p className="fr-mt-1w fr-mb-0">
           {CAMPAIGN_SCOPE_LABELS[campaign.scope]} ·{" "}
-          {campaign.trigger === "cron" ? "lancée automatiquement" : "lancée par un agent"}
+          {campaign.trigger === "cron"
+            ? "lancée automatiquement"
+            : campaign.startedBy
+              ? `lancée par ${campaign.startedBy}`
+              : "lancée par un agent dont le compte a été supprimé"}
           {campaign.startedAt ? ` le ${campaign.startedAt}` : ""}
           {campaign.finishedAt ? ` · terminée le ${campaign.finishedAt}` : ""}
           {campaign.retryOf ? (

@@ -553,15 +553,26 @@ export default function FamilyFile() {
               Enregistrer la note
             </Button>
           </Form>
+          {/* The journal, like erasure, is for the commune's administrators. */}
           {canErase ? (
-            <p className="fr-mt-4w">
-              <Link
-                className="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-delete-line fr-btn--icon-left"
-                to={`${inbox}/${family.id}/supprimer`}
-              >
-                Supprimer le dossier
-              </Link>
-            </p>
+            <>
+              <p className="fr-mt-4w">
+                <Link
+                  className="fr-link fr-icon-history-line fr-link--icon-left"
+                  to={`/portail/communes/${commune.siret}/journal?dossier=${family.id}`}
+                >
+                  Historique des accès
+                </Link>
+              </p>
+              <p>
+                <Link
+                  className="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-delete-line fr-btn--icon-left"
+                  to={`${inbox}/${family.id}/supprimer`}
+                >
+                  Supprimer le dossier
+                </Link>
+              </p>
+            </>
           ) : null}
         </div>
       </div>

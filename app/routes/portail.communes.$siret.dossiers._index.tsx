@@ -4,6 +4,7 @@ import { Alert } from "~/components/dsfr/alert";
 import { Badge, type BadgeType } from "~/components/dsfr/badge";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
+import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
 import { Pagination } from "~/components/dsfr/pagination";
 import { Select } from "~/components/dsfr/select";
@@ -17,6 +18,7 @@ import { hubeeInboxSettings, ingestCommuneNow } from "~/portal/hubee-inboxes.ser
 import {
   DATE_PRESETS,
   INBOX_TABS,
+  inboxRangeErrors,
   inboxSearchParams,
   PAGE_SIZES,
   parseInboxQuery,
@@ -150,6 +152,11 @@ const TAB_KEYS = Object.keys(INBOX_TABS) as InboxTab[];
 export default function Inbox() {
   const { commune, query, total, pageCount, counts, rows, hasBrackets, openAlerts, lastChanges } =
     useLoaderData<typeof loader>();
+  const rangeErrors = inboxRangeErrors(query as InboxQuery);
+  const rangeErrorItems = [
+    ...(rangeErrors.au ? [{ fieldId: "au", label: "Reçus jusqu’au", message: rangeErrors.au }] : []),
+    ...(rangeErrors.qfMax ? [{ fieldId: "qfMax", label: "QF maximum", message: rangeErrors.qfMax }] : []),
+  ];
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const polling = navigation.state !== "idle" && navigation.formData?.get("intent") === "relever";
@@ -296,6 +303,7 @@ export default function Inbox() {
 
       <Form method="get" action={base} role="search" aria-label="Filtrer les dossiers" className="fr-mb-3w">
         {query.tab !== "a-traiter" ? <input type="hidden" name="onglet" value={query.tab} /> : null}
+        <ErrorSummary items={rangeErrorItems} className="fr-mb-3w" />
         <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
           <Input
             className="fr-col-12 fr-col-md-6"
@@ -326,22 +334,26 @@ export default function Inbox() {
             ]}
             defaultValue={query.provider ?? ""}
           />
+          {/* This line top-aligned (fr-col--top), its labels one line each: an error or a note under one
+              control (a range typed backwards, where the status applies) leaves every label and control
+              in line, where the row's bottom alignment pushed that control up or its hint's label up. */}
           <Input
-            className="fr-col-6 fr-col-md-2"
+            className="fr-col-6 fr-col-md-2 fr-col--top"
             name="du"
             type="date"
             label="Reçus du"
             defaultValue={query.from ?? ""}
           />
           <Input
-            className="fr-col-6 fr-col-md-2"
+            className="fr-col-6 fr-col-md-2 fr-col--top"
             name="au"
             type="date"
             label="Reçus jusqu’au"
             defaultValue={query.to ?? ""}
+            error={rangeErrors.au}
           />
           <Input
-            className="fr-col-6 fr-col-md-2"
+            className="fr-col-6 fr-col-md-2 fr-col--top"
             name="qfMin"
             type="number"
             min={0}
@@ -349,15 +361,16 @@ export default function Inbox() {
             defaultValue={query.qfMin ?? ""}
           />
           <Input
-            className="fr-col-6 fr-col-md-2"
+            className="fr-col-6 fr-col-md-2 fr-col--top"
             name="qfMax"
             type="number"
             min={0}
             label="QF maximum"
             defaultValue={query.qfMax ?? ""}
+            error={rangeErrors.qfMax}
           />
           <Input
-            className="fr-col-6 fr-col-md-2"
+            className="fr-col-6 fr-col-md-2 fr-col--top"
             name="enfants"
             type="number"
             min={0}
@@ -365,10 +378,10 @@ export default function Inbox() {
             defaultValue={query.children ?? ""}
           />
           <Select
-            className="fr-col-6 fr-col-md-2"
+            className="fr-col-6 fr-col-md-2 fr-col--top"
             name="statut"
             label="Statut"
-            hint={query.tab === "tous" ? undefined : "Onglet « Tous »"}
+            note={query.tab === "tous" ? undefined : "Dans l’onglet « Tous »"}
             options={[
               { value: "", label: "Tous" },
               ...Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
@@ -427,11 +440,13 @@ export default function Inbox() {
       {rows.length === 0 ? (
         <div className="fr-callout fr-mb-4w">
           <p className="fr-callout__text">
-            {filtered
-              ? "Aucun dossier ne correspond à cette recherche. Vérifiez l’orthographe, élargissez la période ou effacez les filtres."
-              : query.tab === "a-traiter"
-                ? "Aucun dossier à traiter. Les nouveaux télédossiers arrivent automatiquement ; « Relever maintenant » les fait venir tout de suite."
-                : "Aucun dossier dans cet onglet. Consultez l’onglet « Tous » pour voir tous les dossiers reçus."}
+            {rangeErrorItems.length > 0
+              ? "Aucun dossier ne peut correspondre à ces filtres : le maximum d’une fourchette est inférieur à son minimum. Corrigez le champ signalé."
+              : filtered
+                ? "Aucun dossier ne correspond à cette recherche. Vérifiez l’orthographe, élargissez la période ou effacez les filtres."
+                : query.tab === "a-traiter"
+                  ? "Aucun dossier à traiter. Les nouveaux télédossiers arrivent automatiquement ; « Relever maintenant » les fait venir tout de suite."
+                  : "Aucun dossier dans cet onglet. Consultez l’onglet « Tous » pour voir tous les dossiers reçus."}
           </p>
         </div>
       ) : (

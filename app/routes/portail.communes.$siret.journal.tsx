@@ -9,6 +9,7 @@ import { getDatabase } from "~/db.server";
 import { requireMembership } from "~/portal/access.server";
 import { listJournal, parseJournalQuery } from "~/portal/audit-journal.server";
 import { AUDIT_ACTION_LABELS } from "~/portal/audit-actions";
+import { familyFileLabel } from "~/portal/audit-entry-text";
 
 export const meta: MetaFunction = () => [{ title: "Journal de la commune - Espace agents - Portail QF" }];
 
@@ -27,9 +28,11 @@ const ACTION_OPTIONS = Object.entries(AUDIT_ACTION_LABELS)
 
 export default function CommuneJournal() {
   const { commune, query, page } = useLoaderData<typeof loader>();
-  const filtered = Boolean(query.action || query.from || query.to);
+  const filtered = Boolean(query.action || query.from || query.to || query.familyId);
+  const space = `/portail/communes/${commune.siret}`;
   const linkTo = (cursor: Record<string, string>) => {
     const params = new URLSearchParams();
+    if (query.familyId) params.set("dossier", query.familyId);
     if (query.action) params.set("action", query.action);
     if (query.from) params.set("du", query.from);
     if (query.to) params.set("au", query.to);
@@ -95,7 +98,24 @@ export default function CommuneJournal() {
         Chaque consultation de dossier, export, changement de statut, relève et modification des paramètres y est
         inscrit. Les entrées sont chaînées : une entrée modifiée ou supprimée se détecte.
       </p>
+      {query.familyId ? (
+        <div className="fr-callout fr-mb-3w" data-testid="filtre-dossier">
+          <h2 className="fr-callout__title fr-h6">
+            Historique des accès au {familyFileLabel(query.familyId).toLowerCase()}
+          </h2>
+          <p className="fr-callout__text fr-text--sm">
+            Consultations, changements de statut et pièces jointes téléchargées de ce dossier. Les exports et les mises
+            à jour des QF portent sur des listes de dossiers : ils figurent dans le journal complet.
+          </p>
+          <p className="fr-text--sm fr-mb-0">
+            <Link to={`${space}/dossiers/${query.familyId}`}>Ouvrir le dossier</Link>
+            {" · "}
+            <Link to=".">Voir tout le journal</Link>
+          </p>
+        </div>
+      ) : null}
       <Form method="get" className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-2w">
+        {query.familyId ? <input type="hidden" name="dossier" value={query.familyId} /> : null}
         <Select
           className="fr-col-12 fr-col-md-4"
           name="action"
@@ -143,7 +163,11 @@ export default function CommuneJournal() {
                 entry.occurredAt,
                 entry.actionLabel,
                 entry.actor,
-                entry.target ?? "—",
+                entry.targetPath ? (
+                  <Link to={`${space}/${entry.targetPath}`}>{entry.target}</Link>
+                ) : (
+                  (entry.target ?? "—")
+                ),
                 entry.summary ?? "—",
                 String(entry.id),
               ],

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "~/components/charts/bar-chart";
 import { Alert } from "~/components/dsfr/alert";
+import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
 import { getDatabase } from "~/db.server";
 import { requireMembership } from "~/portal/access.server";
@@ -10,6 +11,7 @@ import { loadCommuneStatistics } from "~/portal/dashboards/commune-statistics.se
 import { STATUS_LABELS } from "~/portal/inbox-query";
 import { formatDateTime } from "~/portal/paris-time";
 import { formatBracketRange } from "~/portal/tariff-brackets";
+import { ofPlace } from "~/utils/french-elision";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Statistiques - ${data.commune.name} - Portail QF` : "Statistiques - Portail QF" },
@@ -50,10 +52,17 @@ export default function CommuneStatistics() {
     : [];
   return (
     <div className="fr-container fr-my-4w">
+      <Breadcrumb
+        segments={[
+          { label: "Espace agents", to: "/portail" },
+          { label: commune.name, to: `/portail/communes/${commune.siret}` },
+        ]}
+        currentPageLabel="Statistiques"
+      />
       <h1>Statistiques</h1>
       <p>
-        Les chiffres des dossiers de {commune.name}, calculés à l’ouverture de la page. Chaque graphique est suivi de
-        ses données en tableau.
+        Les chiffres des dossiers {ofPlace(commune.name)}, calculés à l’ouverture de la page. Chaque graphique est suivi
+        de ses données en tableau.
       </p>
       {commune.editor ? (
         <Alert
@@ -106,15 +115,21 @@ export default function CommuneStatistics() {
         </p>
       ) : null}
 
-      <h2>Dossiers reçus par mois</h2>
+      {/* Transmissions, not files: a family that transmits again adds one here but keeps its one file in the
+          inbox, so calling these "dossiers" made the two pages disagree. */}
+      <h2>Transmissions reçues par mois</h2>
       <BarChart
         id="mois"
-        title="Dossiers reçus par mois, sur les 12 derniers mois"
+        title="Transmissions reçues par mois, sur les 12 derniers mois"
         categoryLabel="Mois"
-        valueLabel="Dossiers reçus"
+        valueLabel="Transmissions reçues"
         data={monthly.map((month) => ({ label: month.label, axisLabel: month.axisLabel, value: month.count }))}
         note="Chaque transmission compte, y compris une nouvelle transmission d’une famille déjà connue."
       />
+      <p className="fr-text--sm">
+        Une famille qui transmet à nouveau son quotient familial compte une transmission de plus, mais garde un seul
+        dossier : le total des transmissions peut donc dépasser le nombre de dossiers.
+      </p>
 
       <h2>Dossiers par statut</h2>
       <BarChart

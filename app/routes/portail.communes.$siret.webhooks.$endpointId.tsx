@@ -188,10 +188,11 @@ export default function CommuneWebhook() {
         currentPageLabel={endpoint.url}
       />
       <h1>Webhook</h1>
-      <p className="fr-text--lead">
-        {endpoint.url}{" "}
+      {/* Siblings, not nested: a badge is a <p>, and a <p> inside a <p> breaks hydration. */}
+      <div className="fr-mb-3w">
+        <p className="fr-text--lead fr-mb-1w">{endpoint.url}</p>
         {endpoint.status === "active" ? <Badge type="success">Actif</Badge> : <Badge type="warning">Désactivé</Badge>}
-      </p>
+      </div>
 
       {/* Here rather than only in the form: the form is at the bottom, below the delivery log. */}
       {invalid ? <ErrorSummary items={endpointErrorItems(invalid.errors)} /> : null}

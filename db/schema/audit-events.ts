@@ -40,6 +40,8 @@ export const auditEvents = pgTable(
     index("audit_events_collectivity_action_idx").on(table.collectivityId, table.action, table.id),
     // The journal's date filters and the dashboards' counts over a period.
     index("audit_events_collectivity_time_idx").on(table.collectivityId, table.occurredAt),
+    // The journal filtered on one family file ("Historique des accès"), newest first.
+    index("audit_events_collectivity_target_idx").on(table.collectivityId, table.targetId, table.id),
   ],
 );
 

@@ -49,6 +49,16 @@ describe("integration kit and dashboards in Chromium", () => {
     await chart.waitFor();
     await page.getByText("Voir les données de « Dossiers par statut » en tableau").click();
     await page.getByRole("table", { name: "Dossiers par statut" }).waitFor();
+    // Like its sibling pages, a way back up; and French elision in the commune's name.
+    const breadcrumb = page.getByRole("navigation", { name: "vous êtes ici :" });
+    expect(await breadcrumb.count()).toBe(1);
+    expect(await breadcrumb.getByRole("link", { name: "Angers" }).getAttribute("href")).toBe(
+      `/portail/communes/${ANGERS}`,
+    );
+    expect(await page.locator("main").innerText()).toContain("Les chiffres des dossiers d’Angers");
+    // The monthly chart counts transmissions, which the inbox does not: it says so rather than "dossiers".
+    await page.getByRole("img", { name: "Transmissions reçues par mois, sur les 12 derniers mois" }).waitFor();
+    expect(await page.getByRole("heading", { name: "Dossiers reçus par mois" }).count()).toBe(0);
     await page.screenshot({ path: "/tmp/browser-statistiques.png", fullPage: true });
     expect(errors).toEqual([]);
   });
@@ -71,6 +81,8 @@ describe("integration kit and dashboards in Chromium", () => {
     expect(errors).toEqual([]);
 
     const commune = await stack.newPage();
+    // The commune administrator is refused with a 403 on purpose; Chromium logs it as a console error.
+    commune.allowErrors(/status of 403 \(Forbidden\)/);
     await signInAsAgent(commune.page, `/portail/communes/${ANGERS}`);
     const refused = await commune.page.goto("/portail/administration/tableau-de-bord");
     expect(refused?.status()).toBe(403);

@@ -107,6 +107,10 @@ describe("QF campaign in Chromium", () => {
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
 
     await page.getByRole("heading", { name: "Rapport" }).waitFor();
+    // Who launched it, by name, as the journal says it (not « un agent »).
+    expect(await page.locator("main").innerText()).toMatch(
+      /Résultats d’une recherche · lancée par Claire Lefebvre le /,
+    );
     const campaignPath = new URL(page.url()).pathname;
     expect(requested.filter((p) => p.startsWith(`${campaignPath}/progression`)).length).toBeGreaterThan(1);
     // The page's own data: after the launch's redirect, then once when the campaign ended (for

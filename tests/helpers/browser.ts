@@ -1,7 +1,8 @@
-import { chromium, type Browser, type ConsoleMessage, type Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
 import { startApp, type RunningApp } from "./app-process.ts";
 import { freePort } from "./free-port.ts";
+import { watchContext, type PageErrors } from "./page-errors.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -25,8 +26,11 @@ export interface Stack {
   app: RunningApp;
   simulators: RunningSimulators;
   browser: Browser;
-  /** A new page in a fresh context that records console errors and page errors. */
-  newPage(): Promise<{ page: Page; errors: string[] }>;
+  /**
+   * A new page in a fresh context, watched for console errors, hydration warnings and page errors:
+   * the calling test fails at its end on any it did not allow (see page-errors.ts).
+   */
+  newPage(): Promise<{ page: Page } & PageErrors>;
   stop(): Promise<void>;
 }
 
@@ -60,21 +64,12 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     browser,
     async newPage() {
       const context = await browser.newContext({ baseURL: app.url, locale: "fr-FR" });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      // Only the app's own pages count: the simulators' pages (another origin) are not under test here.
-      const ours = (url: string) => url.startsWith(app.url) || url.startsWith(`http://127.0.0.1:${app.port}`);
-      page.on("console", (message: ConsoleMessage) => {
-        if (message.type() === "error" && ours(message.location().url || page.url())) errors.push(message.text());
+      const watched = watchContext(context, {
+        ownOrigins: [app.url, `http://127.0.0.1:${app.port}`],
+        // Chromium asks every page for /favicon.ico and the simulators serve none: their bug, not the app's.
+        ignoredUrls: [`${simulators.url}/favicon.ico`],
       });
-      page.on("pageerror", (error) => errors.push(error.message));
-      // Console messages about failed loads omit the URL: record it to make failures readable.
-      page.on("response", (response) => {
-        if (response.status() >= 400 && response.request().resourceType() !== "document" && ours(response.url())) {
-          errors.push(`${response.status()} ${response.url()}`);
-        }
-      });
-      return { page, errors };
+      return { page: await context.newPage(), ...watched };
     },
     async stop() {
       await browser.close();

@@ -73,8 +73,9 @@ describe("commune journal", () => {
     expect(html).toContain('<label class="fr-label" for="du">Entrées à partir du</label>');
     expect(html).toContain('<label class="fr-label" for="au">Entrées jusqu’au</label>');
     // Garbage in the URL is ignored, not an error.
-    expect(query({ action: "'; drop table", du: "hier", avant: "-3" })).toEqual({
+    expect(query({ action: "'; drop table", du: "hier", avant: "-3", dossier: "1' or '1'='1" })).toEqual({
       action: null,
+      familyId: null,
       from: null,
       to: null,
       before: null,

@@ -49,6 +49,15 @@ describe("Select", () => {
     expect(html).toContain('<option value="" disabled="" selected="">Sélectionner une option</option>');
     expect(attribute(html, "select", "aria-describedby")).toBe("commune-error");
   });
+
+  it("puts a note under the control, describing it, and leaves the label to the label alone", () => {
+    const html = renderToStaticMarkup(
+      <Select name="statut" label="Statut" options={[{ value: "", label: "Tous" }]} note="Dans l’onglet « Tous »" />,
+    );
+    expect(html).toContain('<label class="fr-label" for="statut">Statut</label>');
+    expect(html).toContain('<p class="fr-message fr-message--info" id="statut-note">Dans l’onglet « Tous »</p>');
+    expect(attribute(html, "select", "aria-describedby")).toBe("statut-note");
+  });
 });
 
 describe("Checkbox", () => {

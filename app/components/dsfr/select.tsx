@@ -9,6 +9,11 @@ type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "name" |
   id?: string;
   label: ReactNode;
   hint?: ReactNode;
+  /**
+   * An information under the control (DSFR info message), which describes it: where a hint in the
+   * label would push this control below its neighbours' in a row of filters.
+   */
+  note?: ReactNode;
   error?: string;
   options: SelectOption[];
   /** Disabled first option shown while nothing is chosen, e.g. "Sélectionner une option". */
@@ -16,9 +21,21 @@ type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "name" |
 };
 
 /** DSFR "liste déroulante" with its label, hint and error message. */
-export function Select({ name, id = name, label, hint, error, options, placeholder, className, ...rest }: SelectProps) {
+export function Select({
+  name,
+  id = name,
+  label,
+  hint,
+  note,
+  error,
+  options,
+  placeholder,
+  className,
+  ...rest
+}: SelectProps) {
   const errorId = `${id}-error`;
-  const describedBy = cx(rest["aria-describedby"], error && errorId) || undefined;
+  const noteId = `${id}-note`;
+  const describedBy = cx(rest["aria-describedby"], error && errorId, note ? noteId : null) || undefined;
   // Without a chosen value the placeholder must be the selected option, not the first real one.
   const defaultValue = placeholder && rest.value === undefined && rest.defaultValue === undefined ? "" : undefined;
   return (
@@ -51,6 +68,11 @@ export function Select({ name, id = name, label, hint, error, options, placehold
         {error ? (
           <p className="fr-message fr-message--error" id={errorId}>
             {error}
+          </p>
+        ) : null}
+        {note ? (
+          <p className="fr-message fr-message--info" id={noteId}>
+            {note}
           </p>
         ) : null}
       </div>

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_events_collectivity_target_idx" ON "audit_events" USING btree ("collectivity_id","target_id","id");

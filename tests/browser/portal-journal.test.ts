@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
+import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+
+const ANGERS = "21490007900010";
+const REFERENCE = "A0D17000000B6";
+
+/** "Who looked at this family's file?", answered from the file itself, in the built app. */
+describe("a family file's access history in Chromium", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("links the file to the journal filtered on it, naming the file and its status change", async () => {
+    const data = duboisShipment({ reference: REFERENCE });
+    data.pivotIdentity = { ...data.pivotIdentity, familyName: "HISTORIQUE-TEST" };
+    const files = await buildAttachments(data);
+    const externalId = `Formulaire-QF-${REFERENCE}`;
+    stack.simulators.modules.hubee.injectFolder({
+      recipientSiret: ANGERS,
+      externalId,
+      caseExternalId: externalId,
+      applicant: { firstName: "Marie", lastName: "HISTORIQUE-TEST" },
+      attachments: files.map((f) => ({
+        fileName: f.fileName,
+        mimeType: f.mimeType,
+        contentBase64: f.content.toString("base64"),
+      })),
+    });
+
+    const { page } = await stack.newPage();
+    page.setDefaultTimeout(15_000);
+    await signInAsAgent(page, `/portail/communes/${ANGERS}/dossiers`);
+    await page.getByRole("button", { name: "Relever maintenant" }).click();
+    // The worker may relève the inbox itself: search until the case is there.
+    const row = page.getByRole("row").filter({ hasText: REFERENCE });
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`/portail/communes/${ANGERS}/dossiers?q=${REFERENCE}`);
+          return row.count();
+        },
+        { timeout: 40_000, interval: 1_000 },
+      )
+      .toBe(1);
+    await row.getByRole("link", { name: REFERENCE }).click();
+    await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}/);
+    const familyId = new URL(page.url()).pathname.split("/").at(-1)!;
+    const shortId = familyId.slice(0, 8);
+    await page.getByRole("button", { name: "Prendre en charge" }).click();
+    await page
+      .getByRole("list", { name: "Historique des statuts" })
+      .getByText(/^Pris en charge/)
+      .waitFor();
+
+    await page.getByRole("link", { name: "Historique des accès" }).click();
+    await page.waitForURL(`**/journal?dossier=${familyId}`);
+    await page.getByRole("heading", { name: `Historique des accès au dossier ${shortId}` }).waitFor();
+    const table = page.getByRole("table", { name: /Entrées du journal/ });
+    const viewed = table.getByRole("row").filter({ hasText: "Dossier consulté" });
+    expect(await viewed.count()).toBe(1);
+    expect(await viewed.innerText()).toContain("Claire Lefebvre");
+    const changed = table.getByRole("row").filter({ hasText: "Statut de dossier modifié" });
+    expect(await changed.innerText()).toContain("À traiter → En cours");
+    // Only this file's entries: no login, no relève, no other file.
+    const actions = await table.locator("tbody tr td:nth-child(2)").allInnerTexts();
+    expect(new Set(actions)).toEqual(new Set(["Dossier consulté", "Statut de dossier modifié"]));
+    // The file is named by its identifier, never by the family's name, and links back to it.
+    expect(await table.innerText()).not.toContain("HISTORIQUE-TEST");
+    await page.screenshot({ path: "/tmp/portal-journal-dossier.png", fullPage: true });
+    await viewed.getByRole("link", { name: `Dossier ${shortId}` }).click();
+    await page.waitForURL(`**/dossiers/${familyId}`);
+    await page.locator("h1", { hasText: "HISTORIQUE-TEST" }).waitFor();
+  }, 90_000);
+});
