@@ -5,7 +5,10 @@ const allTests = "{app,db,jobs,simulators,tests,scripts}/**/*.test.{ts,tsx}";
 // Tests that measure the pace at which API Particulier's simulator sees requests arrive. A
 // process starved of CPU by parallel test files (Chromium, the built app, PGlite) reads queued
 // requests as one burst, so these run last and alone: they measure our limiter, not the load.
-const pacedTests = ["tests/integration/qf-campaign-rate-limit.test.ts"];
+const pacedTests = [
+  "tests/integration/qf-campaign-rate-limit.test.ts",
+  "tests/integration/api-particulier-pacing.test.ts",
+];
 
 export default defineConfig({
   resolve: {

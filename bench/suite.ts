@@ -31,6 +31,7 @@ const BENCHMARKS: { name: string; load: () => Promise<BenchFn | null> }[] = [
   { name: "campaign", load: async () => (await import("./campaign.ts")).runCampaignBench },
   { name: "ingestion", load: async () => (await import("./ingestion.ts")).runIngestionBench },
   { name: "citizen", load: async () => (await import("./citizen.ts")).runCitizenBench },
+  { name: "pacing", load: async () => (await import("./pacing.ts")).runPacingBench },
 ];
 
 /**

@@ -47,6 +47,26 @@ describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => 
     expect(report.goals[0]!.ok, report.goals[0]!.label).toBe(true);
   });
 
+  it(
+    "pacing: worker processes under CPU load never put more than 20 calls in a second, no 429",
+    { timeout: 120_000 },
+    async () => {
+      const report = await runOne("pacing");
+      const goal = (start: string) => report.goals.find((g) => g.label.startsWith(start));
+      // What the simulator received (the speed goal only means something at full size).
+      for (const start of [
+        "cadence : fenêtre glissante",
+        "cadence : aucun 429",
+        "cadence : aucun appel pendant",
+        "cadence : toutes",
+      ]) {
+        expect(goal(start), start).toBeDefined();
+        expect(goal(start)!.ok, goal(start)!.label).toBe(true);
+      }
+      expect(report.results[0]!.markdown).toContain("| Arrivées dans la seconde |");
+    },
+  );
+
   it.skipIf(!built)("citizen: virtual citizens through the whole journey", { timeout: 60_000 }, async () => {
     const report = await runOne("citizen");
     expect(report.goals[0]!.ok, report.goals[0]!.label).toBe(true);

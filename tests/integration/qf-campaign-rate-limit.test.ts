@@ -17,6 +17,7 @@ import {
   insertSynthFamilies,
   providerAnswers,
 } from "../helpers/campaign-fixtures.ts";
+import { densestSecond } from "../helpers/pacing.ts";
 import { createScratchPostgresDatabase, createTestDatabase } from "../helpers/test-database.ts";
 
 /**
@@ -148,15 +149,7 @@ describe("QF campaign within API Particulier's rate limit", () => {
     expect(done!.status).toBe("done");
 
     const stats = await apiParticulierStats(sims.url);
-    const maxIn1s = (times: number[]) => {
-      const sorted = [...times].sort((x, y) => x - y);
-      let max = 0;
-      for (let i = 0, j = 0; i < sorted.length; i++) {
-        while (sorted[i]! - sorted[j]! >= 1000) j++;
-        max = Math.max(max, i - j + 1);
-      }
-      return max;
-    };
+    const maxIn1s = (times: number[]) => densestSecond([...times].sort((x, y) => x - y)).count;
     const log = (await (await fetch(`${sims.url}/__admin/apiParticulier/requests?limit=1000`)).json()) as {
       requests: { at: string | number }[];
     };
@@ -168,6 +161,7 @@ describe("QF campaign within API Particulier's rate limit", () => {
     );
     const tokenStats = stats.tokens[TOKEN]!;
     expect(tokenStats.banned).toBe(false);
+    expect(tokenStats.callsDuringRetryAfter).toBe(0);
     expect(tokenStats.maxPerSecond).toBeLessThanOrEqual(LIMIT);
     expect(stats.totals.maxPerSecond).toBeLessThanOrEqual(LIMIT);
     // Injected faults happened (the test means something).
