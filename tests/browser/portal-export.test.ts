@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { injectFormulaireQfCase } from "../helpers/formulaire-qf-case.ts";
 import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 import type { Page } from "playwright-core";
 
@@ -11,21 +10,7 @@ const REFERENCE = "E0A0E0000007A";
 
 /** Signs in as Angers' administrator after HubEE received one transmission, and relève it. */
 async function signedInWithOneFile(stack: Stack): Promise<{ page: Page; errors: string[] }> {
-  const data = duboisShipment({ reference: REFERENCE });
-  data.pivotIdentity = { ...data.pivotIdentity, familyName: "EXPORT-DUPRÉ" };
-  const files = await buildAttachments(data);
-  const externalId = `Formulaire-QF-${REFERENCE}`;
-  stack.simulators.modules.hubee.injectFolder({
-    recipientSiret: ANGERS,
-    externalId,
-    caseExternalId: externalId,
-    applicant: { firstName: "Marie", lastName: "EXPORT-DUPRÉ" },
-    attachments: files.map((f) => ({
-      fileName: f.fileName,
-      mimeType: f.mimeType,
-      contentBase64: f.content.toString("base64"),
-    })),
-  });
+  await injectFormulaireQfCase(stack.simulators, { siret: ANGERS, reference: REFERENCE, familyName: "EXPORT-DUPRÉ" });
 
   const { page, errors } = await stack.newPage();
   page.setDefaultTimeout(10_000);

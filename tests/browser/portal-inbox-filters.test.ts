@@ -1,7 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { injectFormulaireQfCase } from "../helpers/formulaire-qf-case.ts";
 import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 
 const ANGERS = "21490007900010";
@@ -35,21 +34,7 @@ describe("inbox filters in Chromium", () => {
 
   it("says a QF range typed backwards is empty, on its field, and lists no file", async () => {
     // One file with a QF of 2 550 €: inside 2 000–3 000, which a swapped 3 000–2 000 used to list.
-    const data = duboisShipment({ reference: REFERENCE });
-    data.pivotIdentity = { ...data.pivotIdentity, familyName: "FILTRE-QF" };
-    const files = await buildAttachments(data);
-    const externalId = `Formulaire-QF-${REFERENCE}`;
-    stack.simulators.modules.hubee.injectFolder({
-      recipientSiret: ANGERS,
-      externalId,
-      caseExternalId: externalId,
-      applicant: { firstName: "Marie", lastName: "FILTRE-QF" },
-      attachments: files.map((f) => ({
-        fileName: f.fileName,
-        mimeType: f.mimeType,
-        contentBase64: f.content.toString("base64"),
-      })),
-    });
+    await injectFormulaireQfCase(stack.simulators, { siret: ANGERS, reference: REFERENCE, familyName: "FILTRE-QF" });
     const { page } = await stack.newPage();
     page.setDefaultTimeout(15_000);
     await signInAsAgent(page, INBOX);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { injectFormulaireQfCase } from "../helpers/formulaire-qf-case.ts";
 import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 
 const ANGERS = "21490007900010";
@@ -17,20 +16,10 @@ describe("a family file's access history in Chromium", () => {
   });
 
   it("links the file to the journal filtered on it, naming the file and its status change", async () => {
-    const data = duboisShipment({ reference: REFERENCE });
-    data.pivotIdentity = { ...data.pivotIdentity, familyName: "HISTORIQUE-TEST" };
-    const files = await buildAttachments(data);
-    const externalId = `Formulaire-QF-${REFERENCE}`;
-    stack.simulators.modules.hubee.injectFolder({
-      recipientSiret: ANGERS,
-      externalId,
-      caseExternalId: externalId,
-      applicant: { firstName: "Marie", lastName: "HISTORIQUE-TEST" },
-      attachments: files.map((f) => ({
-        fileName: f.fileName,
-        mimeType: f.mimeType,
-        contentBase64: f.content.toString("base64"),
-      })),
+    await injectFormulaireQfCase(stack.simulators, {
+      siret: ANGERS,
+      reference: REFERENCE,
+      familyName: "HISTORIQUE-TEST",
     });
 
     const { page } = await stack.newPage();

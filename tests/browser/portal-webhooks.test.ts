@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { injectFormulaireQfCase } from "../helpers/formulaire-qf-case.ts";
 import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 import { schemaErrors, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
@@ -72,19 +71,10 @@ describe("portal webhooks in Chromium", () => {
     await page.getByRole("row").filter({ hasText: "Livré" }).first().waitFor();
 
     // A family transmits; the commune's inbox is read; the worker delivers dossier.recu.
-    const data = duboisShipment({ reference: REFERENCE });
-    const files = await buildAttachments(data);
-    const externalId = `Formulaire-QF-${REFERENCE}`;
-    stack.simulators.modules.hubee.injectFolder({
-      recipientSiret: ANGERS,
-      externalId,
-      caseExternalId: externalId,
-      applicant: { firstName: "Angela", lastName: "DUBOIS" },
-      attachments: files.map((f) => ({
-        fileName: f.fileName,
-        mimeType: f.mimeType,
-        contentBase64: f.content.toString("base64"),
-      })),
+    await injectFormulaireQfCase(stack.simulators, {
+      siret: ANGERS,
+      reference: REFERENCE,
+      applicantFirstName: "Angela",
     });
     await page.goto(`/portail/communes/${ANGERS}/dossiers`);
     await page.getByRole("button", { name: "Relever maintenant" }).click();
