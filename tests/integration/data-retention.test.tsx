@@ -227,7 +227,8 @@ const auditOf = (collectivityId: string, action: string) =>
   db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.collectivityId, collectivityId), eq(auditEvents.action, action)));
+    .where(and(eq(auditEvents.collectivityId, collectivityId), eq(auditEvents.action, action)))
+    .orderBy(auditEvents.id);
 
 describe("purge of expired family files", () => {
   it("deletes only the files past each commune's period, audits counts, and leaves other communes alone", async () => {

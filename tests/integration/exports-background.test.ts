@@ -73,7 +73,9 @@ describe("background exports", () => {
     const audits = await handle.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.collectivityId, commune.id), eq(auditEvents.action, "family_file.exported")));
+      .where(and(eq(auditEvents.collectivityId, commune.id), eq(auditEvents.action, "family_file.exported")))
+      // In the order they were written: without it the planner may walk any index of the table.
+      .orderBy(auditEvents.id);
     expect(audits).toHaveLength(2);
     expect(audits.map((event) => event.actorAgentId)).toEqual([agentId, agentId]);
     expect(audits[0]!.details).toMatchObject({ mode: "direct", rows: 250, format: "csv", filters: { tab: "tous" } });

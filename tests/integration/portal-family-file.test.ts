@@ -177,9 +177,9 @@ describe("status actions", () => {
     expect((view.data as { family: { birthplace: string } }).family.birthplace).toMatch(
       /^Paris 7e Arrondissement \(75\) — code INSEE 75107$/,
     );
-    const actions = (await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, familyId))).map(
-      (e) => e.action,
-    );
+    const actions = (
+      await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, familyId)).orderBy(auditEvents.id)
+    ).map((e) => e.action);
     expect(actions.filter((a) => a === "family_file.status_changed")).toHaveLength(2);
     expect(actions).toContain("family_file.viewed");
 

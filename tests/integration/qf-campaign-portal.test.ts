@@ -365,7 +365,8 @@ describe("following a campaign", () => {
     const actions = await handle.db
       .select({ action: auditEvents.action })
       .from(auditEvents)
-      .where(eq(auditEvents.targetId, campaign.id));
+      .where(eq(auditEvents.targetId, campaign.id))
+      .orderBy(auditEvents.id);
     expect(actions.map((a) => a.action)).toEqual([
       "qf_campaign.started",
       "qf_campaign.paused",

@@ -104,7 +104,8 @@ describe("QF lookup by pivot identity", () => {
     handle.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.collectivityId, collectivityId), eq(auditEvents.action, "qf_lookup.performed")));
+      .where(and(eq(auditEvents.collectivityId, collectivityId), eq(auditEvents.action, "qf_lookup.performed")))
+      .orderBy(auditEvents.id);
 
   beforeAll(async () => {
     simulators = await startSimulators({ port: 0 });
