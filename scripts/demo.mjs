@@ -1,10 +1,11 @@
 // `npm start`: the whole product in demo mode on one machine. Builds the app,
 // starts the simulators, the web server and the worker, prints where to go,
 // and stops everything on Ctrl-C.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runBuild } from "./build-step.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
@@ -32,8 +33,12 @@ if (process.env.NODE_ENV === "production") {
 }
 
 if (process.env.SKIP_BUILD !== "1" || !existsSync(path.join(root, "build/index.js"))) {
-  const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit", env });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  // runBuild drops esbuild's harmless post-build Go deadlock trace, and only after a success.
+  const build = await runBuild({ command: "npm", args: ["run", "build", "--silent"], cwd: root, env });
+  if (build.code !== 0 || !existsSync(path.join(root, "build/index.js"))) {
+    console.error(`\nLa construction de l'application a échoué (code ${build.code}) : démonstration non lancée.`);
+    process.exit(build.code || 1);
+  }
 }
 
 const children = [];
@@ -98,7 +103,7 @@ Portail QF (démonstration) est prêt.
   Portail des agents   ${appUrl}/portail
   Simulateurs          http://localhost:${simulatorsPort}/__admin/state
 
-  Connexion FranceConnect (simulée) : identifiant « test », mot de passe « 123 » (Angela Dubois)
+  Connexion FranceConnect (simulée) : choisir Angela Dubois dans la liste, mot de passe « 123 »
   Connexion ProConnect (simulée)    : claire.lefebvre@angers.fr (administratrice d'Angers)
 
 Ctrl-C pour tout arrêter.

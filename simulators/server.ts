@@ -73,6 +73,12 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
   const modules = { franceconnect, proconnect, apiParticulier, hubee };
   const all: SimulatorModule[] = Object.values(modules);
 
+  // Browsers ask every origin for /favicon.ico (e.g. on the JSON pages opened by hand) and log a
+  // 404 as a console error; the HTML pages declare an empty icon, this answers the others.
+  app.get("/favicon.ico", (_req, res) => {
+    res.status(204).end();
+  });
+
   app.get("/", (_req, res) => {
     res.json({
       franceconnect: `${url}/franceconnect/api/v2/.well-known/openid-configuration`,

@@ -64,11 +64,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     browser,
     async newPage() {
       const context = await browser.newContext({ baseURL: app.url, locale: "fr-FR" });
-      const watched = watchContext(context, {
-        ownOrigins: [app.url, `http://127.0.0.1:${app.port}`],
-        // Chromium asks every page for /favicon.ico and the simulators serve none: their bug, not the app's.
-        ignoredUrls: [`${simulators.url}/favicon.ico`],
-      });
+      const watched = watchContext(context, { ownOrigins: [app.url, `http://127.0.0.1:${app.port}`] });
       return { page: await context.newPage(), ...watched };
     },
     async stop() {

@@ -17,8 +17,6 @@ export interface PageErrors {
 export interface WatchOptions {
   /** Origins whose failed subresource loads are recorded with their URL (console messages omit it). */
   ownOrigins: string[];
-  /** Console messages from these exact URLs are not ours to fix (the simulators' missing favicon). */
-  ignoredUrls?: string[];
 }
 
 /**
@@ -31,13 +29,11 @@ const HYDRATION_WARNING = /hydrat|did not match|server rendered HTML|Minified Re
 export function watchContext(context: BrowserContext, options: WatchOptions): PageErrors {
   const errors: string[] = [];
   const allowed: RegExp[] = [];
-  const ignored = new Set(options.ignoredUrls ?? []);
   const ours = (url: string) => options.ownOrigins.some((origin) => url.startsWith(origin));
   const watch = (page: Page) => {
     page.on("console", (message: ConsoleMessage) => {
       const type = message.type();
       if (type !== "error" && !(type === "warning" && HYDRATION_WARNING.test(message.text()))) return;
-      if (ignored.has(message.location().url)) return;
       errors.push(`console.${type}: ${message.text()}`);
     });
     page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
