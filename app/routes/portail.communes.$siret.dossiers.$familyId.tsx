@@ -6,6 +6,7 @@ import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
 import { cx } from "~/components/dsfr/shared";
 import { Table } from "~/components/dsfr/table";
+import { CloseFileConfirmation } from "~/components/portal/close-file-confirmation";
 import { formatDateFr, formatMonthYear, formatQuotient, genderLabel } from "~/citizen/format";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
@@ -16,7 +17,14 @@ import { recordAudit, recordAuditUnlessRecent } from "~/portal/audit.server";
 import { latestUnsuccessfulCampaignOutcome } from "~/portal/campaigns/family-campaign-outcome.server";
 import { ageFromBirthdate, formatAge } from "~/portal/family-age";
 import { changeFamilyStatus, isUuid, loadFamilyFile, saveAnnotation } from "~/portal/family-file.server";
-import { isStatusAction, STATUS_ACTIONS } from "~/portal/family-status";
+import {
+  CONFIRMATION_PARAM,
+  CONFIRMATION_VALUE,
+  isConfirmed,
+  isStatusAction,
+  requiresConfirmation,
+  STATUS_ACTIONS,
+} from "~/portal/family-status";
 import { hubeeInboxSettings, receiverFor } from "~/portal/hubee-inboxes.server";
 import { loadHubeeSiCredentials } from "~/portal/hubee-si-credentials.server";
 import { parseInboxQuery, STATUS_LABELS } from "~/portal/inbox-query";
@@ -114,6 +122,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     commune: { name: collectivity.name, siret: collectivity.siret },
     retour,
     neighbours,
+    // « Traité » leads here first; only a file still in progress can be closed.
+    confirming: url.searchParams.get(CONFIRMATION_PARAM) === CONFIRMATION_VALUE && family.status === "in_progress",
     canErase: membership.role === "admin",
     // A 404, 422 or failure of the last campaign: nothing was deleted, but the agent is told.
     campaignOutcome: campaignOutcome
@@ -203,6 +213,8 @@ type ActionResult = {
   field?: "message";
   /** The refusal's reason as typed, given back after a failure so that it is not typed again. */
   reason?: string;
+  /** The post lacked the confirmation: nothing was changed, the confirmation is shown instead. */
+  confirm?: true;
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -221,6 +233,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return { ok: true, message: "Note enregistrée." } satisfies ActionResult;
   }
   if (!isStatusAction(intent)) return data<ActionResult>({ ok: false, message: "Action inconnue." }, { status: 400 });
+  if (requiresConfirmation(intent) && !isConfirmed(form)) {
+    return data<ActionResult>(
+      { ok: false, confirm: true, message: "Confirmez que ce dossier est traité." },
+      { status: 400 },
+    );
+  }
 
   const settings = hubeeInboxSettings(getConfig());
   const result = await changeFamilyStatus(db, {
@@ -262,8 +280,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function FamilyFile() {
-  const { commune, retour, neighbours, family, history, attachments, timeline, annotation, canErase, campaignOutcome } =
-    useLoaderData<typeof loader>();
+  const {
+    commune,
+    retour,
+    neighbours,
+    confirming,
+    family,
+    history,
+    attachments,
+    timeline,
+    annotation,
+    canErase,
+    campaignOutcome,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -274,7 +303,10 @@ export default function FamilyFile() {
   const byYear = new Map<number, typeof history>();
   for (const entry of history) byYear.set(entry.year, [...(byYear.get(entry.year) ?? []), entry]);
 
-  const statusForm = (intent: "prendre" | "traiter", priority: "primary" | "secondary" = "primary") => (
+  const fileHref = withRetour(family.id);
+  // A post that lacked the confirmation shows it in place of an error, if the file can still be closed.
+  const unconfirmed = family.status === "in_progress" && actionData && "confirm" in actionData && actionData.confirm;
+  const statusForm = (intent: "prendre", priority: "primary" | "secondary" = "primary") => (
     <Form method="post" className="fr-mb-2w">
       <input type="hidden" name="intent" value={intent} />
       <Button type="submit" priority={priority} disabled={busy}>
@@ -324,7 +356,7 @@ export default function FamilyFile() {
       <Badge type={family.status === "error" ? "error" : family.status === "done" ? "success" : "info"}>
         {STATUS_LABELS[family.status]}
       </Badge>
-      {actionData ? (
+      {actionData && !unconfirmed ? (
         <Alert
           type={actionData.ok ? "success" : "error"}
           small
@@ -475,7 +507,18 @@ export default function FamilyFile() {
           {family.status === "received" ? statusForm("prendre") : null}
           {family.status === "in_progress" ? (
             <>
-              {statusForm("traiter")}
+              {confirming || unconfirmed ? (
+                <CloseFileConfirmation action={fileHref} cancelTo={fileHref} busy={busy} announce={unconfirmed} />
+              ) : (
+                // A GET to this page with the confirmation's query: no click closes the file by itself.
+                <Form method="get" action={`${inbox}/${family.id}`} className="fr-mb-2w">
+                  {retour ? <input type="hidden" name="retour" value={retour} /> : null}
+                  <input type="hidden" name={CONFIRMATION_PARAM} value={CONFIRMATION_VALUE} />
+                  <Button type="submit" disabled={busy}>
+                    {STATUS_ACTIONS.traiter.label}
+                  </Button>
+                </Form>
+              )}
               <Form method="post" className="fr-mb-2w">
                 <input type="hidden" name="intent" value="refuser" />
                 <div className={cx("fr-input-group", reasonError && "fr-input-group--error")}>

@@ -54,6 +54,7 @@ describe("from the citizen form to the commune portal, in Chromium", () => {
     await page.getByRole("button", { name: "Prendre en charge" }).click();
     await page.getByText("Dossier pris en charge. HubEE en a été informé.").waitFor();
     await page.getByRole("button", { name: "Traité" }).click();
+    await page.getByRole("button", { name: "Confirmer" }).click();
     await page.getByText("Dossier marqué comme traité. HubEE en a été informé.").waitFor();
 
     // The commune's statuses reached the citizen's folder in HubEE.

@@ -62,7 +62,18 @@ describe("portal inbox in Chromium", () => {
 
     await page.getByRole("button", { name: "Prendre en charge" }).click();
     await page.getByText("Dossier pris en charge. HubEE en a été informé.").waitFor();
+    // One click never closes the file: « Traité » asks first, and the file is still in progress.
     await page.getByRole("button", { name: "Traité" }).click();
+    await page.waitForURL(/confirmer=traite/);
+    await page.getByRole("heading", { name: "Marquer ce dossier comme traité ?" }).waitFor();
+    expect(await page.locator("h1 + .fr-badge").innerText()).toMatch(/En cours/i);
+    expect(
+      stack.simulators.modules.hubee
+        .folders()
+        .flatMap((f) => f.cases)
+        .find((c) => c.id === caseId)!.status,
+    ).toBe("IN_PROGRESS");
+    await page.getByRole("button", { name: "Confirmer" }).click();
     await page.getByText("Dossier marqué comme traité. HubEE en a été informé.").waitFor();
     await expect
       .poll(() => page.getByRole("list", { name: "Historique des statuts" }).innerText(), { timeout: 5_000 })

@@ -140,7 +140,7 @@ describe("status actions", () => {
     expect(simulatorCase(caseId).status).toBe("SI_RECEIVED");
 
     // "Traité" straight from "received" is not an allowed transition: nothing is sent.
-    const early = await act(familyId, { intent: "traiter" });
+    const early = await act(familyId, { intent: "traiter", confirm: "1" });
     expect(early.status).toBe(400);
     expect(simulatorCase(caseId).status).toBe("SI_RECEIVED");
 
@@ -148,7 +148,7 @@ describe("status actions", () => {
     expect(simulatorCase(caseId).status).toBe("IN_PROGRESS");
     expect((await act(familyId, { intent: "prendre" })).status).toBe(400);
 
-    expect((await act(familyId, { intent: "traiter" })).status).toBe(200);
+    expect((await act(familyId, { intent: "traiter", confirm: "1" })).status).toBe(200);
     const kase = simulatorCase(caseId);
     expect(kase.status).toBe("DONE");
     // HubEE's own SENT (when the portal first read the case) comes first.
@@ -191,6 +191,49 @@ describe("status actions", () => {
     });
     const views = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, familyId));
     expect(views.filter((e) => e.action === "family_file.viewed")).toHaveLength(1);
+  });
+
+  it("closes a file as treated only once confirmed: a post without the confirmation shows it instead", async () => {
+    const { familyId, caseId } = await receiveTransmission("MARCHAND");
+    const path = `/portail/communes/${ANGERS.siret}/dossiers/${familyId}`;
+    const page = async (query: string, actionData?: unknown) => {
+      const view = await callRoute(fileRoute, "loader", {
+        path: `${path}${query}`,
+        params: { siret: ANGERS.siret, familyId },
+        cookie,
+      });
+      return renderRoute(fileRoute.default, view.data as object, `${path}${query}`, actionData as object);
+    };
+    const stored = async () => (await handle.db.select().from(families).where(eq(families.id, familyId)))[0]!.status;
+    await act(familyId, { intent: "prendre" });
+
+    // « Traité » only asks for the confirmation (a GET), which has a form of its own and « Annuler ».
+    const before = await page("");
+    expect(before).not.toContain("Marquer ce dossier comme traité ?");
+    expect(before).toMatch(/<form method="get" action="[^"]+"[^>]*>[\s\S]*?name="confirmer" value="traite"/);
+    const asking = await page("?confirmer=traite");
+    expect(asking).toContain("Marquer ce dossier comme traité ?");
+    expect(asking).toContain("La commune le signale à HubEE ; ce statut est définitif.");
+    expect(asking).toMatch(/name="confirm" value="1"/);
+    expect(asking).toMatch(new RegExp(`<a[^>]*href="${path}"[^>]*>Annuler</a>`));
+
+    // A post without the confirmation (a stray or replayed form) closes nothing: the confirmation is shown.
+    const stray = await act(familyId, { intent: "traiter" });
+    expect(stray.status).toBe(400);
+    expect(stray.data).toMatchObject({ ok: false, confirm: true });
+    expect(await stored()).toBe("in_progress");
+    expect(simulatorCase(caseId).status).toBe("IN_PROGRESS");
+    const shown = await page("", stray.data);
+    expect(shown).toMatch(/role="alert"[^>]*>\s*<h3 class="fr-alert__title">Marquer ce dossier comme traité \?/);
+
+    // Confirmed, it closes, audited and reported to HubEE as before.
+    expect((await act(familyId, { intent: "traiter", confirm: "1" })).status).toBe(200);
+    expect(await stored()).toBe("done");
+    expect(simulatorCase(caseId).status).toBe("DONE");
+    const audited = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, familyId));
+    expect(audited.filter((e) => e.action === "family_file.status_changed")).toHaveLength(2);
+    // A closed file asks nothing more, even with the confirmation's query.
+    expect(await page("?confirmer=traite")).not.toContain("Marquer ce dossier comme traité ?");
   });
 
   it("refuses with a required message to the citizen, only once taken in charge", async () => {
@@ -427,7 +470,7 @@ describe("status reports to HubEE: durable first, then reported, never twice", (
     expect(await storedCase(caseId)).toMatchObject({ hubeeStatus: "IN_PROGRESS" });
     expect((await storedCase(caseId)).statusReportedAt).toBeInstanceOf(Date);
     // And the file goes on normally.
-    expect((await act(familyId, { intent: "traiter" })).status).toBe(200);
+    expect((await act(familyId, { intent: "traiter", confirm: "1" })).status).toBe(200);
     expect(simulatorCase(caseId).status).toBe("DONE");
   });
 

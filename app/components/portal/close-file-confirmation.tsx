@@ -1,0 +1,48 @@
+import { Form } from "@remix-run/react";
+import { Button, ButtonLink } from "~/components/dsfr/button";
+import { CONFIRMED_FIELD } from "~/portal/family-status";
+
+/**
+ * The step between « Traité » and closing the file: the status is final once HubEE has it, so one
+ * click must never do it. A plain form and a plain link, so that it works without JavaScript.
+ */
+export function CloseFileConfirmation({
+  action,
+  cancelTo,
+  busy,
+  announce,
+}: {
+  /** The file's own URL, without the confirmation's query, so that the page after is the file itself. */
+  action: string;
+  cancelTo: string;
+  busy: boolean;
+  /** Shown after a post that lacked the confirmation: announced, as nothing was changed. */
+  announce?: boolean;
+}) {
+  return (
+    <div
+      className="fr-alert fr-alert--warning fr-mb-2w"
+      role={announce ? "alert" : undefined}
+      data-testid="confirmation-traite"
+    >
+      <h3 className="fr-alert__title">Marquer ce dossier comme traité ?</h3>
+      <p>La commune le signale à HubEE ; ce statut est définitif.</p>
+      <Form method="post" action={action} className="fr-mt-2w">
+        <input type="hidden" name="intent" value="traiter" />
+        <input type="hidden" name={CONFIRMED_FIELD} value="1" />
+        <ul className="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
+          <li>
+            <Button type="submit" disabled={busy}>
+              Confirmer
+            </Button>
+          </li>
+          <li>
+            <ButtonLink to={cancelTo} priority="secondary">
+              Annuler
+            </ButtonLink>
+          </li>
+        </ul>
+      </Form>
+    </div>
+  );
+}
