@@ -5,15 +5,7 @@ import { createTokenPacer, pacerOptionsFromConfig } from "../app/integrations/ap
 import { startYearlyCampaigns } from "../app/portal/campaigns/yearly-scheduler.server.ts";
 import { createApiParticulierClient } from "../app/integrations/api-particulier.server.ts";
 import { keyFromBase64 } from "../app/utils/encryption.server.ts";
-import type { Config } from "../app/config.server.ts";
 import type { JobContext } from "./schedules.ts";
-
-/** The campaigns' pace: a share of the token's limit (API_PARTICULIER_RATE_LIMIT × …_CAMPAIGN_RATE_FRACTION). */
-export function campaignRatePerSecond(
-  config: Pick<Config, "API_PARTICULIER_RATE_LIMIT" | "API_PARTICULIER_CAMPAIGN_RATE_FRACTION">,
-) {
-  return config.API_PARTICULIER_RATE_LIMIT * config.API_PARTICULIER_CAMPAIGN_RATE_FRACTION;
-}
 
 /** A pass re-reads the communes' tokens; passes chain while items are due (see runCampaignPasses). */
 const PASS_MS = 50_000;
@@ -26,14 +18,15 @@ const PASS_MS = 50_000;
  */
 export async function runQfCampaignsJob({ db, config, shutdown }: JobContext, { passMs = PASS_MS } = {}) {
   const workerId = `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString("hex")}`;
+  const pacerOptions = pacerOptionsFromConfig(config);
   const result = await runCampaignPasses(
     db,
     {
       client: createApiParticulierClient(config.API_PARTICULIER_URL),
-      pacer: createTokenPacer(db, pacerOptionsFromConfig(config)),
+      pacer: createTokenPacer(db, pacerOptions),
       encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
     },
-    { workerId, passMs, stopSignal: shutdown, concurrency: campaignConcurrency(campaignRatePerSecond(config)) },
+    { workerId, passMs, stopSignal: shutdown, concurrency: campaignConcurrency(pacerOptions.ratePerSecond) },
   );
   return { processed: result.processed, calls: result.calls, finishedCampaigns: result.finishedCampaigns };
 }
