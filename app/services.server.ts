@@ -1,6 +1,6 @@
 import { getConfig } from "./config.server";
 import { getDatabase } from "./db.server";
-import { createApiParticulierClient, type ApiParticulierClient } from "./integrations/api-particulier.server";
+import { createApiParticulierClient, type ApiParticulierClient } from "./integrations/api-particulier/client.server";
 import type { Database } from "../db/client.ts";
 import {
   createTokenPacer,

@@ -6,7 +6,7 @@
  * the rate measurement) when the loop returns; SIGKILL is how tests crash it.
  */
 import { openDatabase } from "../db/client.ts";
-import { createApiParticulierClient } from "../app/integrations/api-particulier.server.ts";
+import { createApiParticulierClient } from "../app/integrations/api-particulier/client.server.ts";
 import { createTokenPacer } from "../app/integrations/api-particulier/token-pacer.server.ts";
 import { campaignConcurrency, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
 

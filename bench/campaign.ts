@@ -5,7 +5,7 @@ import { openDatabase, type Database } from "../db/client.ts";
 import { collectivities, collectivitySettings, qfCampaignItems } from "../db/schema/index.ts";
 import { createCampaign } from "../app/portal/campaigns/campaigns.server.ts";
 import { campaignConcurrency } from "../app/portal/campaigns/worker.server.ts";
-import { sealSettingsSecret } from "../app/portal/settings-secrets.server.ts";
+import { sealSettingsSecret } from "../app/portal/settings/settings-secrets.server.ts";
 import { DEMO_COMMUNES } from "../simulators/demo-data.ts";
 import { collect, spawnEntryPoint } from "../tests/helpers/app-process.ts";
 import { apiParticulierStats, insertSynthFamilies, providerAnswers } from "../tests/helpers/campaign-fixtures.ts";

@@ -6,7 +6,7 @@ import { openDatabase, type Database } from "../db/client.ts";
 import { writeCsv } from "../app/portal/exports/csv-writer.server.ts";
 import { createExportSource } from "../app/portal/exports/export-source.server.ts";
 import { writeXlsx } from "../app/portal/exports/xlsx-writer.server.ts";
-import { parseInboxQuery } from "../app/portal/inbox-query.server.ts";
+import { parseInboxQuery } from "../app/portal/dossiers/dossier-list-query.server.ts";
 import { createCommune } from "../tests/helpers/portal-fixtures.ts";
 import { insertManyFamilies } from "../tests/helpers/export-fixtures.ts";
 import { createBenchDatabase, fmt, now, scaled, table, type BenchResult } from "./lib.ts";

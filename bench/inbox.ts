@@ -10,7 +10,7 @@ import {
   listInbox,
   parseInboxQuery,
   type InboxQuery,
-} from "../app/portal/inbox-query.server.ts";
+} from "../app/portal/dossiers/dossier-list-query.server.ts";
 import * as inboxRoute from "../app/routes/portail.communes.$siret.dossiers._index.tsx";
 import { addMember, callRoute, createAgent, signIn } from "../tests/helpers/portal-fixtures.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";

@@ -2,14 +2,18 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "../db/client.ts";
 import { caseAttachments, collectivities, collectivitySettings, receivedCases } from "../db/schema/index.ts";
-import { duboisShipment } from "../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../app/citizen/payload/index.ts";
-import { buildFormulaireQfJson } from "../app/citizen/payload/json.ts";
-import { buildFormulaireQfXml } from "../app/citizen/payload/xml.ts";
-import { pivotIdentityFromClaims } from "../app/citizen/pivot-identity.ts";
-import { loadHubeeSiCredentials } from "../app/portal/hubee-si-credentials.server.ts";
-import { ingestAllCommunes, receiverFor, type HubeeInboxSettings } from "../app/portal/hubee-inboxes.server.ts";
-import { sealSettingsSecret } from "../app/portal/settings-secrets.server.ts";
+import { duboisShipment } from "../tests/fixtures/shipment-data.ts";
+import { buildAttachments } from "../app/formulaire-qf/index.ts";
+import { buildFormulaireQfJson } from "../app/formulaire-qf/json.ts";
+import { buildFormulaireQfXml } from "../app/formulaire-qf/xml.ts";
+import { pivotIdentityFromClaims } from "../app/auth/franceconnect-claims.ts";
+import { loadHubeeSiCredentials } from "../app/portal/settings/hubee-si-credentials.server.ts";
+import {
+  ingestAllCommunes,
+  receiverFor,
+  type HubeeInboxSettings,
+} from "../app/portal/hubee-reception/hubee-inboxes.server.ts";
+import { sealSettingsSecret } from "../app/portal/settings/settings-secrets.server.ts";
 import { DEMO_COMMUNES } from "../simulators/demo-data.ts";
 import { startSimulatorProcess } from "../tests/helpers/simulator-process.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";

@@ -1,4 +1,4 @@
-import { hubeeInboxSettings, ingestAllCommunes } from "../app/portal/hubee-inboxes.server.ts";
+import { hubeeInboxSettings, ingestAllCommunes } from "../app/portal/hubee-reception/hubee-inboxes.server.ts";
 import type { JobContext } from "./schedules.ts";
 
 /** Reads the HubEE inbox of every commune that uses the portal (SI side). */

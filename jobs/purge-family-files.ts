@@ -1,4 +1,4 @@
-import { purgeExpiredFamilyFiles } from "../app/portal/family-retention.server.ts";
+import { purgeExpiredFamilyFiles } from "../app/portal/family-files/family-retention.server.ts";
 import type { JobContext } from "./schedules.ts";
 
 /** Retention of the portal's family files, per commune (counts only in the logs and the audit trail). */

@@ -3,7 +3,7 @@ import os from "node:os";
 import { campaignConcurrency, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
 import { createTokenPacer, pacerOptionsFromConfig } from "../app/integrations/api-particulier/token-pacer.server.ts";
 import { startYearlyCampaigns } from "../app/portal/campaigns/yearly-scheduler.server.ts";
-import { createApiParticulierClient } from "../app/integrations/api-particulier.server.ts";
+import { createApiParticulierClient } from "../app/integrations/api-particulier/client.server.ts";
 import { keyFromBase64 } from "../app/utils/encryption.server.ts";
 import type { JobContext } from "./schedules.ts";
 

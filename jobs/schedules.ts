@@ -4,7 +4,7 @@ import { deliverShipmentsJob } from "./deliver-shipments.ts";
 import { deliverWebhooksJob } from "./deliver-webhooks.ts";
 import { ingestHubeeInboxesJob } from "./ingest-hubee-inboxes.ts";
 import { purgeIdleRateLimitWindows } from "../app/http/shared-rate-limit.server.ts";
-import { purgeEndedAgentSessions } from "../app/portal/agent-session.server.ts";
+import { purgeEndedAgentSessions } from "../app/portal/access/agent-session.server.ts";
 import { purgeCitizenDataJob } from "./purge-citizen-data.ts";
 import { purgeExportsJob, runExportsJob } from "./run-exports.ts";
 import { purgeFamilyFilesJob } from "./purge-family-files.ts";

@@ -9,7 +9,7 @@
  * the whole table could recompute it; a digest noted outside pins the past.
  */
 import { loadConfigOrExit } from "../app/boot.server.ts";
-import { verifyAuditChain } from "../app/portal/audit.server.ts";
+import { verifyAuditChain } from "../app/audit/audit.server.ts";
 import { openDatabase } from "../db/client.ts";
 
 const config = loadConfigOrExit();

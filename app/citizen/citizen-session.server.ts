@@ -2,8 +2,8 @@ import { z } from "zod";
 import { createEncryptedCookieStore, type EncryptedCookieStore } from "~/auth/encrypted-cookie.server";
 import { getConfig } from "~/config.server";
 import { keyFromBase64 } from "~/utils/encryption.server";
-import type { PivotIdentity } from "./pivot-identity";
-import type { QuotientFamilialData } from "./quotient-familial";
+import type { PivotIdentity } from "~/domain/pivot-identity";
+import type { QuotientFamilialData } from "~/domain/quotient-familial";
 
 /** As long as a FranceConnect session: the citizen finishes within it or starts again. */
 export const CITIZEN_SESSION_SECONDS = 30 * 60;

@@ -6,7 +6,7 @@ import { logger } from "~/utils/logger.server";
 import type { Collectivity } from "../../db/schema/index.ts";
 import { citizenSessionStore, newCitizenSession, type CitizenSession, type Retrieval } from "./citizen-session.server";
 import { forgetJourney, hasStartedJourney, markJourneyStarted } from "./journey-marker.server";
-import { InvalidFranceConnectClaimsError, pivotIdentityFromClaims } from "./pivot-identity";
+import { InvalidFranceConnectClaimsError, pivotIdentityFromClaims } from "~/auth/franceconnect-claims";
 import { retrieveQuotientFamilial } from "./quotient-familial-retrieval.server";
 import { resolveReturnUrl } from "./redirect-uri";
 

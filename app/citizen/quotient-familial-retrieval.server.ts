@@ -1,4 +1,4 @@
-import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier.server";
+import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier/client.server";
 import { sleep } from "~/integrations/http.server";
 
 /** Past this wait, a 429 is not retried in the citizen's request: they get the retry page instead. */

@@ -7,8 +7,8 @@ import { backoffDelay, type BackoffOptions } from "~/integrations/http.server";
 import { decryptJson } from "~/utils/encryption.server";
 import { logger } from "~/utils/logger.server";
 import { safeErrorMessage } from "~/utils/safe-error";
-import { buildAttachments } from "./payload/index";
-import type { ShipmentData } from "./payload/types";
+import { buildAttachments } from "../formulaire-qf/index";
+import type { ShipmentData } from "../formulaire-qf/types";
 import { hubeeExternalId } from "./shipment-reference";
 
 /**

@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { shipments, type Collectivity, type Shipment } from "../../db/schema/index.ts";
 import { encryptJson } from "~/utils/encryption.server";
-import type { ShipmentData } from "./payload/types";
-import type { PivotIdentity } from "./pivot-identity";
-import type { QuotientFamilialData } from "./quotient-familial";
+import type { ShipmentData } from "../formulaire-qf/types";
+import type { PivotIdentity } from "~/domain/pivot-identity";
+import type { QuotientFamilialData } from "~/domain/quotient-familial";
 import {
   claimShipment,
   deliverClaimedShipment,

@@ -1,6 +1,6 @@
-import type { PivotIdentity } from "~/citizen/pivot-identity";
-import type { QuotientFamilialData, QuotientFamilialPerson } from "~/citizen/quotient-familial";
-import { formatDateFr, formatMonthYear, formatQuotient, genderLabel, providerLabel } from "~/citizen/format";
+import type { PivotIdentity } from "~/domain/pivot-identity";
+import type { QuotientFamilialData, QuotientFamilialPerson } from "~/domain/quotient-familial";
+import { formatDateFr, formatMonthYear, formatQuotient, genderLabel, providerLabel } from "~/domain/format";
 
 /**
  * What API Particulier returned, as the citizen reviews it. Production omits

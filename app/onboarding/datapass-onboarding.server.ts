@@ -6,8 +6,8 @@ import {
   type Collectivity,
   type WebhookDeliveryOutcome,
 } from "../../db/schema/index.ts";
-import { recordAudit } from "~/portal/audit.server";
-import { inviteFirstAdministrator } from "~/portal/invitations.server";
+import { recordAudit } from "~/audit/audit.server";
+import { inviteFirstAdministrator } from "~/portal/access/invitations.server";
 import { findCommuneByCog, type CommuneIdentity } from "./commune-directory.server";
 import { declaredCodeCog, declaredEditor, type ApprovalData, type DeliveryEnvelope } from "./datapass-payload";
 

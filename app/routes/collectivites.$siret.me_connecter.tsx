@@ -10,7 +10,7 @@ import {
 import { resolveReturnUrl } from "~/citizen/redirect-uri";
 import { OidcLoginError } from "~/auth/oidc-client.server";
 import { getDatabase } from "~/db.server";
-import { redirectWithCookies } from "~/portal/redirect-with-cookies.server";
+import { redirectWithCookies } from "~/portal/access/redirect-with-cookies.server";
 
 /** external_id travels into the payload: keep it to a sane, printable identifier. */
 const EXTERNAL_ID = /^[\p{L}\p{N}._:@/+-]{1,100}$/u;

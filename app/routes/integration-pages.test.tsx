@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { renderRoute } from "../../tests/helpers/render-route";
 import { Footer } from "~/components/dsfr/footer";
 import { render } from "~/components/dsfr/test-render";
-import { buildFormulaireQfXml } from "~/citizen/payload/xml";
-import { EXAMPLE_SHIPMENT } from "~/integration/example-shipment";
+import { buildFormulaireQfXml } from "~/formulaire-qf/xml";
+import { EXAMPLE_SHIPMENT } from "~/editor-kit/example-shipment";
 import IntegrationPage, { loader as integrationLoader } from "./integrer-le-formulaire-qf";
 import XmlPage, { loader as xmlLoader } from "./integration.formulaire-qf-xml";
 

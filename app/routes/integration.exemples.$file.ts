@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { exampleFormulaireQfJson, exampleFormulaireQfXml } from "~/integration/example-files.server";
+import { exampleFormulaireQfJson, exampleFormulaireQfXml } from "~/editor-kit/example-files.server";
 
 /**
  * GET /integration/exemples/FormulaireQF.json|xml: the attachments of the example transmission,

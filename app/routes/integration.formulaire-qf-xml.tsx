@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { CodeBlock } from "~/components/code-block";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
-import { exampleFormulaireQfXml } from "~/integration/example-files.server";
-import { FORMULAIRE_QF_SCHEMA_PATH, INTEGRATION_PAGE_PATH } from "~/integration/paths";
+import { exampleFormulaireQfXml } from "~/editor-kit/example-files.server";
+import { FORMULAIRE_QF_SCHEMA_PATH, INTEGRATION_PAGE_PATH } from "~/editor-kit/paths";
 
 export const meta: MetaFunction = () => [{ title: "Description de FormulaireQF.xml - Portail QF" }];
 

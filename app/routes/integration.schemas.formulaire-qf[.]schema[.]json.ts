@@ -1,5 +1,5 @@
 import { getConfig } from "~/config.server";
-import { FORMULAIRE_QF_JSON_SCHEMA, FORMULAIRE_QF_SCHEMA_PATH } from "~/integration/formulaire-qf-schema";
+import { FORMULAIRE_QF_JSON_SCHEMA, FORMULAIRE_QF_SCHEMA_PATH } from "~/editor-kit/formulaire-qf-schema";
 
 /**
  * GET /integration/schemas/formulaire-qf.schema.json: the JSON Schema of FormulaireQF.json for

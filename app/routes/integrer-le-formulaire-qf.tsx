@@ -4,8 +4,8 @@ import { CodeBlock } from "~/components/code-block";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
 import { getConfig } from "~/config.server";
-import { exampleFormulaireQfJsonPretty } from "~/integration/example-files.server";
-import { FORMULAIRE_QF_SCHEMA_PATH, FORMULAIRE_QF_XML_DESCRIPTION_PATH } from "~/integration/paths";
+import { exampleFormulaireQfJsonPretty } from "~/editor-kit/example-files.server";
+import { FORMULAIRE_QF_SCHEMA_PATH, FORMULAIRE_QF_XML_DESCRIPTION_PATH } from "~/editor-kit/paths";
 
 export const meta: MetaFunction = () => [{ title: "Intégrer le formulaire QF - Portail QF" }];
 

@@ -6,11 +6,11 @@ import { Callout } from "~/components/dsfr/callout";
 import { ExternalLink } from "~/components/dsfr/external-link";
 import { AgentBar } from "~/components/portal/agent-bar";
 import { getDatabase } from "~/db.server";
-import { listAgentCommunes } from "~/portal/access.server";
-import { requireAgent } from "~/portal/agent-session.server";
-import { createJoinRequest, joinableCommune, type JoinRequestOutcome } from "~/portal/join-requests.server";
-import { formatDate } from "~/portal/paris-time";
-import { toPlace } from "~/utils/french-elision";
+import { listAgentCommunes } from "~/portal/access/access.server";
+import { requireAgent } from "~/portal/access/agent-session.server";
+import { createJoinRequest, joinableCommune, type JoinRequestOutcome } from "~/portal/access/join-requests.server";
+import { formatDate } from "~/domain/paris-time";
+import { toPlace } from "~/domain/french-elision";
 
 export const meta: MetaFunction = () => [{ title: "Espace agents - Portail QF" }];
 

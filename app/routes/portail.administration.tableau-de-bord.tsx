@@ -5,11 +5,11 @@ import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
 import { AgentBar } from "~/components/portal/agent-bar";
 import { getDatabase } from "~/db.server";
-import { requirePlatformAdmin } from "~/portal/access.server";
+import { requirePlatformAdmin } from "~/portal/access/access.server";
 import { CAMPAIGN_STATUS_LABELS, formatPeriod } from "~/portal/campaigns/campaign-labels";
 import { deliveryErrorLabel } from "~/portal/dashboards/delivery-errors";
 import { DAYS_SHOWN, loadPlatformStatistics, MAX_LISTED } from "~/portal/dashboards/platform-statistics.server";
-import { formatDate, formatDateTime } from "~/portal/paris-time";
+import { formatDate, formatDateTime } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord de la plateforme - Portail QF" }];
 

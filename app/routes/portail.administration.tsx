@@ -9,9 +9,9 @@ import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
 import { AgentBar } from "~/components/portal/agent-bar";
 import { getDatabase } from "~/db.server";
-import { requirePlatformAdmin } from "~/portal/access.server";
-import { inviteAgent } from "~/portal/invitations.server";
-import { listCommunesOverview, setCommuneStatus } from "~/portal/platform-admin.server";
+import { requirePlatformAdmin } from "~/portal/access/access.server";
+import { inviteAgent } from "~/portal/access/invitations.server";
+import { listCommunesOverview, setCommuneStatus } from "~/portal/access/platform-admin.server";
 
 export const meta: MetaFunction = () => [{ title: "Administration des communes - Portail QF" }];
 

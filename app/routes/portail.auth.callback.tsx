@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { completeLogin } from "~/portal/proconnect-login.server";
-import { redirectWithCookies } from "~/portal/redirect-with-cookies.server";
+import { completeLogin } from "~/portal/access/proconnect-login.server";
+import { redirectWithCookies } from "~/portal/access/redirect-with-cookies.server";
 
 /** ProConnect comes back here with a code (or an error): public, it is how a session begins. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Alert } from "~/components/dsfr/alert";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { getSettingsView } from "~/portal/collectivity-settings.server";
-import { listPendingJoinRequests } from "~/portal/join-requests.server";
-import { ofPlace } from "~/utils/french-elision";
+import { requireMembership } from "~/portal/access/access.server";
+import { getSettingsView } from "~/portal/settings/collectivity-settings.server";
+import { listPendingJoinRequests } from "~/portal/access/join-requests.server";
+import { ofPlace } from "~/domain/french-elision";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.commune.name} - Espace agents - Portail QF` : "Espace agents - Portail QF" },

@@ -8,16 +8,21 @@ import { Input } from "~/components/dsfr/input";
 import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { cancelInvitation, INVITATION_TTL_DAYS, inviteAgent, listOpenInvitations } from "~/portal/invitations.server";
-import { decideJoinRequest, listPendingJoinRequests } from "~/portal/join-requests.server";
+import { requireMembership } from "~/portal/access/access.server";
+import {
+  cancelInvitation,
+  INVITATION_TTL_DAYS,
+  inviteAgent,
+  listOpenInvitations,
+} from "~/portal/access/invitations.server";
+import { decideJoinRequest, listPendingJoinRequests } from "~/portal/access/join-requests.server";
 import {
   changeMemberRole,
   listMembers,
   revokeMembership,
   type MembershipChangeOutcome,
-} from "~/portal/memberships.server";
-import { formatDate } from "~/portal/paris-time";
+} from "~/portal/access/memberships.server";
+import { formatDate } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Agents de la commune - Espace agents - Portail QF" }];
 

@@ -1,8 +1,8 @@
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { getDatabase } from "~/db.server";
-import { notFound, requireMembership } from "~/portal/access.server";
+import { notFound, requireMembership } from "~/portal/access/access.server";
 import { loadCampaignProgressView } from "~/portal/campaigns/campaign-progress-view.server";
-import { isUuid } from "~/portal/family-file.server";
+import { isUuid } from "~/portal/family-files/family-file.server";
 
 /**
  * The campaign page's live numbers, polled every few seconds while a campaign runs: the counts

@@ -8,10 +8,10 @@ import { Button, ButtonsGroup } from "~/components/dsfr/button";
 import { Pagination } from "~/components/dsfr/pagination";
 import { Table } from "~/components/dsfr/table";
 import { CampaignProgress } from "~/components/portal/campaign-progress";
-import { formatQuotient } from "~/citizen/format";
+import { formatQuotient } from "~/domain/format";
 import { getDatabase } from "~/db.server";
-import { notFound, requireMembership } from "~/portal/access.server";
-import { agentDisplayName } from "~/portal/agent-names.server";
+import { notFound, requireMembership } from "~/portal/access/access.server";
+import { agentDisplayName } from "~/portal/access/agent-names.server";
 import {
   CAMPAIGN_SCOPE_LABELS,
   CAMPAIGN_STATUS_LABELS,
@@ -30,8 +30,8 @@ import {
   listCampaignItems,
   retryFailures,
 } from "~/portal/campaigns/campaigns.server";
-import { isUuid } from "~/portal/family-file.server";
-import { formatDateTime } from "~/portal/paris-time";
+import { isUuid } from "~/portal/family-files/family-file.server";
+import { formatDateTime } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Mise à jour des QF - Espace agents - Portail QF" }];
 

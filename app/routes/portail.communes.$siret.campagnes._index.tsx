@@ -9,8 +9,8 @@ import { RadioGroup } from "~/components/dsfr/radio-group";
 import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
 import { getDatabase } from "~/db.server";
-import { forbidden, requireMembership } from "~/portal/access.server";
-import { recordAudit } from "~/portal/audit.server";
+import { forbidden, requireMembership } from "~/portal/access/access.server";
+import { recordAudit } from "~/audit/audit.server";
 import {
   ALERT_LABELS,
   CAMPAIGN_SCOPE_LABELS,
@@ -25,7 +25,7 @@ import {
 } from "~/portal/campaigns/campaign-portal.server";
 import { acknowledgeAlert, listCampaigns, listOpenAlerts } from "~/portal/campaigns/campaigns.server";
 import { firstWorkingDayOfJanuary, parisDay, yearlyCampaignDay } from "~/portal/campaigns/yearly-date";
-import { formatDateTime } from "~/portal/paris-time";
+import { formatDateTime } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Mises à jour des QF - Espace agents - Portail QF" }];
 

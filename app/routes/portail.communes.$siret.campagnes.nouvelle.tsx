@@ -8,7 +8,7 @@ import { Input } from "~/components/dsfr/input";
 import { Select } from "~/components/dsfr/select";
 import { cx } from "~/components/dsfr/shared";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
+import { requireMembership } from "~/portal/access/access.server";
 import { CAMPAIGN_SCOPE_LABELS, formatPeriod, MONTHS } from "~/portal/campaigns/campaign-labels";
 import {
   MAX_SELECTED_FAMILIES,

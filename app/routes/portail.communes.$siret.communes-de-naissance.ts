@@ -1,5 +1,5 @@
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
-import { requireMembership } from "~/portal/access.server";
+import { requireMembership } from "~/portal/access/access.server";
 import { communeOptionLabel, searchBirthCommunes } from "~/portal/qf-lookup/birthplace.server";
 
 /**

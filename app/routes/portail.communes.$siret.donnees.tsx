@@ -6,16 +6,16 @@ import { Button } from "~/components/dsfr/button";
 import { Input } from "~/components/dsfr/input";
 import { Table } from "~/components/dsfr/table";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { AUDIT_ACTION_LABELS } from "~/portal/audit-actions";
-import { parseRetentionYears } from "~/portal/family-retention";
+import { requireMembership } from "~/portal/access/access.server";
+import { AUDIT_ACTION_LABELS } from "~/audit/audit-actions";
+import { parseRetentionYears } from "~/portal/family-files/family-retention";
 import {
   countExpiredFamilyFiles,
   getRetentionSetting,
   listRecentDeletions,
   saveRetentionSetting,
-} from "~/portal/family-retention.server";
-import { formatDate, formatDateTime } from "~/portal/paris-time";
+} from "~/portal/family-files/family-retention.server";
+import { formatDate, formatDateTime } from "~/domain/paris-time";
 import {
   FAMILY_FILE_RETENTION_DEFAULT_YEARS,
   FAMILY_FILE_RETENTION_MAX_YEARS,

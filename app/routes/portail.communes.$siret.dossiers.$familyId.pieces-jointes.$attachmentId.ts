@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDatabase } from "~/db.server";
-import { notFound, requireMembership } from "~/portal/access.server";
-import { recordAudit } from "~/portal/audit.server";
-import { loadAttachment } from "~/portal/family-file.server";
+import { notFound, requireMembership } from "~/portal/access/access.server";
+import { recordAudit } from "~/audit/audit.server";
+import { loadAttachment } from "~/portal/family-files/family-file.server";
 
 /**
  * Downloads an attachment of one of the commune's family files. A resource route: only this

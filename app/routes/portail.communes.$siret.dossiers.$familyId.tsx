@@ -7,16 +7,16 @@ import { Button } from "~/components/dsfr/button";
 import { cx } from "~/components/dsfr/shared";
 import { Table } from "~/components/dsfr/table";
 import { CloseFileConfirmation } from "~/components/portal/close-file-confirmation";
-import { formatDateFr, formatMonthYear, formatQuotient, genderLabel } from "~/citizen/format";
+import { formatDateFr, formatMonthYear, formatQuotient, genderLabel } from "~/domain/format";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
-import { FRANCE_COG } from "~/citizen/pivot-identity";
+import { FRANCE_COG } from "~/domain/pivot-identity";
 import { describeBirthplace } from "~/geo/insee-cog.server";
-import { notFound, requireMembership } from "~/portal/access.server";
-import { recordAudit, recordAuditUnlessRecent } from "~/portal/audit.server";
+import { notFound, requireMembership } from "~/portal/access/access.server";
+import { recordAudit, recordAuditUnlessRecent } from "~/audit/audit.server";
 import { latestUnsuccessfulCampaignOutcome } from "~/portal/campaigns/family-campaign-outcome.server";
-import { ageFromBirthdate, formatAge } from "~/portal/family-age";
-import { changeFamilyStatus, isUuid, loadFamilyFile, saveAnnotation } from "~/portal/family-file.server";
+import { ageFromBirthdate, formatAge } from "~/domain/family-age";
+import { changeFamilyStatus, isUuid, loadFamilyFile, saveAnnotation } from "~/portal/family-files/family-file.server";
 import {
   CONFIRMATION_PARAM,
   CONFIRMATION_VALUE,
@@ -24,14 +24,14 @@ import {
   isStatusAction,
   requiresConfirmation,
   STATUS_ACTIONS,
-} from "~/portal/family-status";
-import { hubeeInboxSettings, receiverFor } from "~/portal/hubee-inboxes.server";
-import { loadHubeeSiCredentials } from "~/portal/hubee-si-credentials.server";
-import { parseInboxQuery, STATUS_LABELS } from "~/portal/inbox-query";
-import { inboxNeighbours } from "~/portal/inbox-query.server";
-import { formatDate, formatDateTime } from "~/portal/paris-time";
-import { bracketFor, formatBracketRange } from "~/portal/tariff-brackets";
-import { loadTariffBrackets } from "~/portal/tariff-brackets.server";
+} from "~/portal/family-files/family-status";
+import { hubeeInboxSettings, receiverFor } from "~/portal/hubee-reception/hubee-inboxes.server";
+import { loadHubeeSiCredentials } from "~/portal/settings/hubee-si-credentials.server";
+import { parseInboxQuery, STATUS_LABELS } from "~/portal/dossiers/dossier-list-query";
+import { inboxNeighbours } from "~/portal/dossiers/dossier-list-query.server";
+import { formatDate, formatDateTime } from "~/domain/paris-time";
+import { bracketFor, formatBracketRange } from "~/portal/settings/tariff-brackets";
+import { loadTariffBrackets } from "~/portal/settings/tariff-brackets.server";
 import type { FamilyMember } from "../../db/schema/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "Dossier famille - Espace agents - Portail QF" }];

@@ -4,10 +4,10 @@ import { Alert } from "~/components/dsfr/alert";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button, ButtonsGroup, buttonClassName } from "~/components/dsfr/button";
 import { getDatabase } from "~/db.server";
-import { notFound, requireMembership } from "~/portal/access.server";
-import { eraseFamilyFile, loadErasurePreview, type ErasureCounts } from "~/portal/family-erasure.server";
-import { isUuid } from "~/portal/family-file.server";
-import { formatDate } from "~/portal/paris-time";
+import { notFound, requireMembership } from "~/portal/access/access.server";
+import { eraseFamilyFile, loadErasurePreview, type ErasureCounts } from "~/portal/family-files/family-erasure.server";
+import { isUuid } from "~/portal/family-files/family-file.server";
+import { formatDate } from "~/domain/paris-time";
 
 /*
  * Right to erasure of one family file: administrators only. The "_" after $familyId keeps this

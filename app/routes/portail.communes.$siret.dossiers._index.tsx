@@ -9,12 +9,12 @@ import { Input } from "~/components/dsfr/input";
 import { Pagination } from "~/components/dsfr/pagination";
 import { Select } from "~/components/dsfr/select";
 import { ExportForm } from "~/components/portal/export-form";
-import { formatMonthYear, formatQuotient } from "~/citizen/format";
+import { formatMonthYear, formatQuotient } from "~/domain/format";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { recordAudit } from "~/portal/audit.server";
-import { hubeeInboxSettings, ingestCommuneNow } from "~/portal/hubee-inboxes.server";
+import { requireMembership } from "~/portal/access/access.server";
+import { recordAudit } from "~/audit/audit.server";
+import { hubeeInboxSettings, ingestCommuneNow } from "~/portal/hubee-reception/hubee-inboxes.server";
 import {
   DATE_PRESETS,
   INBOX_TABS,
@@ -27,14 +27,14 @@ import {
   type InboxQuery,
   type InboxTab,
   type SortKey,
-} from "~/portal/inbox-query";
-import { listInbox } from "~/portal/inbox-query.server";
+} from "~/portal/dossiers/dossier-list-query";
+import { listInbox } from "~/portal/dossiers/dossier-list-query.server";
 import { lastCampaignChanges } from "~/portal/campaigns/campaign-portal.server";
 import { RETURN_PARAM, searchCampaignHref, SCOPE_PARAM, SELECTED_PARAM } from "~/portal/campaigns/campaign-request";
 import { listOpenAlerts } from "~/portal/campaigns/campaigns.server";
-import { bracketFor } from "~/portal/tariff-brackets";
-import { loadTariffBrackets } from "~/portal/tariff-brackets.server";
-import { formatDate } from "~/portal/paris-time";
+import { bracketFor } from "~/portal/settings/tariff-brackets";
+import { loadTariffBrackets } from "~/portal/settings/tariff-brackets.server";
+import { formatDate } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Dossiers - Espace agents - Portail QF" }];
 

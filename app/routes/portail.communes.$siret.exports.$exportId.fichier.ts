@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDatabase } from "~/db.server";
-import { notFound, requireMembership } from "~/portal/access.server";
-import { recordAudit } from "~/portal/audit.server";
+import { notFound, requireMembership } from "~/portal/access/access.server";
+import { recordAudit } from "~/audit/audit.server";
 import { exportHeaders, findExport, storedExportStream } from "~/portal/exports/exports.server";
 
 /** Downloads a ready background export of the commune; anything else (another commune's, expired) is a 404. */

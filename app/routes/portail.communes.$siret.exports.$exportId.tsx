@@ -5,10 +5,10 @@ import { Alert } from "~/components/dsfr/alert";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { ButtonLink } from "~/components/dsfr/button";
 import { getDatabase } from "~/db.server";
-import { notFound, requireMembership } from "~/portal/access.server";
+import { notFound, requireMembership } from "~/portal/access/access.server";
 import { EXPORT_FORMAT_INFO, EXPORT_STATUS_LABELS } from "~/portal/exports/export-formats";
 import { findExport } from "~/portal/exports/exports.server";
-import { formatDateTime } from "~/portal/paris-time";
+import { formatDateTime } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Export de dossiers - Espace agents - Portail QF" }];
 

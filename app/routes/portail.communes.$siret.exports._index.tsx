@@ -3,10 +3,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
+import { requireMembership } from "~/portal/access/access.server";
 import { EXPORT_FORMAT_INFO, EXPORT_STATUS_LABELS } from "~/portal/exports/export-formats";
 import { listExports } from "~/portal/exports/exports.server";
-import { formatDateTime } from "~/portal/paris-time";
+import { formatDateTime } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Exports - Espace agents - Portail QF" }];
 

@@ -1,10 +1,10 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
+import { requireMembership } from "~/portal/access/access.server";
 import { isExportFormat } from "~/portal/exports/export-formats";
 import { exportHeaders, requestExport, streamExport } from "~/portal/exports/exports.server";
-import { parseInboxQuery } from "~/portal/inbox-query.server";
+import { parseInboxQuery } from "~/portal/dossiers/dossier-list-query.server";
 
 /**
  * "Exporter" of the inbox (a native POST form, so the browser downloads the file). The form

@@ -6,10 +6,10 @@ import { Input } from "~/components/dsfr/input";
 import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { listJournal, parseJournalQuery } from "~/portal/audit-journal.server";
-import { AUDIT_ACTION_LABELS } from "~/portal/audit-actions";
-import { familyFileLabel } from "~/portal/audit-entry-text";
+import { requireMembership } from "~/portal/access/access.server";
+import { listJournal, parseJournalQuery } from "~/portal/journal/journal.server";
+import { AUDIT_ACTION_LABELS } from "~/audit/audit-actions";
+import { familyFileLabel } from "~/portal/journal/journal-entry-text";
 
 export const meta: MetaFunction = () => [{ title: "Journal de la commune - Espace agents - Portail QF" }];
 

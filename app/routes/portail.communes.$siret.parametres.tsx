@@ -7,8 +7,8 @@ import { Input } from "~/components/dsfr/input";
 import { ConnectionTestAlert } from "~/components/portal/connection-test-alert";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { recordAudit } from "~/portal/audit.server";
+import { requireMembership } from "~/portal/access/access.server";
+import { recordAudit } from "~/audit/audit.server";
 import {
   getApiParticulierToken,
   getHubeeSiCredentials,
@@ -17,15 +17,15 @@ import {
   saveHubeeSiCredentials,
   savePublicPageDetails,
   saveRedirectOrigins,
-} from "~/portal/collectivity-settings.server";
+} from "~/portal/settings/collectivity-settings.server";
 import {
   testApiParticulierToken,
   testHubeeSiCredentials,
   type ConnectionTestResult,
-} from "~/portal/connection-tests.server";
-import { formatDate } from "~/portal/paris-time";
-import { parsePublicPageDetails } from "~/portal/public-page-details";
-import { parseRedirectOrigins } from "~/portal/redirect-origins";
+} from "~/portal/settings/connection-tests.server";
+import { formatDate } from "~/domain/paris-time";
+import { parsePublicPageDetails } from "~/portal/settings/public-page-details";
+import { parseRedirectOrigins } from "~/portal/access/redirect-origins";
 import { getServices } from "~/services.server";
 
 export const meta: MetaFunction = () => [{ title: "Paramètres de la commune - Espace agents - Portail QF" }];

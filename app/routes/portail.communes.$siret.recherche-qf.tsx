@@ -9,10 +9,10 @@ import { Input } from "~/components/dsfr/input";
 import { cx } from "~/components/dsfr/shared";
 import { Table } from "~/components/dsfr/table";
 import { BirthCommuneInput } from "~/components/portal/birth-commune-input";
-import { formatDateFr, formatMonthYear, formatQuotient, providerLabel } from "~/citizen/format";
+import { formatDateFr, formatMonthYear, formatQuotient, providerLabel } from "~/domain/format";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { recordAudit } from "~/portal/audit.server";
+import { requireMembership } from "~/portal/access/access.server";
+import { recordAudit } from "~/audit/audit.server";
 import { countryNames } from "~/portal/qf-lookup/birthplace.server";
 import {
   EMPTY_LOOKUP_VALUES,

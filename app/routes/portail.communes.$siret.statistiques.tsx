@@ -5,13 +5,13 @@ import { Alert } from "~/components/dsfr/alert";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
+import { requireMembership } from "~/portal/access/access.server";
 import { CAMPAIGN_STATUS_LABELS, formatPeriod, ITEM_STATUS_LABELS } from "~/portal/campaigns/campaign-labels";
 import { loadCommuneStatistics } from "~/portal/dashboards/commune-statistics.server";
-import { STATUS_LABELS } from "~/portal/inbox-query";
-import { formatDateTime } from "~/portal/paris-time";
-import { formatBracketRange } from "~/portal/tariff-brackets";
-import { ofPlace } from "~/utils/french-elision";
+import { STATUS_LABELS } from "~/portal/dossiers/dossier-list-query";
+import { formatDateTime } from "~/domain/paris-time";
+import { formatBracketRange } from "~/portal/settings/tariff-brackets";
+import { ofPlace } from "~/domain/french-elision";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Statistiques - ${data.commune.name} - Portail QF` : "Statistiques - Portail QF" },

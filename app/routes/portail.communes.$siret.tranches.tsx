@@ -4,10 +4,10 @@ import { Alert } from "~/components/dsfr/alert";
 import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { recordAudit } from "~/portal/audit.server";
-import { formatBracketRange, MAX_TARIFF_BRACKETS, validateBrackets } from "~/portal/tariff-brackets";
-import { loadTariffBrackets, saveTariffBrackets } from "~/portal/tariff-brackets.server";
+import { requireMembership } from "~/portal/access/access.server";
+import { recordAudit } from "~/audit/audit.server";
+import { formatBracketRange, MAX_TARIFF_BRACKETS, validateBrackets } from "~/portal/settings/tariff-brackets";
+import { loadTariffBrackets, saveTariffBrackets } from "~/portal/settings/tariff-brackets.server";
 
 export const meta: MetaFunction = () => [{ title: "Tranches de QF - Espace agents - Portail QF" }];
 

@@ -3,7 +3,7 @@ import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from
 import { ErrorPage } from "~/components/dsfr/error-page";
 import { AgentBar } from "~/components/portal/agent-bar";
 import { CommuneNav } from "~/components/portal/commune-nav";
-import { requireMembership } from "~/portal/access.server";
+import { requireMembership } from "~/portal/access/access.server";
 
 /**
  * The frame of a commune's space: who is signed in and the sections. Child

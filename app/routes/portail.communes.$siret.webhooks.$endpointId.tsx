@@ -17,8 +17,8 @@ import {
 } from "~/components/portal/webhook-endpoint-fields";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
-import { notFound, requireMembership } from "~/portal/access.server";
-import { formatDateTime } from "~/portal/paris-time";
+import { notFound, requireMembership } from "~/portal/access/access.server";
+import { formatDateTime } from "~/domain/paris-time";
 import { getServices } from "~/services.server";
 import { deliverWebhookNow, type WebhookDeliveryOutcome } from "~/webhooks/delivery.server";
 import { disabledNotice } from "~/webhooks/endpoint-status";

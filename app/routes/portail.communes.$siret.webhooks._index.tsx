@@ -16,8 +16,8 @@ import {
 } from "~/components/portal/webhook-endpoint-fields";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
-import { requireMembership } from "~/portal/access.server";
-import { formatDateTime } from "~/portal/paris-time";
+import { requireMembership } from "~/portal/access/access.server";
+import { formatDateTime } from "~/domain/paris-time";
 import { getServices } from "~/services.server";
 import { WEBHOOK_EVENT_LABELS } from "~/webhooks/event-schemas";
 import { createEndpoint, listEndpoints, parseEndpointInput, TooManyEndpointsError } from "~/webhooks/endpoints.server";

@@ -4,9 +4,9 @@ import { Alert } from "~/components/dsfr/alert";
 import { ProConnectButton } from "~/components/portal/proconnect-button";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
-import { readAgentSession, safeRedirectTo } from "~/portal/agent-session.server";
-import { beginLogin, LOGIN_MESSAGES, type LoginMessageKey } from "~/portal/proconnect-login.server";
-import { redirectWithCookies } from "~/portal/redirect-with-cookies.server";
+import { readAgentSession, safeRedirectTo } from "~/portal/access/agent-session.server";
+import { beginLogin, LOGIN_MESSAGES, type LoginMessageKey } from "~/portal/access/proconnect-login.server";
+import { redirectWithCookies } from "~/portal/access/redirect-with-cookies.server";
 
 export const meta: MetaFunction = () => [{ title: "Connexion à l’espace agents - Portail QF" }];
 

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { requireAgent } from "~/portal/agent-session.server";
-import { beginLogout } from "~/portal/proconnect-login.server";
-import { redirectWithCookies } from "~/portal/redirect-with-cookies.server";
+import { requireAgent } from "~/portal/access/agent-session.server";
+import { beginLogout } from "~/portal/access/proconnect-login.server";
+import { redirectWithCookies } from "~/portal/access/redirect-with-cookies.server";
 
 /** POST only (logging out changes state): ends the session here, then at ProConnect. */
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,7 +1,7 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../db/client.ts";
 import { webhookEndpoints, webhookEventDeliveries, webhookEvents } from "../../db/schema/index.ts";
-import { recordAudit } from "~/portal/audit.server";
+import { recordAudit } from "~/audit/audit.server";
 import { logger } from "~/utils/logger.server";
 import type { Resolver } from "./address-guard.server";
 import { endpointSecrets } from "./endpoint-secrets.server";

@@ -11,7 +11,7 @@ import {
   type WebhookEndpoint,
   type WebhookEventType,
 } from "../../db/schema/index.ts";
-import { recordAudit } from "~/portal/audit.server";
+import { recordAudit } from "~/audit/audit.server";
 import { classifyAddress } from "./address-guard.server";
 import { sealEndpointSecret } from "./endpoint-secrets.server";
 import { emitTestPing } from "./outbox.server";

@@ -1,4 +1,4 @@
-import type { PivotIdentity } from "~/citizen/pivot-identity";
+import type { PivotIdentity } from "~/domain/pivot-identity";
 import type { AnyWebhookEventType, WebhookEventType } from "../../db/schema/outgoing-webhooks.ts";
 import { WEBHOOK_PAYLOAD_VERSION } from "./event-schemas";
 

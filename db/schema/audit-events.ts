@@ -15,7 +15,7 @@ import {
 
 /**
  * The audit trail: append-only, written only through recordAudit
- * (app/portal/audit.server.ts). Each entry's digest is the SHA-256 of its
+ * (app/audit/audit.server.ts). Each entry's digest is the SHA-256 of its
  * canonical content chained with the previous entry's digest, so an edited or
  * deleted row breaks the chain (scripts/check-audit-chain.ts). No foreign keys:
  * the trail must outlive what it talks about. No personal data in `details`.

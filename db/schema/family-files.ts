@@ -82,7 +82,7 @@ export const families = pgTable(
       .references(() => collectivities.id),
     /**
      * Personal (pseudonymous): SHA-256 hex of the normalised pivot identity (see
-     * app/portal/family-identity.ts); null for unreadable transmissions, which never merge.
+     * app/portal/family-files/family-identity.ts); null for unreadable transmissions, which never merge.
      */
     identityKey: varchar("identity_key", { length: 64 }),
     /** Personal: birth name. For an unreadable transmission, the HubEE applicant's last name. */

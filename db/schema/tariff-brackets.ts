@@ -5,7 +5,7 @@ import { collectivities } from "./collectivities.ts";
 /**
  * A commune's tariff brackets (tranches de QF): contiguous ranges of QF values, in order.
  * The inbox, the family file, the exports and the campaign report show each family's
- * bracket; the ranges are validated by app/portal/tariff-brackets.ts before they are saved.
+ * bracket; the ranges are validated by app/portal/settings/tariff-brackets.ts before they are saved.
  */
 export const tariffBrackets = pgTable(
   "tariff_brackets",

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { getConfig } from "../../app/config.server.ts";
-import { sealSettingsSecret } from "../../app/portal/settings-secrets.server.ts";
+import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import { keyFromBase64 } from "../../app/utils/encryption.server.ts";
 import type { Database } from "../client.ts";
 import { agents, collectivities, collectivitySettings, memberships, type MembershipRole } from "../schema/index.ts";

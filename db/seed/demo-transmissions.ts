@@ -2,8 +2,8 @@ import { and, eq, inArray, like } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { collectivities, shipments } from "../schema/index.ts";
 import { createShipment } from "../../app/citizen/shipments.server.ts";
-import type { PivotIdentity } from "../../app/citizen/pivot-identity.ts";
-import type { QuotientFamilialData } from "../../app/citizen/quotient-familial.ts";
+import type { PivotIdentity } from "../../app/domain/pivot-identity.ts";
+import type { QuotientFamilialData } from "../../app/domain/quotient-familial.ts";
 
 /**
  * Demo transmissions: families of the demo communes "transmit" their QF at the first demo

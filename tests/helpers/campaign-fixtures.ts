@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { collectivities, collectivitySettings, families } from "../../db/schema/index.ts";
 import type { Database } from "../../db/client.ts";
-import { sealSettingsSecret } from "../../app/portal/settings-secrets.server.ts";
+import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 
 /**
  * Communes with an API Particulier token in their settings (sealed like the demo seed does)

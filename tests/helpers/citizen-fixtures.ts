@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
-import type { PivotIdentity } from "../../app/citizen/pivot-identity.ts";
-import type { QuotientFamilialData } from "../../app/citizen/quotient-familial.ts";
+import type { PivotIdentity } from "../../app/domain/pivot-identity.ts";
+import type { QuotientFamilialData } from "../../app/domain/quotient-familial.ts";
 import { createHubeeClient } from "../../app/integrations/hubee/client.server.ts";
 import { createHubeeSender } from "../../app/integrations/hubee/sender.server.ts";
 import { createHubeeTokenProvider } from "../../app/integrations/hubee/token.server.ts";

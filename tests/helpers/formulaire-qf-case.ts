@@ -1,5 +1,5 @@
-import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { duboisShipment } from "../fixtures/shipment-data.ts";
+import { buildAttachments } from "../../app/formulaire-qf/index.ts";
 import type { RunningSimulators } from "../../simulators/server.ts";
 
 /**

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { agents, collectivities, memberships, type MembershipRole } from "../../db/schema/index.ts";
-import { createAgentSession } from "../../app/portal/agent-session.server.ts";
+import { createAgentSession } from "../../app/portal/access/agent-session.server.ts";
 
 /**
  * Building blocks for portal tests: communes, agents, memberships and signed-in

@@ -14,7 +14,7 @@ import {
   purgeEndedAgentSessions,
   safeRedirectTo,
   sessionIdToken,
-} from "../../app/portal/agent-session.server.ts";
+} from "../../app/portal/access/agent-session.server.ts";
 import { createAgent } from "../helpers/portal-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 

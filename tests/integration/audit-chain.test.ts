@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/index.ts";
-import { recordAudit, verifyAuditChain } from "../../app/portal/audit.server.ts";
+import { recordAudit, verifyAuditChain } from "../../app/audit/audit.server.ts";
 import { ROOT } from "../helpers/app-process.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 

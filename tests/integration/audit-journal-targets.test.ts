@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { listJournal, parseJournalQuery } from "../../app/portal/audit-journal.server.ts";
-import { recordAudit } from "../../app/portal/audit.server.ts";
+import { listJournal, parseJournalQuery } from "../../app/portal/journal/journal.server.ts";
+import { recordAudit } from "../../app/audit/audit.server.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
-import { eraseFamilyFile } from "../../app/portal/family-erasure.server.ts";
+import { eraseFamilyFile } from "../../app/portal/family-files/family-erasure.server.ts";
 import { requestExport } from "../../app/portal/exports/exports.server.ts";
-import { parseInboxQuery } from "../../app/portal/inbox-query.ts";
+import { parseInboxQuery } from "../../app/portal/dossiers/dossier-list-query.ts";
 import JournalPage from "../../app/routes/portail.communes.$siret.journal.tsx";
 import { insertFamily } from "../helpers/export-fixtures.ts";
 import { createAgent, createCommune } from "../helpers/portal-fixtures.ts";

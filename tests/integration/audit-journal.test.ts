@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { listJournal, parseJournalQuery } from "../../app/portal/audit-journal.server.ts";
-import { recordAudit } from "../../app/portal/audit.server.ts";
+import { listJournal, parseJournalQuery } from "../../app/portal/journal/journal.server.ts";
+import { recordAudit } from "../../app/audit/audit.server.ts";
 import JournalPage from "../../app/routes/portail.communes.$siret.journal.tsx";
 import { createAgent, createCommune } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/index.ts";
-import { recordAuditUnlessRecent, verifyAuditChain } from "../../app/portal/audit.server.ts";
+import { recordAuditUnlessRecent, verifyAuditChain } from "../../app/audit/audit.server.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
 const COMMUNE = "7d2e9f60-3b4c-4d5e-8f70-2c3d4e5f6071";

@@ -1,6 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ApiParticulierClient, QuotientFamilialOutcome } from "../../app/integrations/api-particulier.server.ts";
+import type {
+  ApiParticulierClient,
+  QuotientFamilialOutcome,
+} from "../../app/integrations/api-particulier/client.server.ts";
 import {
   MAX_INLINE_RETRY_AFTER_MS,
   retrieveQuotientFamilial,

@@ -3,10 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { auditEvents, collectivities, collectivitySettings } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
-import { createApiParticulierClient } from "../../app/integrations/api-particulier.server.ts";
+import { createApiParticulierClient } from "../../app/integrations/api-particulier/client.server.ts";
 import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
-import { getApiParticulierToken, getHubeeSiCredentials } from "../../app/portal/collectivity-settings.server.ts";
-import { testApiParticulierToken, testHubeeSiCredentials } from "../../app/portal/connection-tests.server.ts";
+import {
+  getApiParticulierToken,
+  getHubeeSiCredentials,
+} from "../../app/portal/settings/collectivity-settings.server.ts";
+import { testApiParticulierToken, testHubeeSiCredentials } from "../../app/portal/settings/connection-tests.server.ts";
 import {
   DEMO_TOKEN_BLACKLISTED,
   DEMO_TOKEN_EXPIRED,

@@ -19,9 +19,9 @@ import {
 } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { HUBEE_IDS_RETENTION_DAYS, PAYLOAD_RETENTION_DAYS } from "../../app/citizen/retention.server.ts";
-import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from "../../app/portal/agent-session.server.ts";
-import { verifyAuditChain } from "../../app/portal/audit.server.ts";
-import { purgeExpiredFamilyFiles } from "../../app/portal/family-retention.server.ts";
+import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from "../../app/portal/access/agent-session.server.ts";
+import { verifyAuditChain } from "../../app/audit/audit.server.ts";
+import { purgeExpiredFamilyFiles } from "../../app/portal/family-files/family-retention.server.ts";
 import {
   AGENT_SESSION_IDLE_MINUTES,
   AGENT_SESSION_MAX_HOURS,

@@ -3,8 +3,11 @@ import type { DatabaseHandle } from "../../db/client.ts";
 import { agents, memberships } from "../../db/schema/index.ts";
 import { seedDemo } from "../../db/seed/demo.ts";
 import { DEMO_COMMUNE_CREDENTIALS, DEMO_PORTAL_AGENTS } from "../../db/seed/demo-agents.ts";
-import { getApiParticulierToken, getHubeeSiCredentials } from "../../app/portal/collectivity-settings.server.ts";
-import { listAgentCommunes } from "../../app/portal/access.server.ts";
+import {
+  getApiParticulierToken,
+  getHubeeSiCredentials,
+} from "../../app/portal/settings/collectivity-settings.server.ts";
+import { listAgentCommunes } from "../../app/portal/access/access.server.ts";
 import { keyFromBase64 } from "../../app/utils/encryption.server.ts";
 import { getConfig } from "../../app/config.server.ts";
 import { DEMO_AGENTS, DEMO_COMMUNES } from "../../simulators/demo-data.ts";

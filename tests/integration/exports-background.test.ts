@@ -13,9 +13,9 @@ import {
   runPendingExports,
 } from "../../app/portal/exports/exports.server.ts";
 import { readChunks } from "../../app/portal/exports/chunk-writer.server.ts";
-import { eraseFamilyFile } from "../../app/portal/family-erasure.server.ts";
-import { purgeExpiredFamilyFiles } from "../../app/portal/family-retention.server.ts";
-import { parseInboxQuery } from "../../app/portal/inbox-query.server.ts";
+import { eraseFamilyFile } from "../../app/portal/family-files/family-erasure.server.ts";
+import { purgeExpiredFamilyFiles } from "../../app/portal/family-files/family-retention.server.ts";
+import { parseInboxQuery } from "../../app/portal/dossiers/dossier-list-query.server.ts";
 import * as statusRoute from "../../app/routes/portail.communes.$siret.exports.$exportId.tsx";
 import * as fileRoute from "../../app/routes/portail.communes.$siret.exports.$exportId.fichier.ts";
 import * as newExportRoute from "../../app/routes/portail.communes.$siret.exports.nouveau.ts";

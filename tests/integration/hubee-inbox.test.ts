@@ -10,9 +10,9 @@ import {
   qfHistory,
   receivedCases,
 } from "../../db/schema/index.ts";
-import { duboisShipment, stagingQuotientFamilial } from "../../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../../app/citizen/payload/index.ts";
-import type { ShipmentData } from "../../app/citizen/payload/types.ts";
+import { duboisShipment, stagingQuotientFamilial } from "../fixtures/shipment-data.ts";
+import { buildAttachments } from "../../app/formulaire-qf/index.ts";
+import type { ShipmentData } from "../../app/formulaire-qf/types.ts";
 import { createHubeeClient } from "../../app/integrations/hubee/client.server.ts";
 import { createHubeeReceiver, type HubeeReceiver } from "../../app/integrations/hubee/receiver.server.ts";
 import { createHubeeSender } from "../../app/integrations/hubee/sender.server.ts";
@@ -23,10 +23,10 @@ import {
   ingestCommuneNow,
   receiverFor,
   type HubeeInboxSettings,
-} from "../../app/portal/hubee-inboxes.server.ts";
-import { ingestCommuneInbox } from "../../app/portal/inbox-ingestion.server.ts";
+} from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
+import { ingestCommuneInbox } from "../../app/portal/hubee-reception/inbox-ingestion.server.ts";
 import { logger } from "../../app/utils/logger.server.ts";
-import { sealSettingsSecret } from "../../app/portal/settings-secrets.server.ts";
+import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import { DEMO_COMMUNES, DEMO_HUBEE_OSL, FOREIGN_PROCESS_CODE } from "../../simulators/demo-data.ts";
 import { INJECTED_SENDER_OSL, organizationKey, type InjectFolderInput } from "../../simulators/hubee/index.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";

@@ -13,17 +13,17 @@ import {
   webhookEventDeliveries,
   webhookEvents,
 } from "../../db/schema/index.ts";
-import { duboisShipment, stagingQuotientFamilial } from "../../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../../app/citizen/payload/index.ts";
-import type { ShipmentData } from "../../app/citizen/payload/types.ts";
-import type { ApiParticulierClient } from "../../app/integrations/api-particulier.server.ts";
+import { duboisShipment, stagingQuotientFamilial } from "../fixtures/shipment-data.ts";
+import { buildAttachments } from "../../app/formulaire-qf/index.ts";
+import type { ShipmentData } from "../../app/formulaire-qf/types.ts";
+import type { ApiParticulierClient } from "../../app/integrations/api-particulier/client.server.ts";
 import { createHubeeClient } from "../../app/integrations/hubee/client.server.ts";
 import { createHubeeReceiver } from "../../app/integrations/hubee/receiver.server.ts";
 import { createHubeeTokenProvider } from "../../app/integrations/hubee/token.server.ts";
 import { controlCampaign, createCampaign, stopCommuneCampaigns } from "../../app/portal/campaigns/campaigns.server.ts";
 import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import { runCampaignWorker } from "../../app/portal/campaigns/worker.server.ts";
-import { ingestCommuneInbox } from "../../app/portal/inbox-ingestion.server.ts";
+import { ingestCommuneInbox } from "../../app/portal/hubee-reception/inbox-ingestion.server.ts";
 import { saveLookupAsFamily } from "../../app/portal/qf-lookup/save-lookup.server.ts";
 import { createEndpoint } from "../../app/webhooks/endpoints.server.ts";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";

@@ -7,17 +7,17 @@ import {
   InvalidProConnectClaimsError,
   loginAgent,
   type ProConnectIdentity,
-} from "../../app/portal/agent-login.server.ts";
-import { listAgentCommunes } from "../../app/portal/access.server.ts";
-import { inviteAgent, inviteFirstAdministrator } from "../../app/portal/invitations.server.ts";
+} from "../../app/portal/access/agent-login.server.ts";
+import { listAgentCommunes } from "../../app/portal/access/access.server.ts";
+import { inviteAgent, inviteFirstAdministrator } from "../../app/portal/access/invitations.server.ts";
 import {
   createJoinRequest,
   decideJoinRequest,
   joinableCommune,
   listPendingJoinRequests,
-} from "../../app/portal/join-requests.server.ts";
-import { changeMemberRole, listMembers, revokeMembership } from "../../app/portal/memberships.server.ts";
-import { verifyAuditChain } from "../../app/portal/audit.server.ts";
+} from "../../app/portal/access/join-requests.server.ts";
+import { changeMemberRole, listMembers, revokeMembership } from "../../app/portal/access/memberships.server.ts";
+import { verifyAuditChain } from "../../app/audit/audit.server.ts";
 import { addMember, agentByEmail, createAgent, createCommune } from "../helpers/portal-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 

@@ -15,10 +15,10 @@ import {
   type FamilyFileStatus,
 } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
-import { recordAudit } from "../../app/portal/audit.server.ts";
+import { recordAudit } from "../../app/audit/audit.server.ts";
 import { lookupAuditOutcome, type LookupOutcome } from "../../app/portal/qf-lookup/lookup.server.ts";
 import { defaultBrackets } from "../../app/portal/dashboards/commune-statistics.server.ts";
-import { bracketFor, type TariffBracket } from "../../app/portal/tariff-brackets.ts";
+import { bracketFor, type TariffBracket } from "../../app/portal/settings/tariff-brackets.ts";
 import * as statisticsRoute from "../../app/routes/portail.communes.$siret.statistiques.tsx";
 import * as dashboardRoute from "../../app/routes/portail.administration.tableau-de-bord.tsx";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";

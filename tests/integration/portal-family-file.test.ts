@@ -11,17 +11,17 @@ import {
   familyStatusChanges,
   receivedCases,
 } from "../../db/schema/index.ts";
-import { duboisShipment } from "../../app/citizen/__fixtures__/shipment-data.ts";
-import { buildAttachments } from "../../app/citizen/payload/index.ts";
+import { duboisShipment } from "../fixtures/shipment-data.ts";
+import { buildAttachments } from "../../app/formulaire-qf/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { getConfig } from "../../app/config.server.ts";
 import { createHubeeClient } from "../../app/integrations/hubee/client.server.ts";
 import { createHubeeReceiver } from "../../app/integrations/hubee/receiver.server.ts";
 import { createHubeeTokenProvider } from "../../app/integrations/hubee/token.server.ts";
-import { changeFamilyStatus, STATUS_REPORT_GRACE_MS } from "../../app/portal/family-file.server.ts";
-import { clearHubeeReceiverCache, hubeeInboxSettings } from "../../app/portal/hubee-inboxes.server.ts";
-import { ingestCommuneInbox } from "../../app/portal/inbox-ingestion.server.ts";
-import { sealSettingsSecret } from "../../app/portal/settings-secrets.server.ts";
+import { changeFamilyStatus, STATUS_REPORT_GRACE_MS } from "../../app/portal/family-files/family-file.server.ts";
+import { clearHubeeReceiverCache, hubeeInboxSettings } from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
+import { ingestCommuneInbox } from "../../app/portal/hubee-reception/inbox-ingestion.server.ts";
+import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.tsx";
 import * as attachmentRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.pieces-jointes.$attachmentId.ts";
 import * as inboxRoute from "../../app/routes/portail.communes.$siret.dossiers._index.tsx";

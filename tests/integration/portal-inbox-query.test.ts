@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { families, receivedCases, type FamilyFileStatus, type FamilyMember } from "../../db/schema/index.ts";
-import { familySearchText } from "../../app/portal/family-identity.ts";
+import { familySearchText } from "../../app/portal/family-files/family-identity.ts";
 import {
   buildInboxWhere,
   countInboxTabs,
@@ -10,7 +10,7 @@ import {
   inboxOrderBy,
   listInbox,
   parseInboxQuery,
-} from "../../app/portal/inbox-query.server.ts";
+} from "../../app/portal/dossiers/dossier-list-query.server.ts";
 import { createCommune } from "../helpers/portal-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 

@@ -13,7 +13,7 @@ import { parseConfig } from "../../app/config.server.ts";
 import {
   createApiParticulierClient,
   type ApiParticulierClient,
-} from "../../app/integrations/api-particulier.server.ts";
+} from "../../app/integrations/api-particulier/client.server.ts";
 import {
   createCampaign,
   getCampaignProgress,

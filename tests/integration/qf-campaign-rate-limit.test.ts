@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.ts";
 import { qfCampaignItems, qfCampaigns, qfHistory } from "../../db/schema/index.ts";
-import { createApiParticulierClient } from "../../app/integrations/api-particulier.server.ts";
+import { createApiParticulierClient } from "../../app/integrations/api-particulier/client.server.ts";
 import { createCampaign, getCampaignProgress } from "../../app/portal/campaigns/campaigns.server.ts";
 import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import { runCampaignWorker } from "../../app/portal/campaigns/worker.server.ts";

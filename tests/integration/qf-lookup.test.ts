@@ -10,11 +10,11 @@ import {
   rateLimitWindows,
 } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
-import { createApiParticulierClient } from "../../app/integrations/api-particulier.server.ts";
+import { createApiParticulierClient } from "../../app/integrations/api-particulier/client.server.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
 import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import { runCampaignWorker } from "../../app/portal/campaigns/worker.server.ts";
-import { saveApiParticulierToken } from "../../app/portal/collectivity-settings.server.ts";
+import { saveApiParticulierToken } from "../../app/portal/settings/collectivity-settings.server.ts";
 import { getServices } from "../../app/services.server.ts";
 import { DEMO_TOKEN_EXPIRED, DEMO_TOKEN_WITHOUT_QF_SCOPE } from "../../simulators/api-particulier/demo-tokens.ts";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";

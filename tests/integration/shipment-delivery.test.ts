@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildFormulaireQfJson } from "../../app/citizen/payload/json.ts";
-import type { ShipmentData } from "../../app/citizen/payload/types.ts";
+import { buildFormulaireQfJson } from "../../app/formulaire-qf/json.ts";
+import type { ShipmentData } from "../../app/formulaire-qf/types.ts";
 import { purgeCitizenData } from "../../app/citizen/retention.server.ts";
 import {
   claimDueShipments,

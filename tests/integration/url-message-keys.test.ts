@@ -5,7 +5,7 @@ import { useDatabaseHandle } from "~/db.server";
 import * as communePage from "~/routes/collectivites.$siret._index";
 import * as communeList from "~/routes/collectivites._index";
 import * as agentLogin from "~/routes/portail.connexion";
-import { LOGIN_MESSAGES } from "~/portal/proconnect-login.server";
+import { LOGIN_MESSAGES } from "~/portal/access/proconnect-login.server";
 import { callRoute } from "../helpers/portal-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 

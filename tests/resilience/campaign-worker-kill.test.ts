@@ -11,7 +11,7 @@ import {
   qfHistory,
 } from "../../db/schema/index.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
-import { sealSettingsSecret } from "../../app/portal/settings-secrets.server.ts";
+import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import { collect, spawnEntryPoint } from "../helpers/app-process.ts";
 import { apiParticulierStats, insertSynthFamilies, providerAnswers } from "../helpers/campaign-fixtures.ts";
 import { startSimulatorProcess } from "../helpers/simulator-process.ts";

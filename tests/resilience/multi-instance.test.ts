@@ -17,7 +17,7 @@ import {
 import { seedDemo } from "../../db/seed/demo.ts";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
-import { sealSettingsSecret } from "../../app/portal/settings-secrets.server.ts";
+import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import { citizenJourney } from "../../bench/citizen.ts";
 import { ROOT, collect, spawnEntryPoint } from "../helpers/app-process.ts";
 import { apiParticulierStats, insertSynthFamilies, providerAnswers } from "../helpers/campaign-fixtures.ts";

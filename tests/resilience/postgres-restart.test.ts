@@ -18,8 +18,8 @@ import {
   clearHubeeReceiverCache,
   ingestAllCommunes,
   type HubeeInboxSettings,
-} from "../../app/portal/hubee-inboxes.server.ts";
-import { sealSettingsSecret } from "../../app/portal/settings-secrets.server.ts";
+} from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
+import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import { injectFormulaireQfCases } from "../../bench/ingestion.ts";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";

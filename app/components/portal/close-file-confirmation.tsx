@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { Button, ButtonLink } from "~/components/dsfr/button";
-import { CONFIRMED_FIELD } from "~/portal/family-status";
+import { CONFIRMED_FIELD } from "~/portal/family-files/family-status";
 
 /**
  * The step between « Traité » and closing the file: the status is final once HubEE has it, so one

@@ -55,19 +55,4 @@ export const ALERT_LABELS: Record<string, string> = {
   token_missing: "Aucun jeton API Particulier n’est enregistré pour la commune : la mise à jour des QF a été arrêtée.",
 };
 
-export const MONTHS = [
-  "janvier",
-  "février",
-  "mars",
-  "avril",
-  "mai",
-  "juin",
-  "juillet",
-  "août",
-  "septembre",
-  "octobre",
-  "novembre",
-  "décembre",
-] as const;
-
-export const formatPeriod = (annee: number, mois: number) => `${MONTHS[mois - 1] ?? mois} ${annee}`;
+export { MONTH_NAMES_FR as MONTHS, formatMonthYear as formatPeriod } from "~/domain/format";

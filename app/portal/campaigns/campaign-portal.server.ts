@@ -1,9 +1,9 @@
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "../../../db/client.ts";
 import { families, qfCampaignItems, qfCampaigns, qfCampaignSchedules } from "../../../db/schema/index.ts";
-import { buildInboxWhere, type InboxQuery } from "../inbox-query.server";
-import { bracketFor } from "../tariff-brackets";
-import { loadTariffBrackets } from "../tariff-brackets.server";
+import { buildInboxWhere, type InboxQuery } from "../dossiers/dossier-list-query.server";
+import { bracketFor } from "../settings/tariff-brackets";
+import { loadTariffBrackets } from "../settings/tariff-brackets.server";
 
 /**
  * What the portal's campaign pages need beyond the engine (campaigns.server.ts): which

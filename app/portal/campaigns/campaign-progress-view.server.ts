@@ -1,6 +1,6 @@
 import type { Database } from "../../../db/client.ts";
 import type { CampaignItemStatus, CampaignStatus, QfCampaign } from "../../../db/schema/index.ts";
-import { formatDateTime } from "../paris-time";
+import { formatDateTime } from "../../domain/paris-time";
 import { listBracketChanges } from "./campaign-portal.server";
 import { getCampaignProgress } from "./campaigns.server";
 

@@ -1,4 +1,4 @@
-import { inboxSearchParams, parseInboxQuery, type InboxQuery } from "../inbox-query";
+import { inboxSearchParams, parseInboxQuery, type InboxQuery } from "../dossiers/dossier-list-query";
 
 /**
  * "Mettre à jour les QF" as the inbox sends it (a GET link or the selection form) and as the

@@ -13,7 +13,7 @@ import {
 import { logger } from "~/utils/logger.server";
 import { emitWebhookEvent } from "~/webhooks/outbox.server";
 import { campagneTermineeData } from "~/webhooks/payloads";
-import { recordAudit } from "../audit.server";
+import { recordAudit } from "../../audit/audit.server";
 
 /**
  * Campaigns as the portal sees them: creation (agent or yearly cron), pause/resume/stop,

@@ -1,16 +1,17 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../../db/client.ts";
 import { qfHistory, type FinalItemStatus } from "../../../db/schema/index.ts";
-import { toApiParticulierIdentityParams, type PivotIdentity } from "~/citizen/pivot-identity";
+import { toApiParticulierIdentityParams } from "~/integrations/api-particulier/identity-params";
+import { type PivotIdentity } from "~/domain/pivot-identity";
 import { backoffDelay, sleep } from "~/integrations/http.server";
-import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier.server";
+import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier/client.server";
 import type { PacedSend } from "~/integrations/api-particulier/token-pacer.server";
 import type { TokenPacer } from "~/integrations/api-particulier/token-pacer.server";
 import { logger } from "~/utils/logger.server";
 import { emitWebhookEvent } from "~/webhooks/outbox.server";
 import { campaignResults } from "~/webhooks/payloads";
-import { recordAudit } from "../audit.server";
-import { getApiParticulierToken } from "../collectivity-settings.server";
+import { recordAudit } from "../../audit/audit.server";
+import { getApiParticulierToken } from "../settings/collectivity-settings.server";
 import { stopCommuneCampaigns } from "./campaigns.server";
 
 /**

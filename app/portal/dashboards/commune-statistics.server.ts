@@ -9,8 +9,8 @@ import {
   type CampaignStatus,
   type FamilyFileStatus,
 } from "../../../db/schema/index.ts";
-import { loadTariffBrackets } from "../tariff-brackets.server";
-import { formatBracketRange, type TariffBracket } from "../tariff-brackets";
+import { loadTariffBrackets } from "../settings/tariff-brackets.server";
+import { formatBracketRange, type TariffBracket } from "../settings/tariff-brackets";
 import { lastMonths, type Bucket } from "./periods";
 
 /**

@@ -1,4 +1,4 @@
-import { parisDayStart } from "../paris-time";
+import { parisDayStart } from "../../domain/paris-time";
 
 /**
  * The calendar buckets of the dashboards, in Paris time like everything agents read. Keys are

@@ -1,6 +1,6 @@
 import type { FamilyAddress, FamilyFileStatus, FamilyMember, FamilyMembers } from "../../../db/schema/family-files.ts";
-import { STATUS_LABELS } from "../inbox-query";
-import { bracketFor, type TariffBracket } from "../tariff-brackets";
+import { STATUS_LABELS } from "../dossiers/dossier-list-query";
+import { bracketFor, type TariffBracket } from "../settings/tariff-brackets";
 
 /**
  * THE list of export columns: every format (CSV, XLSX, ODS) writes these, in this order, and

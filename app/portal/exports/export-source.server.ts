@@ -1,8 +1,8 @@
 import { and, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { families } from "../../../db/schema/index.ts";
-import { buildInboxWhere, inboxColumns, inboxOrderBy, type InboxQuery } from "../inbox-query.server";
-import { loadTariffBrackets } from "../tariff-brackets.server";
+import { buildInboxWhere, inboxColumns, inboxOrderBy, type InboxQuery } from "../dossiers/dossier-list-query.server";
+import { loadTariffBrackets } from "../settings/tariff-brackets.server";
 import type { ExportContext, ExportFamily } from "./export-columns";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toApiParticulierIdentityParams } from "~/citizen/pivot-identity";
-import { familyIdentityKey } from "../family-identity";
+import { toApiParticulierIdentityParams } from "~/integrations/api-particulier/identity-params";
+import { familyIdentityKey } from "../family-files/family-identity";
 import { resolveBirthCommune, resolveBirthCountry, searchBirthCommunes } from "./birthplace.server";
 
 describe("birth communes and countries by name (INSEE COG)", () => {

@@ -1,5 +1,5 @@
 import { cogCommunes, cogCountries, type CogCommune, type CogCountry } from "~/geo/insee-cog.server";
-import { foldForSearch } from "../family-identity";
+import { foldForSearch } from "../family-files/family-identity";
 
 /**
  * Birth communes and countries chosen by name (INSEE COG), for the QF lookup form: the

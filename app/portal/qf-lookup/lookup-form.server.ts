@@ -1,4 +1,4 @@
-import { FRANCE_COG, type PivotIdentity } from "~/citizen/pivot-identity";
+import { FRANCE_COG, type PivotIdentity } from "~/domain/pivot-identity";
 import {
   EMPTY_LOOKUP_VALUES,
   LOOKUP_FIELDS,

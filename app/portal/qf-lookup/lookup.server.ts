@@ -1,12 +1,13 @@
 import type { Database } from "../../../db/client.ts";
-import { toApiParticulierIdentityParams, type PivotIdentity } from "~/citizen/pivot-identity";
-import type { QuotientFamilialData } from "~/citizen/quotient-familial";
-import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier.server";
+import { toApiParticulierIdentityParams } from "~/integrations/api-particulier/identity-params";
+import { type PivotIdentity } from "~/domain/pivot-identity";
+import type { QuotientFamilialData } from "~/domain/quotient-familial";
+import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integrations/api-particulier/client.server";
 import type { PacedSend, TokenPacer } from "~/integrations/api-particulier/token-pacer.server";
 import type { RateLimitOptions } from "~/http/rate-limit.server";
 import { checkSharedRateLimit } from "~/http/shared-rate-limit.server";
 import { logger } from "~/utils/logger.server";
-import { getApiParticulierToken } from "../collectivity-settings.server";
+import { getApiParticulierToken } from "../settings/collectivity-settings.server";
 
 /**
  * One QF lookup by pivot identity, for a citizen without FranceConnect: with the commune's own

@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { families, qfHistory, type FamilyMember } from "../../../db/schema/index.ts";
-import type { PivotIdentity } from "~/citizen/pivot-identity";
-import { quotientFamilialDataSchema, type QuotientFamilialData } from "~/citizen/quotient-familial";
+import type { PivotIdentity } from "~/domain/pivot-identity";
+import { quotientFamilialDataSchema, type QuotientFamilialData } from "~/domain/quotient-familial";
 import { decryptJson, DecryptionError, encryptJson } from "~/utils/encryption.server";
 import { emitWebhookEvent } from "~/webhooks/outbox.server";
-import { recordAudit } from "../audit.server";
-import { familyIdentityKey, familySearchText } from "../family-identity";
+import { recordAudit } from "../../audit/audit.server";
+import { familyIdentityKey, familySearchText } from "../family-files/family-identity";
 
 /**
  * Saving a lookup's answer as a family file of the commune. The answer travels back with the

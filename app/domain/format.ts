@@ -1,0 +1,42 @@
+import { birthdateParts } from "~/domain/pivot-identity";
+
+/** French names of the months, lower case as French writes them inside a sentence. */
+export const MONTH_NAMES_FR = [
+  "janvier",
+  "février",
+  "mars",
+  "avril",
+  "mai",
+  "juin",
+  "juillet",
+  "août",
+  "septembre",
+  "octobre",
+  "novembre",
+  "décembre",
+] as const;
+
+/** "septembre 2024": the wording of the PDF attestation, the portal and the journal alike. */
+export const formatMonthYear = (mois: number, annee: number) => `${MONTH_NAMES_FR[mois - 1] ?? String(mois)} ${annee}`;
+
+/** "24/08/1962", or "08/1962" / "1962" for presumed dates; the input unchanged if it is no date. */
+export function formatBirthdateFr(birthdate: string): string {
+  const parts = birthdateParts(birthdate);
+  if (!parts) return birthdate;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const year = String(parts.year).padStart(4, "0");
+  if (parts.month === null) return year;
+  if (parts.day === null) return `${pad(parts.month)}/${year}`;
+  return `${pad(parts.day)}/${pad(parts.month)}/${year}`;
+}
+
+export const providerLabel = (fournisseur: "CNAF" | "MSA") =>
+  fournisseur === "CNAF" ? "CAF (Caisse d’allocations familiales)" : "MSA (Mutualité sociale agricole)";
+
+/** API Particulier dates may be presumed (…-00): shown as the parts that are known. */
+export const formatDateFr = (date: string) => formatBirthdateFr(date);
+
+/** "4 270 €": French grouping, as in the CAF attestation. */
+export const formatQuotient = (valeur: number) => `${new Intl.NumberFormat("fr-FR").format(valeur)} €`;
+
+export const genderLabel = (gender: "male" | "female") => (gender === "female" ? "Féminin" : "Masculin");

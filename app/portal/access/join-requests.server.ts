@@ -1,0 +1,156 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Database } from "../../../db/client.ts";
+import { agents, collectivities, joinRequests, memberships, type JoinRequestStatus } from "../../../db/schema/index.ts";
+import { recordAudit } from "../../audit/audit.server";
+
+/**
+ * Requests to join a commune. The commune is the one the agent's last `siret`
+ * claim names, read server-side (never from the form); the claim may be a
+ * default ProConnect substituted, which is why an administrator decides.
+ */
+
+export interface JoinableCommune {
+  collectivityId: string;
+  name: string;
+  /** The agent's latest request to it, if any. */
+  request: { status: JoinRequestStatus; createdAt: Date } | null;
+}
+
+/** The onboarded, active commune matching the agent's siret claim, if any. */
+export async function joinableCommune(db: Database, agentId: string): Promise<JoinableCommune | null> {
+  const [row] = await db
+    .select({ collectivityId: collectivities.id, name: collectivities.name })
+    .from(agents)
+    .innerJoin(collectivities, eq(collectivities.siret, agents.lastSiretClaim))
+    .where(and(eq(agents.id, agentId), eq(collectivities.status, "active")));
+  if (!row) return null;
+  const [latest] = await db
+    .select({ status: joinRequests.status, createdAt: joinRequests.createdAt })
+    .from(joinRequests)
+    .where(and(eq(joinRequests.agentId, agentId), eq(joinRequests.collectivityId, row.collectivityId)))
+    .orderBy(desc(joinRequests.createdAt))
+    .limit(1);
+  return { ...row, request: latest ?? null };
+}
+
+export type JoinRequestOutcome = "created" | "already_pending" | "already_refused" | "already_member" | "no_commune";
+
+export async function createJoinRequest(
+  db: Database,
+  input: { agentId: string; requestId?: string | null },
+): Promise<JoinRequestOutcome> {
+  const commune = await joinableCommune(db, input.agentId);
+  if (!commune) return "no_commune";
+  if (commune.request?.status === "pending") return "already_pending";
+  // A refusal stands: asking again and again would only pester the administrator.
+  if (commune.request?.status === "refused") return "already_refused";
+  const [member] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.agentId, input.agentId), eq(memberships.collectivityId, commune.collectivityId)));
+  if (member) return "already_member";
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    const [row] = await t
+      .insert(joinRequests)
+      .values({ agentId: input.agentId, collectivityId: commune.collectivityId })
+      .onConflictDoNothing()
+      .returning({ id: joinRequests.id });
+    if (!row) return "already_pending" as const;
+    await recordAudit(t, {
+      actor: input.agentId,
+      collectivityId: commune.collectivityId,
+      action: "join_request.created",
+      targetType: "agent",
+      targetId: input.agentId,
+      requestId: input.requestId,
+      details: { joinRequestId: row.id },
+    });
+    return "created" as const;
+  });
+}
+
+export interface PendingJoinRequest {
+  id: string;
+  agentId: string;
+  givenName: string;
+  usualName: string;
+  email: string;
+  organizationLabel: string | null;
+  createdAt: Date;
+}
+
+export async function listPendingJoinRequests(db: Database, collectivityId: string): Promise<PendingJoinRequest[]> {
+  return db
+    .select({
+      id: joinRequests.id,
+      agentId: agents.id,
+      givenName: agents.givenName,
+      usualName: agents.usualName,
+      email: agents.email,
+      organizationLabel: agents.lastOrganizationLabel,
+      createdAt: joinRequests.createdAt,
+    })
+    .from(joinRequests)
+    .innerJoin(agents, eq(agents.id, joinRequests.agentId))
+    .where(and(eq(joinRequests.collectivityId, collectivityId), eq(joinRequests.status, "pending")))
+    .orderBy(asc(joinRequests.createdAt));
+}
+
+/** Accepting makes the agent a plain agent of the commune; an administrator can promote them afterwards. */
+export async function decideJoinRequest(
+  db: Database,
+  input: {
+    collectivityId: string;
+    joinRequestId: string;
+    decision: "accepted" | "refused";
+    actor: string;
+    requestId?: string | null;
+    now?: Date;
+  },
+): Promise<boolean> {
+  const now = input.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    const [request] = await t
+      .update(joinRequests)
+      .set({ status: input.decision, decidedAt: now, decidedBy: input.actor })
+      .where(
+        and(
+          eq(joinRequests.id, input.joinRequestId),
+          eq(joinRequests.collectivityId, input.collectivityId),
+          eq(joinRequests.status, "pending"),
+        ),
+      )
+      .returning({ agentId: joinRequests.agentId });
+    if (!request) return false;
+    await recordAudit(t, {
+      actor: input.actor,
+      collectivityId: input.collectivityId,
+      action: `join_request.${input.decision}`,
+      targetType: "agent",
+      targetId: request.agentId,
+      requestId: input.requestId,
+      details: { joinRequestId: input.joinRequestId },
+    });
+    if (input.decision === "accepted") {
+      const [membership] = await t
+        .insert(memberships)
+        .values({ agentId: request.agentId, collectivityId: input.collectivityId, role: "agent", createdAt: now })
+        .onConflictDoNothing()
+        .returning({ id: memberships.id });
+      if (membership) {
+        await recordAudit(t, {
+          actor: input.actor,
+          collectivityId: input.collectivityId,
+          action: "membership.created",
+          targetType: "agent",
+          targetId: request.agentId,
+          requestId: input.requestId,
+          details: { membershipId: membership.id, role: "agent", via: "join_request" },
+        });
+      }
+    }
+    return true;
+  });
+}

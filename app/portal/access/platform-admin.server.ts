@@ -1,0 +1,89 @@
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { Database } from "../../../db/client.ts";
+import { collectivities, invitations, memberships } from "../../../db/schema/index.ts";
+import { recordAudit } from "../../audit/audit.server";
+
+/**
+ * What the platform administrator sees of the communes: their status and how
+ * many people can access them, nothing of their families.
+ */
+
+export interface CommuneOverview {
+  id: string;
+  name: string;
+  siret: string;
+  departement: string;
+  status: "active" | "inactive";
+  editor: string | null;
+  admins: number;
+  agents: number;
+  openInvitations: number;
+}
+
+export async function listCommunesOverview(db: Database): Promise<CommuneOverview[]> {
+  const memberCounts = db
+    .select({
+      collectivityId: memberships.collectivityId,
+      admins: sql<number>`count(*) filter (where ${memberships.role} = 'admin')`.mapWith(Number).as("admins"),
+      agents: sql<number>`count(*) filter (where ${memberships.role} = 'agent')`.mapWith(Number).as("agents"),
+    })
+    .from(memberships)
+    .groupBy(memberships.collectivityId)
+    .as("member_counts");
+  const invitationCounts = db
+    .select({
+      collectivityId: invitations.collectivityId,
+      open: sql<number>`count(*)`.mapWith(Number).as("open"),
+    })
+    .from(invitations)
+    .where(and(isNull(invitations.acceptedAt), isNull(invitations.cancelledAt)))
+    .groupBy(invitations.collectivityId)
+    .as("invitation_counts");
+  const rows = await db
+    .select({
+      id: collectivities.id,
+      name: collectivities.name,
+      siret: collectivities.siret,
+      departement: collectivities.departement,
+      status: collectivities.status,
+      editor: collectivities.editor,
+      admins: memberCounts.admins,
+      agents: memberCounts.agents,
+      openInvitations: invitationCounts.open,
+    })
+    .from(collectivities)
+    .leftJoin(memberCounts, eq(memberCounts.collectivityId, collectivities.id))
+    .leftJoin(invitationCounts, eq(invitationCounts.collectivityId, collectivities.id))
+    .orderBy(asc(collectivities.name));
+  return rows.map((row) => ({
+    ...row,
+    admins: row.admins ?? 0,
+    agents: row.agents ?? 0,
+    openInvitations: row.openInvitations ?? 0,
+  }));
+}
+
+/** Activates or deactivates a commune (an inactive one is no longer offered to citizens). */
+export async function setCommuneStatus(
+  db: Database,
+  input: { collectivityId: string; status: "active" | "inactive"; actor: string; requestId?: string | null },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    const [row] = await t
+      .update(collectivities)
+      .set({ status: input.status, updatedAt: new Date() })
+      .where(and(eq(collectivities.id, input.collectivityId), sql`${collectivities.status} <> ${input.status}`))
+      .returning({ id: collectivities.id });
+    if (!row) return false;
+    await recordAudit(t, {
+      actor: input.actor,
+      collectivityId: input.collectivityId,
+      action: input.status === "active" ? "collectivity.activated" : "collectivity.deactivated",
+      targetType: "collectivity",
+      targetId: input.collectivityId,
+      requestId: input.requestId,
+    });
+    return true;
+  });
+}

@@ -1,0 +1,341 @@
+import { and, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { queryRows, type Database } from "../../../db/client.ts";
+import { families, receivedCases, type FamilyFileStatus } from "../../../db/schema/index.ts";
+import {
+  INBOX_TABS,
+  inboxRangeErrors,
+  MAX_PAGE,
+  presetStartDay,
+  REFERENCE,
+  TAB_KEYS,
+  type InboxQuery,
+  type InboxTab,
+} from "./dossier-list-query";
+import { foldForSearch } from "../family-files/family-identity";
+import { parisDayEnd, parisDayStart } from "../../domain/paris-time";
+
+// The parsing half, for server callers that want one import.
+export * from "./dossier-list-query";
+
+/**
+ * The agents' inbox: URL search params → a validated query → SQL. One module, so the inbox page,
+ * the previous/next links of a file and the export all work on exactly the same scope.
+ *
+ * Pagination is by bounded offset: pages hold at most 100 rows and the page number is capped
+ * (MAX_PAGE), so the deepest offset a request can ask for is 50 000 rows of an index scan on
+ * families_inbox_idx / families_received_idx. Keyset pagination would not give page numbers
+ * nor the "name" and "QF" sorts the agents asked for; a commune's inbox stays far below that bound.
+ */
+
+/**
+ * Name search terms as a tsquery: folded like families.search_text, split into letters and
+ * digits only (so nothing reaches to_tsquery's syntax), each a prefix ("dup" finds "dupre").
+ */
+export function nameSearchTsquery(q: string): string | null {
+  const words = foldForSearch(q).match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words
+    .slice(0, 8)
+    .map((word) => `${word}:*`)
+    .join(" & ");
+}
+
+export interface InboxWhereOptions {
+  /** For the tab counters: everything but the tab and the status filter. */
+  ignoreStatus?: boolean;
+  now?: Date;
+}
+
+/**
+ * The WHERE of the current tab, search and filters, scoped to the commune. Async because a
+ * reference-looking search first checks whether that reference exists: if it does, the result is
+ * that file alone ("exact match first"); otherwise it is searched as a name.
+ */
+export async function buildInboxWhere(
+  db: Database,
+  collectivityId: string,
+  query: InboxQuery,
+  options: InboxWhereOptions = {},
+): Promise<SQL> {
+  const conditions: (SQL | undefined)[] = [eq(families.collectivityId, collectivityId)];
+  // A backwards range matches nothing: said outright, for the list, its counters, exports and campaigns alike.
+  if (Object.keys(inboxRangeErrors(query)).length > 0) conditions.push(sql`false`);
+  if (!options.ignoreStatus) {
+    const status = INBOX_TABS[query.tab].status ?? query.status;
+    if (status) conditions.push(eq(families.status, status));
+  }
+  const q = query.q.trim();
+  if (q) {
+    const byReference = REFERENCE.test(q) ? await familiesWithReference(db, collectivityId, q.toUpperCase()) : [];
+    if (byReference.length > 0) {
+      conditions.push(inArray(families.id, byReference));
+    } else {
+      const tsquery = nameSearchTsquery(q);
+      // Same expression as families_search_idx, so the GIN index serves it.
+      conditions.push(
+        tsquery ? sql`to_tsvector('simple', ${families.searchText}) @@ to_tsquery('simple', ${tsquery})` : sql`false`,
+      );
+    }
+  }
+  const now = options.now ?? new Date();
+  const fromDay = query.period ? presetStartDay(query.period, now) : query.from;
+  const toDay = query.period ? null : query.to;
+  const start = fromDay ? parisDayStart(fromDay) : null;
+  const end = toDay ? parisDayEnd(toDay) : null;
+  if (start) conditions.push(gte(families.receivedAt, start));
+  if (end) conditions.push(lt(families.receivedAt, end));
+  if (query.qfMin !== null) conditions.push(gte(families.qfValue, query.qfMin));
+  if (query.qfMax !== null) conditions.push(lte(families.qfValue, query.qfMax));
+  if (query.provider) conditions.push(eq(families.qfProvider, query.provider));
+  if (query.children !== null) conditions.push(eq(families.childrenCount, query.children));
+  return and(...conditions)!;
+}
+
+async function familiesWithReference(db: Database, collectivityId: string, reference: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ familyId: receivedCases.familyId })
+    .from(receivedCases)
+    .where(
+      // References are stored upper-case (referenceFromExternalId): a plain equality uses
+      // received_cases_reference_idx, where upper(reference) scanned the commune's every case.
+      and(eq(receivedCases.collectivityId, collectivityId), eq(receivedCases.reference, reference)),
+    );
+  return rows.map((row) => row.familyId);
+}
+
+/** One key of the inbox's order; nullable keys sort their NULLs last in both directions. */
+interface InboxSortKey {
+  column: AnyPgColumn;
+  nullable: boolean;
+  /** SQL type, to read a file's value as text and bind it back unchanged. */
+  type: "text" | "integer" | "timestamptz" | "uuid";
+}
+
+/** The order's keys; the id always last so the order is total (stable pages, neighbours). */
+function inboxSortKeys(query: InboxQuery): InboxSortKey[] {
+  switch (query.sort) {
+    case "nom":
+      return [
+        { column: families.familyName, nullable: true, type: "text" },
+        { column: families.givenNames, nullable: true, type: "text" },
+        { column: families.id, nullable: false, type: "uuid" },
+      ];
+    case "qf":
+      return [
+        { column: families.qfValue, nullable: true, type: "integer" },
+        { column: families.id, nullable: false, type: "uuid" },
+      ];
+    case "recu":
+      return [
+        { column: families.receivedAt, nullable: false, type: "timestamptz" },
+        { column: families.id, nullable: false, type: "uuid" },
+      ];
+  }
+}
+
+/** ORDER BY of the query (see inboxSortKeys). */
+export function inboxOrderBy(query: InboxQuery): SQL[] {
+  return sortOrder(inboxSortKeys(query), query.direction);
+}
+
+/** The keys' ORDER BY; `backwards` walks the same order from its end (its NULLs then come first). */
+function sortOrder(keys: InboxSortKey[], direction: "asc" | "desc", backwards = false): SQL[] {
+  const dir = sql.raw(backwards ? (direction === "asc" ? "desc" : "asc") : direction);
+  const nulls = sql.raw(backwards ? "nulls first" : "nulls last");
+  return keys.map(({ column, nullable }) => (nullable ? sql`${column} ${dir} ${nulls}` : sql`${column} ${dir}`));
+}
+
+export interface InboxRow {
+  id: string;
+  reference: string | null;
+  receivedAt: Date;
+  familyName: string | null;
+  givenNames: string | null;
+  qfValue: number | null;
+  qfAnnee: number | null;
+  qfMois: number | null;
+  qfProvider: "CNAF" | "MSA" | null;
+  childrenCount: number;
+  status: FamilyFileStatus;
+  externalId: string | null;
+  ingestionError: string | null;
+}
+
+export interface InboxPage {
+  rows: InboxRow[];
+  /** Rows in the current tab (with search and filters). */
+  total: number;
+  pageCount: number;
+  /** Per tab, with the same search and filters. */
+  counts: Record<InboxTab, number>;
+}
+
+/** The latest transmission's reference, through received_cases_family_idx. */
+// Spelled out with an alias: drizzle renders columns unqualified in a single-table select, which
+// would make "id" here the subquery's own.
+const latestReference = sql<string | null>`(
+  select rc.reference from received_cases rc
+  where rc.family_id = "families"."id"
+  order by rc.received_at desc limit 1
+)`;
+
+export const inboxColumns = {
+  id: families.id,
+  reference: latestReference,
+  receivedAt: families.receivedAt,
+  familyName: families.familyName,
+  givenNames: families.givenNames,
+  qfValue: families.qfValue,
+  qfAnnee: families.qfAnnee,
+  qfMois: families.qfMois,
+  qfProvider: families.qfProvider,
+  childrenCount: families.childrenCount,
+  status: families.status,
+  externalId: families.externalId,
+  ingestionError: families.ingestionError,
+};
+
+/** Tab counters in one grouped query. */
+export async function countInboxTabs(
+  db: Database,
+  collectivityId: string,
+  query: InboxQuery,
+  now?: Date,
+): Promise<Record<InboxTab, number>> {
+  const where = await buildInboxWhere(db, collectivityId, query, { ignoreStatus: true, now });
+  const rows = await db
+    .select({ status: families.status, count: sql<number>`count(*)::int` })
+    .from(families)
+    .where(where)
+    .groupBy(families.status);
+  const byStatus = new Map(rows.map((row) => [row.status, Number(row.count)]));
+  const counts = {} as Record<InboxTab, number>;
+  for (const tab of TAB_KEYS) {
+    const status = INBOX_TABS[tab].status;
+    counts[tab] = status ? (byStatus.get(status) ?? 0) : [...byStatus.values()].reduce((a, b) => a + b, 0);
+  }
+  // "Tous" with a status filter counts that status only, like its list.
+  if (query.status) counts.tous = byStatus.get(query.status) ?? 0;
+  return counts;
+}
+
+export async function listInbox(
+  db: Database,
+  collectivityId: string,
+  query: InboxQuery,
+  now?: Date,
+): Promise<InboxPage> {
+  const counts = await countInboxTabs(db, collectivityId, query, now);
+  const total = counts[query.tab];
+  const pageCount = Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / query.pageSize)));
+  const where = await buildInboxWhere(db, collectivityId, query, { now });
+  // The page's ids first, then its columns: PostgreSQL computes the select list (the latest
+  // reference's subquery, the heap columns) for every row an OFFSET skips. Paging on ids alone
+  // lets a deep page walk families_received_idx / families_inbox_idx as an index-only scan
+  // (bench/RESULTS.md: at 50 000 files, page 500 took 0.6 s of execution before, under 15 ms after).
+  const page = db
+    .select({ id: families.id })
+    .from(families)
+    .where(where)
+    .orderBy(...inboxOrderBy(query))
+    .limit(query.pageSize)
+    .offset((Math.min(query.page, pageCount) - 1) * query.pageSize)
+    .as("page");
+  const rows = await db
+    .select(inboxColumns)
+    .from(families)
+    .innerJoin(page, eq(families.id, page.id))
+    .orderBy(...inboxOrderBy(query));
+  return { rows: rows as InboxRow[], total, pageCount, counts };
+}
+
+/**
+ * The files before and after `familyId` in the same search and order, and its position; nulls at
+ * the ends or when it left the list. Keyset conditions on the file's own sort values, bound as
+ * constants so the sort's index serves a range: the neighbours are each the first row of an
+ * ordered scan from the file, and the position counts the rows before it. Ranking the whole list
+ * (window functions) read and sorted every file of the search for each file opened.
+ */
+export async function inboxNeighbours(
+  db: Database,
+  collectivityId: string,
+  query: InboxQuery,
+  familyId: string,
+  now?: Date,
+): Promise<{ previous: string | null; next: string | null; position: number | null }> {
+  const where = await buildInboxWhere(db, collectivityId, query, { now });
+  const keys = inboxSortKeys(query);
+  // Read as text and bound back with the column's type: no value changes on the way (timestamps keep
+  // their microseconds, which a JavaScript Date would cut).
+  const [current] = await queryRows<Record<string, string | null>>(
+    db,
+    sql`select ${sql.join(
+      keys.map((key, i) => sql`${key.column}::text as ${sql.raw(`k${i}`)}`),
+      sql`, `,
+    )} from ${families} where ${families.id} = ${familyId}::uuid and ${where}`,
+  );
+  if (!current) return { previous: null, next: null, position: null };
+  const values = keys.map((key, i) => {
+    const value = current[`k${i}`] ?? null;
+    return value === null ? null : sql`${value}::${sql.raw(key.type)}`;
+  });
+  const order = sortOrder(keys, query.direction);
+  const reversedOrder = sortOrder(keys, query.direction, true);
+  const first = (condition: SQL, by: SQL[]) =>
+    sql`(select ${families.id} from ${families} where ${where} and ${condition} order by ${sql.join(by, sql`, `)} limit 1)`;
+  const before = keysetCondition(keys, values, query.direction, "before");
+  const after = keysetCondition(keys, values, query.direction, "after");
+  // After a known leading value come the greater ones, then the NULLs: two bounded scans, the second
+  // only read when the first finds nothing.
+  const next =
+    keys[0]!.nullable && values[0] !== null
+      ? sql`coalesce(${first(after, order)}, ${first(sql`${keys[0]!.column} is null`, order)})`
+      : first(after, order);
+  const [row] = await queryRows<{ previous: string | null; next: string | null; position: string | number }>(
+    db,
+    sql`select ${first(before, reversedOrder)} as previous, ${next} as next,
+      (select count(*) from ${families} where ${where} and ${before}) + 1 as position`,
+  );
+  return { previous: row?.previous ?? null, next: row?.next ?? null, position: Number(row?.position ?? 1) };
+}
+
+/**
+ * Rows strictly before or after the file's sort values, NULLs last. Leaves out the rows whose
+ * leading key is NULL when the file's is not: those come after it, and the caller reads them
+ * separately, so that the rest starts with a plain range on the leading key, which the index serves.
+ */
+function keysetCondition(
+  keys: InboxSortKey[],
+  values: (SQL | null)[],
+  direction: "asc" | "desc",
+  side: "after" | "before",
+): SQL {
+  // After, in an ascending order, means greater.
+  const strict = sql.raw((direction === "asc") === (side === "after") ? ">" : "<");
+  const orEqual = sql.raw((direction === "asc") === (side === "after") ? ">=" : "<=");
+  let condition: SQL | null = null;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const { column, nullable } = keys[i]!;
+    const value = values[i]!;
+    let strictly: SQL | null;
+    if (value === null) {
+      // Nothing comes after a NULL on this key; every value comes before it.
+      strictly = side === "after" ? null : sql`${column} is not null`;
+    } else {
+      // A NULL comes after any value; for the leading key, those rows are the caller's second scan.
+      strictly =
+        side === "after" && nullable && i > 0
+          ? sql`(${column} ${strict} ${value} or ${column} is null)`
+          : sql`${column} ${strict} ${value}`;
+    }
+    const equal = value === null ? sql`${column} is null` : sql`${column} = ${value}`;
+    const tie: SQL | null = condition === null ? null : sql`(${equal} and ${condition})`;
+    condition = strictly && tie ? sql`(${strictly} or ${tie})` : (strictly ?? tie ?? sql`false`);
+  }
+  const leading = values[0];
+  // The redundant range on the leading key is what the index scan starts from.
+  return leading === null || leading === undefined
+    ? condition!
+    : sql`${keys[0]!.column} ${orEqual} ${leading} and ${condition}`;
+}

@@ -1,0 +1,181 @@
+import crypto from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "../../../db/client.ts";
+import { hubeeInboxPolls, type InboxRunCounts } from "../../../db/schema/index.ts";
+import type { Config } from "~/config.server";
+import { createHubeeClient } from "~/integrations/hubee/client.server";
+import { HubeeError } from "~/integrations/hubee/errors.server";
+import { createHubeeReceiver, type HubeeReceiver } from "~/integrations/hubee/receiver.server";
+import { createHubeeTokenProvider } from "~/integrations/hubee/token.server";
+import { keyFromBase64 } from "~/utils/encryption.server";
+import { logger } from "~/utils/logger.server";
+import { loadHubeeSiCredentials, type CommuneHubeeSiCredentials } from "../settings/hubee-si-credentials.server";
+import { ingestCommuneInbox } from "./inbox-ingestion.server";
+
+/**
+ * Reads the HubEE inbox of every commune that set its SI credentials (scheduled job), or of one
+ * commune on an agent's "Relever maintenant". A commune's failure never stops the others.
+ */
+
+export interface HubeeInboxSettings {
+  hubeeApiUrl: string;
+  hubeeTokenUrl: string;
+  encryptionKey: Buffer;
+}
+
+export const hubeeInboxSettings = (config: Config): HubeeInboxSettings => ({
+  hubeeApiUrl: config.HUBEE_API_URL,
+  hubeeTokenUrl: config.HUBEE_TOKEN_URL,
+  encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
+});
+
+/** Longer than any sane run; a crashed process's lease simply expires. */
+const LEASE = sql`now() + interval '5 minutes'`;
+/** Communes read at once by the scheduled job. */
+const CONCURRENCY = 4;
+
+const emptyCounts = (): InboxRunCounts => ({
+  cases: 0,
+  alreadyStored: 0,
+  errors: 0,
+  events: 0,
+  failed: 0,
+  ignoredForeign: 0,
+});
+
+/**
+ * One receiver (hence one HubEE token, valid 1 h) per commune, reused across runs; replaced when
+ * the commune changes its credentials. Keyed on a digest so no secret sits in a map key.
+ */
+const receivers = new Map<string, { fingerprint: string; receiver: HubeeReceiver }>();
+
+export function receiverFor(
+  credentials: CommuneHubeeSiCredentials,
+  settings: Omit<HubeeInboxSettings, "encryptionKey">,
+) {
+  const fingerprint = crypto
+    .createHash("sha256")
+    .update([settings.hubeeApiUrl, settings.hubeeTokenUrl, credentials.clientId, credentials.clientSecret].join("\0"))
+    .digest("hex");
+  const cached = receivers.get(credentials.collectivityId);
+  if (cached?.fingerprint === fingerprint) return cached.receiver;
+  const tokens = createHubeeTokenProvider({
+    tokenUrl: settings.hubeeTokenUrl,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    scope: "SI",
+  });
+  const receiver = createHubeeReceiver(createHubeeClient({ apiUrl: settings.hubeeApiUrl, tokens }));
+  receivers.set(credentials.collectivityId, { fingerprint, receiver });
+  return receiver;
+}
+
+/** For tests: forget cached tokens. */
+export function clearHubeeReceiverCache() {
+  receivers.clear();
+}
+
+export type CommuneIngestionResult =
+  | { status: "done"; counts: InboxRunCounts }
+  /** Another run is reading this inbox right now. */
+  | { status: "busy" }
+  /** No SI credentials in the commune's settings. */
+  | { status: "not_configured" }
+  /** `error` is French, for agents, without personal data. */
+  | { status: "failed"; error: string };
+
+async function acquireLease(db: Database, collectivityId: string): Promise<boolean> {
+  const rows = await db
+    .insert(hubeeInboxPolls)
+    .values({ collectivityId, lockedUntil: LEASE, lastStartedAt: sql`now()` })
+    .onConflictDoUpdate({
+      target: hubeeInboxPolls.collectivityId,
+      set: { lockedUntil: LEASE, lastStartedAt: sql`now()` },
+      setWhere: sql`${hubeeInboxPolls.lockedUntil} is null or ${hubeeInboxPolls.lockedUntil} < now()`,
+    })
+    .returning({ collectivityId: hubeeInboxPolls.collectivityId });
+  return rows.length === 1;
+}
+
+async function releaseLease(db: Database, collectivityId: string, counts: InboxRunCounts | null, error: string | null) {
+  await db
+    .update(hubeeInboxPolls)
+    .set({
+      lockedUntil: null,
+      lastFinishedAt: sql`now()`,
+      ...(counts ? { lastCounts: counts } : {}),
+      lastError: error,
+    })
+    .where(eq(hubeeInboxPolls.collectivityId, collectivityId));
+}
+
+/** What agents read when a run failed as a whole (a single case's failure is retried silently). */
+function describeFailure(error: unknown): string {
+  if (error instanceof HubeeError) {
+    if (error.credentialsRejected) {
+      return "HubEE a refusé les identifiants SI de la commune : vérifiez-les dans les paramètres.";
+    }
+    if (error.transient) return "HubEE est momentanément indisponible ; un nouvel essai aura lieu automatiquement.";
+    if (error.status === 403) return "HubEE refuse l’accès : les identifiants SI ne correspondent pas à cette commune.";
+    return "HubEE a refusé la demande ; un nouvel essai aura lieu automatiquement.";
+  }
+  return "Erreur inattendue pendant le relevé de la boîte HubEE.";
+}
+
+async function ingestWithCredentials(
+  db: Database,
+  credentials: CommuneHubeeSiCredentials,
+  settings: HubeeInboxSettings,
+): Promise<CommuneIngestionResult> {
+  const collectivityId = credentials.collectivityId;
+  if (!(await acquireLease(db, collectivityId))) return { status: "busy" };
+  try {
+    const counts = await ingestCommuneInbox(db, receiverFor(credentials, settings), {
+      id: collectivityId,
+      name: credentials.collectivityName,
+    });
+    await releaseLease(db, collectivityId, counts, null);
+    return { status: "done", counts };
+  } catch (error) {
+    const message = describeFailure(error);
+    logger.warn({ collectivityId, err: error }, "relevé de la boîte HubEE en échec");
+    await releaseLease(db, collectivityId, null, message).catch(() => {});
+    return { status: "failed", error: message };
+  }
+}
+
+/** "Relever maintenant": reads one commune's inbox now. */
+export async function ingestCommuneNow(
+  db: Database,
+  collectivityId: string,
+  settings: HubeeInboxSettings,
+): Promise<CommuneIngestionResult> {
+  const [credentials] = await loadHubeeSiCredentials(db, settings.encryptionKey, { collectivityId });
+  if (!credentials) return { status: "not_configured" };
+  return ingestWithCredentials(db, credentials, settings);
+}
+
+export interface AllCommunesSummary extends InboxRunCounts {
+  communes: number;
+  failedCommunes: number;
+  busyCommunes: number;
+}
+
+/** The scheduled job: every commune with SI credentials, a few at a time. Counts only (no personal data). */
+export async function ingestAllCommunes(db: Database, settings: HubeeInboxSettings): Promise<AllCommunesSummary> {
+  const all = await loadHubeeSiCredentials(db, settings.encryptionKey);
+  const summary: AllCommunesSummary = { communes: all.length, failedCommunes: 0, busyCommunes: 0, ...emptyCounts() };
+  const queue = [...all];
+  const work = async () => {
+    for (let credentials = queue.shift(); credentials; credentials = queue.shift()) {
+      const result = await ingestWithCredentials(db, credentials, settings);
+      if (result.status === "failed") summary.failedCommunes++;
+      if (result.status === "busy") summary.busyCommunes++;
+      if (result.status === "done") {
+        for (const key of Object.keys(result.counts) as (keyof InboxRunCounts)[]) summary[key] += result.counts[key];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, all.length) }, work));
+  return summary;
+}
