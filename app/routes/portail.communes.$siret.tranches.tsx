@@ -1,15 +1,19 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/dsfr/alert";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
+import { FlashAlert } from "~/components/flash-alert";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
+import { readFlash, redirectWithFlash } from "~/http/flash.server";
 import { requireMembership } from "~/portal/access/access.server";
 import { recordAudit } from "~/audit/audit.server";
 import { formatBracketRange, MAX_TARIFF_BRACKETS, validateBrackets } from "~/portal/settings/tariff-brackets";
 import { loadTariffBrackets, saveTariffBrackets } from "~/portal/settings/tariff-brackets.server";
 
 export const meta: MetaFunction = () => [{ title: "Tranches de QF - Espace agents - Portail QF" }];
+
+export const handle: BreadcrumbHandle = { breadcrumb: () => ({ label: "Tranches de QF" }) };
 
 /** Empty rows offered under the saved ones: more rows need no JavaScript, only a save. */
 const EMPTY_ROWS = 8;
@@ -21,14 +25,22 @@ const rowCount = (filled: number) => Math.min(MAX_TARIFF_BRACKETS, Math.max(fill
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { collectivity } = await requireMembership(request, params.siret, "admin");
   const brackets = await loadTariffBrackets(await getDatabase(), collectivity.id);
-  return {
-    commune: { name: collectivity.name, siret: collectivity.siret },
-    brackets: brackets.map((b) => ({ label: b.label, range: formatBracketRange(b) })),
-    rows: brackets.map((b): Row => ({ label: b.label, min: String(b.min), max: b.max === null ? "" : String(b.max) })),
-  };
+  const { flash, headers } = await readFlash(request);
+  return data(
+    {
+      flash,
+      brackets: brackets.map((b) => ({ label: b.label, range: formatBracketRange(b) })),
+      rows: brackets.map((b): Row => ({
+        label: b.label,
+        min: String(b.min),
+        max: b.max === null ? "" : String(b.max),
+      })),
+    },
+    { headers },
+  );
 }
 
-type ActionResult = { saved: boolean; errors: Record<string, string>; rows: Row[] };
+type ActionResult = { errors: Record<string, string>; rows: Row[] };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { agent, collectivity } = await requireMembership(request, params.siret, "admin");
@@ -43,7 +55,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     rows.push({ label: field(`label-${i}`), min: field(`min-${i}`), max: field(`max-${i}`) });
   }
   const { brackets, errors } = validateBrackets(rows);
-  if (Object.keys(errors).length > 0) return data<ActionResult>({ saved: false, errors, rows }, { status: 400 });
+  if (Object.keys(errors).length > 0) return data<ActionResult>({ errors, rows }, { status: 400 });
   const db = await getDatabase();
   await saveTariffBrackets(db, collectivity.id, brackets);
   await recordAudit(db, {
@@ -55,39 +67,30 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     requestId: context.requestId,
     details: { count: brackets.length },
   });
-  return { saved: true, errors: {}, rows: [] } satisfies ActionResult;
+  return redirectWithFlash(new URL(request.url).pathname, { level: "success", message: "Tranches enregistrées." });
 }
 
 export default function TariffBrackets() {
-  const { commune, brackets, rows: savedRows } = useLoaderData<typeof loader>();
+  const { flash, brackets, rows: savedRows } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const typed = outcome && !outcome.saved ? outcome.rows : null;
+  const typed = outcome ? outcome.rows : null;
   const errors: Record<string, string> = outcome?.errors ?? {};
-  const source = typed ?? savedRows;
+  const source: Row[] = typed ?? savedRows;
   // Typed rows keep their positions (errors are keyed by them); trailing empty ones are not counted.
   const used = source.reduce((last, row, i) => (row.label || row.min || row.max ? i + 1 : last), 0);
   const rows: Row[] = Array.from({ length: rowCount(used) }, (_, i) => source[i] ?? { label: "", min: "", max: "" });
   const errorRows = Object.keys(errors).filter((key) => key !== "form").length;
-  const base = `/portail/communes/${commune.siret}`;
   return (
     <div className="fr-container fr-my-4w">
-      <Breadcrumb
-        segments={[
-          { label: "Espace agents", to: "/portail" },
-          { label: commune.name, to: base },
-        ]}
-        currentPageLabel="Tranches de QF"
-      />
+      <RouteBreadcrumb />
       <h1>Tranches de quotient familial</h1>
       <p>
         Les tranches servent aux tarifs de la commune : chaque dossier affiche la tranche de la famille, et le rapport
         d’une mise à jour des QF liste les familles qui changent de tranche. Les tranches se suivent sans trou, de 0 à
         la dernière, qui peut rester sans maximum.
       </p>
-      {outcome?.saved ? (
-        <Alert type="success" small role="status" className="fr-mb-3w" description="Tranches enregistrées." />
-      ) : null}
+      <FlashAlert flash={flash} />
       {errors.form || errorRows > 0 ? (
         <Alert
           type="error"
@@ -107,7 +110,7 @@ export default function TariffBrackets() {
       ) : (
         <p className="fr-text--sm">Aucune tranche n’est définie pour le moment.</p>
       )}
-      <Form method="post" key={outcome?.saved ? "saved" : "form"} noValidate>
+      <Form method="post" noValidate>
         {rows.map((row, i) => {
           const error = errors[String(i)];
           const errorId = `tranche-${i}-error`;

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { ErrorPage } from "~/components/dsfr/error-page";
 import { AgentBar } from "~/components/portal/agent-bar";
+import type { BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { CommuneNav } from "~/components/portal/commune-nav";
 import { requireMembership } from "~/portal/access/access.server";
 
@@ -23,6 +24,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isAdmin: membership.role === "admin",
   };
 }
+
+/** Every page of the space starts its trail with the agents' home and the commune. */
+export const handle: BreadcrumbHandle<Awaited<ReturnType<typeof loader>>> = {
+  breadcrumb: ({ data, params }) => [
+    { label: "Espace agents", to: "/portail" },
+    { label: data?.commune.name ?? "Commune", to: `/portail/communes/${params.siret}` },
+  ],
+};
 
 export default function CommuneSpace() {
   const { agent, commune, isAdmin } = useLoaderData<typeof loader>();

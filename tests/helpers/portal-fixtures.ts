@@ -69,7 +69,15 @@ export interface RouteAnswer {
   /** The loader/action data when it returned data (not a Response). */
   data: unknown;
   thrown: boolean;
+  /** The cookies the answer sets, as "name=value" pairs for the next request's Cookie header. */
+  cookies: string[];
 }
+
+/** The Cookie header of a request that sends `cookie` and what `answer` set (a flash message, say). */
+export const withCookies = (cookie: string, answer: RouteAnswer) => [cookie, ...answer.cookies].join("; ");
+
+const cookiesOf = (headers: Headers | undefined) =>
+  (headers?.getSetCookie() ?? []).map((line) => line.split(";")[0]!).filter((pair) => !/^[^=]+=$/.test(pair));
 
 interface RouteModule {
   loader?: (args: never) => unknown;
@@ -80,7 +88,13 @@ interface RouteModule {
 export async function callRoute(
   module: RouteModule,
   kind: "loader" | "action",
-  input: { path: string; params?: Record<string, string>; cookie?: string | null; form?: Record<string, string> },
+  input: {
+    path: string;
+    params?: Record<string, string>;
+    cookie?: string | null;
+    /** URLSearchParams when a name repeats (checkboxes). */
+    form?: Record<string, string> | URLSearchParams;
+  },
 ): Promise<RouteAnswer> {
   const fn = module[kind] as ((args: unknown) => Promise<unknown>) | undefined;
   if (!fn) throw new Error(`no ${kind}`);
@@ -106,13 +120,20 @@ export async function callRoute(
 
 function normalise(value: unknown, thrown: boolean): RouteAnswer {
   if (value instanceof Response) {
-    return { status: value.status, location: value.headers.get("Location"), data: null, thrown };
+    return {
+      status: value.status,
+      location: value.headers.get("Location"),
+      data: null,
+      thrown,
+      cookies: cookiesOf(value.headers),
+    };
   }
   // Remix's data() result: { type: "DataWithResponseInit", data, init }.
   if (value && typeof value === "object" && (value as { type?: string }).type === "DataWithResponseInit") {
     const { data, init } = value as { data: unknown; init: ResponseInit | null };
-    return { status: init?.status ?? 200, location: null, data, thrown };
+    const headers = init?.headers ? new Headers(init.headers) : undefined;
+    return { status: init?.status ?? 200, location: null, data, thrown, cookies: cookiesOf(headers) };
   }
   if (thrown) throw value;
-  return { status: 200, location: null, data: value, thrown };
+  return { status: 200, location: null, data: value, thrown, cookies: [] };
 }

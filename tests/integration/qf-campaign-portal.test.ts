@@ -25,7 +25,7 @@ import * as bracketsRoute from "../../app/routes/portail.communes.$siret.tranche
 import * as inboxRoute from "../../app/routes/portail.communes.$siret.dossiers._index.tsx";
 import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.tsx";
 import { createCommuneWithToken, insertSynthFamilies } from "../helpers/campaign-fixtures.ts";
-import { addMember, callRoute, createAgent, signIn, testSiret } from "../helpers/portal-fixtures.ts";
+import { addMember, callRoute, createAgent, signIn, testSiret, withCookies } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -545,8 +545,14 @@ describe("tariff brackets", () => {
         ["C", "1001", ""],
       ]),
     });
-    expect(good.status).toBe(200);
-    const saved = await callRoute(bracketsRoute, "loader", { path, params, cookie: c.adminCookie });
+    // Post/Redirect/Get: back to the page, which says once that the brackets were saved.
+    expect(good.status).toBe(302);
+    expect(good.location).toBe(path);
+    const saved = await callRoute(bracketsRoute, "loader", { path, params, cookie: withCookies(c.adminCookie, good) });
+    expect(saved.data).toMatchObject({ flash: { level: "success", message: "Tranches enregistrées." } });
+    expect(saved.cookies).toEqual([]);
+    const again = await callRoute(bracketsRoute, "loader", { path, params, cookie: c.adminCookie });
+    expect(again.data).toMatchObject({ flash: null });
     // fr-FR groups thousands with a narrow no-break space.
     const savedBrackets = (saved.data as { brackets: { label: string; range: string }[] }).brackets;
     expect({ brackets: savedBrackets.map((b) => ({ ...b, range: b.range.replace(/\s/gu, " ") })) }).toMatchObject({

@@ -5,14 +5,7 @@ import { auditEvents, webhookEndpoints, webhookEventDeliveries, webhookEvents } 
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import * as indexRoute from "../../app/routes/portail.communes.$siret.webhooks._index.tsx";
 import * as endpointRoute from "../../app/routes/portail.communes.$siret.webhooks.$endpointId.tsx";
-import {
-  addMember,
-  callRoute,
-  createAgent,
-  createCommune,
-  signIn,
-  type RouteAnswer,
-} from "../helpers/portal-fixtures.ts";
+import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 import { schemaErrors, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
@@ -52,30 +45,12 @@ const base = () => `/portail/communes/${commune.siret}/webhooks`;
 
 function index(kind: "loader" | "action", cookie: string, form?: URLSearchParams) {
   if (kind === "loader") return callRoute(indexRoute, kind, { path: base(), params: { siret: commune.siret }, cookie });
-  return postForm(form ?? new URLSearchParams(), cookie);
-}
-
-/**
- * callRoute builds its body from a plain record, which cannot repeat a key: the events
- * checkboxes need one, so the create form is posted here, with the same normalisation.
- */
-async function postForm(form: URLSearchParams, cookie: string): Promise<RouteAnswer> {
-  const request = new Request(`http://localhost:3000${base()}`, {
-    method: "POST",
-    headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
-    body: form,
+  return callRoute(indexRoute, kind, {
+    path: base(),
+    params: { siret: commune.siret },
+    cookie,
+    form: form ?? new URLSearchParams(),
   });
-  const args = { request, params: { siret: commune.siret }, context: { cspNonce: "", requestId: "test" } };
-  try {
-    const value: unknown = await indexRoute.action(args as never);
-    const { data, init } = value as { data: unknown; init: ResponseInit | null };
-    return { status: init?.status ?? 200, location: null, data, thrown: false };
-  } catch (error) {
-    if (error instanceof Response) {
-      return { status: error.status, location: error.headers.get("Location"), data: null, thrown: true };
-    }
-    throw error;
-  }
 }
 
 function detail(
