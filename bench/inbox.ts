@@ -11,7 +11,7 @@ import {
   parseInboxQuery,
   type InboxQuery,
 } from "../app/portal/dossiers/dossier-list-query.server.ts";
-import * as inboxRoute from "../app/routes/portail.communes.$siret.dossiers._index.tsx";
+import * as inboxRoute from "../app/routes/portail.communes.$siret.dossiers._index/route.tsx";
 import { addMember, callRoute, createAgent, signIn } from "../tests/helpers/portal-fixtures.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
 

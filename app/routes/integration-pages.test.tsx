@@ -4,7 +4,7 @@ import { Footer } from "~/components/dsfr/footer";
 import { render } from "~/components/dsfr/test-render";
 import { buildFormulaireQfXml } from "~/formulaire-qf/xml";
 import { EXAMPLE_SHIPMENT } from "~/editor-kit/example-shipment";
-import IntegrationPage, { loader as integrationLoader } from "./integrer-le-formulaire-qf";
+import IntegrationPage, { loader as integrationLoader } from "./integrer-le-formulaire-qf/route";
 import XmlPage, { loader as xmlLoader } from "./integration.formulaire-qf-xml";
 
 const headingLevels = (html: string) => [...html.matchAll(/<h([1-6])[\s>]/g)].map((match) => Number(match[1]));

@@ -18,7 +18,7 @@ import {
 } from "../../simulators/api-particulier/demo-tokens.ts";
 import { DEMO_COMMUNES, DEMO_HUBEE_OSL } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
-import * as settingsRoute from "../../app/routes/portail.communes.$siret.parametres.tsx";
+import * as settingsRoute from "../../app/routes/portail.communes.$siret.parametres/route.tsx";
 import { addMember, callRoute, createAgent, signIn } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";

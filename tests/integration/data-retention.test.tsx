@@ -38,7 +38,7 @@ import { WEBHOOK_EVENT_RETENTION_MS } from "../../app/webhooks/delivery.server.t
 import { EXPORT_RETENTION_MS } from "../../app/portal/exports/exports.server.ts";
 import * as retentionRoute from "../../app/routes/portail.communes.$siret.donnees.tsx";
 import * as eraseRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId_.supprimer.tsx";
-import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.tsx";
+import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId/route.tsx";
 import { SCHEDULED_JOBS } from "../../jobs/schedules.ts";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";

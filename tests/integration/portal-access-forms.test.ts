@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "../../db/client.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import * as homeRoute from "../../app/routes/portail._index.tsx";
 import * as platformRoute from "../../app/routes/portail.administration.tsx";
-import * as agentsRoute from "../../app/routes/portail.communes.$siret.agents.tsx";
+import * as agentsRoute from "../../app/routes/portail.communes.$siret.agents/route.tsx";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";

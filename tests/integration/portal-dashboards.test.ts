@@ -20,7 +20,7 @@ import { lookupAuditOutcome, type LookupOutcome } from "../../app/portal/qf-look
 import { defaultBrackets } from "../../app/portal/dashboards/commune-statistics.server.ts";
 import { bracketFor, type TariffBracket } from "../../app/portal/settings/tariff-brackets.ts";
 import * as statisticsRoute from "../../app/routes/portail.communes.$siret.statistiques.tsx";
-import * as dashboardRoute from "../../app/routes/portail.administration.tableau-de-bord.tsx";
+import * as dashboardRoute from "../../app/routes/portail.administration.tableau-de-bord/route.tsx";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";

@@ -22,9 +22,9 @@ import { changeFamilyStatus, STATUS_REPORT_GRACE_MS } from "../../app/portal/fam
 import { clearHubeeReceiverCache, hubeeInboxSettings } from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
 import { ingestCommuneInbox } from "../../app/portal/hubee-reception/inbox-ingestion.server.ts";
 import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
-import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.tsx";
+import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId/route.tsx";
 import * as attachmentRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.pieces-jointes.$attachmentId.ts";
-import * as inboxRoute from "../../app/routes/portail.communes.$siret.dossiers._index.tsx";
+import * as inboxRoute from "../../app/routes/portail.communes.$siret.dossiers._index/route.tsx";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
 import { enqueueNotification } from "../../simulators/hubee/notifications.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";

@@ -17,13 +17,13 @@ import { latestUnsuccessfulCampaignOutcome } from "../../app/portal/campaigns/fa
 import { lastCampaignChanges, listBracketChanges } from "../../app/portal/campaigns/campaign-portal.server.ts";
 import { bracketFor, type TariffBracket } from "../../app/portal/settings/tariff-brackets.ts";
 import { saveTariffBrackets } from "../../app/portal/settings/tariff-brackets.server.ts";
-import * as campaignRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId.tsx";
+import * as campaignRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId/route.tsx";
 import * as progressRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId.progression.ts";
-import * as indexRoute from "../../app/routes/portail.communes.$siret.campagnes._index.tsx";
+import * as indexRoute from "../../app/routes/portail.communes.$siret.campagnes._index/route.tsx";
 import * as newRoute from "../../app/routes/portail.communes.$siret.campagnes.nouvelle.tsx";
 import * as bracketsRoute from "../../app/routes/portail.communes.$siret.tranches.tsx";
-import * as inboxRoute from "../../app/routes/portail.communes.$siret.dossiers._index.tsx";
-import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.tsx";
+import * as inboxRoute from "../../app/routes/portail.communes.$siret.dossiers._index/route.tsx";
+import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId/route.tsx";
 import { createCommuneWithToken, insertSynthFamilies } from "../helpers/campaign-fixtures.ts";
 import { addMember, callRoute, createAgent, signIn, testSiret, withCookies } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";

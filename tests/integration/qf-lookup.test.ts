@@ -19,7 +19,7 @@ import { getServices } from "../../app/services.server.ts";
 import { DEMO_TOKEN_EXPIRED, DEMO_TOKEN_WITHOUT_QF_SCOPE } from "../../simulators/api-particulier/demo-tokens.ts";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
-import * as lookupRoute from "../../app/routes/portail.communes.$siret.recherche-qf.tsx";
+import * as lookupRoute from "../../app/routes/portail.communes.$siret.recherche-qf/route.tsx";
 import * as communesRoute from "../../app/routes/portail.communes.$siret.communes-de-naissance.ts";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";

@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "../../db/client.ts";
 import { auditEvents, webhookEndpoints, webhookEventDeliveries, webhookEvents } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import * as indexRoute from "../../app/routes/portail.communes.$siret.webhooks._index.tsx";
-import * as endpointRoute from "../../app/routes/portail.communes.$siret.webhooks.$endpointId.tsx";
+import * as endpointRoute from "../../app/routes/portail.communes.$siret.webhooks.$endpointId/route.tsx";
 import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";

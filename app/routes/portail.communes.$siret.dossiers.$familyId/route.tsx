@@ -32,7 +32,7 @@ import { inboxNeighbours } from "~/portal/dossiers/dossier-list-query.server";
 import { formatDate, formatDateTime } from "~/domain/paris-time";
 import { bracketFor, formatBracketRange } from "~/portal/settings/tariff-brackets";
 import { loadTariffBrackets } from "~/portal/settings/tariff-brackets.server";
-import type { FamilyMember } from "../../db/schema/index.ts";
+import type { FamilyMember } from "../../../db/schema/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "Dossier famille - Espace agents - Portail QF" }];
 

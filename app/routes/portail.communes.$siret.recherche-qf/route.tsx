@@ -25,7 +25,7 @@ import { lookupAuditOutcome, lookUpQuotientFamilial } from "~/portal/qf-lookup/l
 import { NO_QUOTIENT_MESSAGE, outcomeMessage, type OutcomeMessage } from "~/portal/qf-lookup/outcome-messages";
 import { openLookupResult, saveLookupAsFamily, sealLookupResult } from "~/portal/qf-lookup/save-lookup.server";
 import { getServices } from "~/services.server";
-import type { FamilyMember } from "../../db/schema/index.ts";
+import type { FamilyMember } from "../../../db/schema/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "Rechercher un QF - Espace agents - Portail QF" }];
 
