@@ -10,6 +10,8 @@ import { crossOriginProtection } from "./app/http/cross-origin-protection.server
 import { requestContext } from "./app/http/request-context.server.ts";
 import { cspNonce, securityHeaders } from "./app/http/security-headers.server.ts";
 import { logger } from "./app/utils/logger.server.ts";
+import { createRouteLabeler, httpMetrics } from "./app/metrics/http-metrics.server.ts";
+import { setupMetrics } from "./app/metrics/setup.server.ts";
 import { seedDemo } from "./db/seed/demo.ts";
 import { seedDemoTransmissions } from "./db/seed/demo-transmissions.ts";
 import { keyFromBase64 } from "./app/utils/encryption.server.ts";
@@ -37,10 +39,13 @@ try {
 const buildPath = path.resolve(process.env.REMIX_BUILD_PATH ?? "build/index.js");
 const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 
+const metrics = await setupMetrics(config, database.db);
+
 const app = express();
 app.disable("x-powered-by");
 // Behind one reverse proxy in production: trust its X-Forwarded-* for the client IP.
 app.set("trust proxy", config.demoMode ? false : 1);
+app.use(httpMetrics(createRouteLabeler(build.routes)));
 app.use(requestContext);
 app.use(cspNonce);
 app.use(
@@ -86,5 +91,6 @@ onShutdown(async () => {
       resolve();
     }, 1_500).unref();
   });
+  await metrics?.close();
   await closeDatabase();
 });

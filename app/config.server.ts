@@ -78,6 +78,13 @@ const schema = z.object({
     .int({ error: "doit être un nombre entier positif" })
     .min(0, { error: "doit être un nombre entier positif" })
     .default(5000),
+  /** Port of the Prometheus /metrics endpoint; unset: no metrics endpoint (`npm start` sets 9464). */
+  METRICS_PORT: z.coerce
+    .number({ error: "doit être un numéro de port" })
+    .int({ error: "doit être un numéro de port" })
+    .min(1, { error: "doit être un numéro de port" })
+    .max(65535, { error: "doit être un numéro de port" })
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** 0: the web and worker processes do not migrate at boot, a release step runs `npm run db:migrate`. */
   MIGRATE_ON_BOOT: z

@@ -5,6 +5,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { Config } from "../app/config.server.ts";
 import { runWithLogContext } from "../app/utils/log-context.server.ts";
 import { logger } from "../app/utils/logger.server.ts";
+import { jobLastSuccess, jobRuns } from "../app/metrics/registry.server.ts";
 import type { Database } from "../db/client.ts";
 import { createRunCoordinator } from "./run-coordinator.ts";
 import { SCHEDULED_JOBS, type ScheduledJob } from "./schedules.ts";
@@ -42,8 +43,11 @@ export async function startWorker(
             // Frequent jobs mostly find nothing to do: keep those runs out of the info logs.
             const level = isIdleResult(result) ? "debug" : "info";
             logger[level]({ job: job.name, durationMs: Date.now() - started, result }, "tâche terminée");
+            jobRuns.observe({ job: job.name, outcome: "success" }, (Date.now() - started) / 1000);
+            jobLastSuccess.set({ job: job.name }, Date.now() / 1000);
           } catch (error) {
             logger.error({ job: job.name, err: error }, "tâche en échec");
+            jobRuns.observe({ job: job.name, outcome: "failure" }, (Date.now() - started) / 1000);
           }
         }),
       {

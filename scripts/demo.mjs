@@ -92,8 +92,10 @@ await waitFor(`http://127.0.0.1:${simulatorsPort}/`, "Les simulateurs");
 
 // PGlite is a single-process database: with it, the worker runs inside the web process.
 const separateWorker = Boolean(process.env.DATABASE_URL);
-start("web", ["server.ts"], separateWorker ? {} : { RUN_WORKER: "1" });
-if (separateWorker) start("worker", ["jobs/worker.ts"]);
+// Prometheus metrics are on in the demo (off by default in production): web on 9464, a separate worker on 9465.
+const metricsPort = Number(process.env.METRICS_PORT ?? 9464);
+start("web", ["server.ts"], { METRICS_PORT: String(metricsPort), ...(separateWorker ? {} : { RUN_WORKER: "1" }) });
+if (separateWorker) start("worker", ["jobs/worker.ts"], { METRICS_PORT: String(metricsPort + 1) });
 await waitFor(`http://127.0.0.1:${port}/healthz`, "Le serveur web");
 
 console.log(`

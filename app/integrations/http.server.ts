@@ -1,3 +1,5 @@
+import { observeExternalCall, outcomeOfStatus } from "~/metrics/external-calls.server";
+
 /**
  * Shared HTTP behaviour for calls to external systems: a timeout on every call,
  * and retries with exponential backoff and full jitter for transient faults only.
@@ -29,13 +31,19 @@ export async function fetchWithTimeout(url: string, init: RequestInit & { timeou
   const signal = rest.signal
     ? AbortSignal.any([rest.signal, AbortSignal.timeout(timeoutMs)])
     : AbortSignal.timeout(timeoutMs);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
   try {
-    return await fetch(url, { ...rest, signal });
+    const response = await fetch(url, { ...rest, signal });
+    observeExternalCall(url, outcomeOfStatus(response.status), seconds());
+    return response;
   } catch (error) {
     if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) {
       if (rest.signal?.aborted) throw error;
+      observeExternalCall(url, "timeout", seconds());
       throw new HttpTimeoutError(url, timeoutMs);
     }
+    observeExternalCall(url, "network_error", seconds());
     throw new HttpNetworkError(url, error);
   }
 }
