@@ -24,8 +24,8 @@ COPY --from=build --chown=node:node /app/public ./public
 COPY --from=build --chown=node:node /app/app ./app
 COPY --from=build --chown=node:node /app/db ./db
 COPY --from=build --chown=node:node /app/jobs ./jobs
-# `npm run db:migrate`, for a platform's release step (docs/deployment.md).
-COPY --from=build --chown=node:node /app/scripts/migrate.ts ./scripts/migrate.ts
+# `npm run db:migrate` (a platform's release step) and `npm run keys:reencrypt` (key rotation): docs/deployment.md.
+COPY --from=build --chown=node:node /app/scripts/migrate.ts /app/scripts/reencrypt.ts ./scripts/
 # server.ts imports the demo seed, which reads the simulators' demo data (never started in production).
 COPY --from=build --chown=node:node /app/simulators ./simulators
 # The image's unprivileged user: the process can write nothing outside /tmp.

@@ -104,3 +104,39 @@ function captureError(fn: () => unknown): Error {
   }
   throw new Error("expected an error");
 }
+
+describe("key and secret rotation", () => {
+  const oldKey = Buffer.alloc(32, 1).toString("base64");
+  const newKey = Buffer.alloc(32, 2).toString("base64");
+
+  it("reads ENCRYPTION_KEYS as a keyring whose first key encrypts", () => {
+    const { ENCRYPTION_KEY: _single, ...env } = productionEnv();
+    const config = parseConfig({ ...env, ENCRYPTION_KEYS: `2027:${newKey}, 2026:${oldKey}` });
+    expect(config.ENCRYPTION_KEY).toBe(newKey);
+    expect(config.encryptionKeyring).toEqual([
+      { id: "2027", base64: newKey },
+      { id: "2026", base64: oldKey },
+    ]);
+  });
+
+  it("keeps ENCRYPTION_KEY alone working as a ring of one key", () => {
+    const config = parseConfig(productionEnv());
+    expect(config.encryptionKeyring).toEqual([{ id: "ENCRYPTION_KEY", base64: validKey }]);
+  });
+
+  it("refuses a bad key of the ring by its name, and two disagreeing sources", () => {
+    const { ENCRYPTION_KEY: _single, ...env } = productionEnv();
+    expect(() => parseConfig({ ...env, ENCRYPTION_KEYS: `2027:${newKey},2026:abcd` })).toThrow(/« 2026 »/);
+    expect(() => parseConfig({ ...productionEnv(), ENCRYPTION_KEYS: `2027:${newKey}` })).toThrow(ConfigError);
+    expect(() => parseConfig({ ...env })).toThrow(/ENCRYPTION_KEY/);
+  });
+
+  it("reads SESSION_SECRET as a list: the first signs, all verify", () => {
+    const config = parseConfig({ ...productionEnv(), SESSION_SECRET: `${"n".repeat(40)},${"o".repeat(40)}` });
+    expect(config.SESSION_SECRET).toBe("n".repeat(40));
+    expect(config.sessionSecrets).toEqual(["n".repeat(40), "o".repeat(40)]);
+    expect(() => parseConfig({ ...productionEnv(), SESSION_SECRET: `${"n".repeat(40)},court` })).toThrow(
+      /SESSION_SECRET doit contenir au moins 32 caractères/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { installDecryptionKeys, keyFromBase64 } from "~/utils/encryption.server";
 import { z } from "zod";
 
 /**
@@ -36,6 +37,42 @@ const encryptionKey = z
   .refine((value) => Buffer.from(value, "base64").length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(value), {
     error: "doit être une clé de 32 octets encodée en base64 (openssl rand -base64 32)",
   });
+/**
+ * ENCRYPTION_KEYS: `id:base64,id:base64` (or bare base64 keys); the first encrypts, all decrypt.
+ * The ids are names for operators; tokens carry the key's fingerprint (encryption.server.ts).
+ */
+const encryptionKeys = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ""),
+  )
+  .pipe(
+    z
+      .array(
+        z.string().transform((entry, ctx) => {
+          const separator = entry.lastIndexOf(":");
+          const id = separator > 0 ? entry.slice(0, separator) : `clé ${entry.slice(0, 4)}…`;
+          const base64 = separator > 0 ? entry.slice(separator + 1) : entry;
+          if (!encryptionKey.safeParse(base64).success) {
+            ctx.addIssue({
+              code: "custom",
+              message: `: la clé « ${separator > 0 ? id : "sans nom"} » doit être une clé de 32 octets encodée en base64 (openssl rand -base64 32)`,
+            });
+            return z.NEVER;
+          }
+          return { id, base64 };
+        }),
+      )
+      .min(1, { error: "doit contenir au moins une clé" }),
+  );
+/** SESSION_SECRET: one secret, or several separated by commas during a rotation (the first signs, all verify). */
+const sessionSecrets = z
+  .string()
+  .transform((value) => value.split(",").map((entry) => entry.trim()))
+  .pipe(z.array(secret.refine((entry) => !/\s/.test(entry), { error: "ne doit pas contenir d’espace" })).min(1));
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value) && new URL(value).hostname !== "", {
@@ -48,8 +85,9 @@ const schema = z.object({
   APP_URL: httpUrl,
   DATABASE_URL: postgresUrl.optional(),
   PGLITE_DIR: z.string().min(1).default("./.data/pglite"),
-  SESSION_SECRET: secret,
-  ENCRYPTION_KEY: encryptionKey,
+  SESSION_SECRET: sessionSecrets,
+  ENCRYPTION_KEY: encryptionKey.optional(),
+  ENCRYPTION_KEYS: encryptionKeys.optional(),
   FRANCECONNECT_ISSUER: httpUrl,
   FRANCECONNECT_CLIENT_ID: z.string().min(1),
   FRANCECONNECT_CLIENT_SECRET: z.string().min(1),
@@ -93,7 +131,17 @@ const schema = z.object({
     .transform((value) => value === "1"),
 });
 
-export type Config = z.infer<typeof schema> & { demoMode: boolean };
+export type Config = Omit<z.infer<typeof schema>, "SESSION_SECRET" | "ENCRYPTION_KEY" | "ENCRYPTION_KEYS"> & {
+  demoMode: boolean;
+  /** The current session secret: signs cookies (`sessionSecrets` verifies them). */
+  SESSION_SECRET: string;
+  /** Every session secret, current first: what cookies' `secrets` option takes. */
+  sessionSecrets: string[];
+  /** The current encryption key (base64): the first of ENCRYPTION_KEYS, or ENCRYPTION_KEY. */
+  ENCRYPTION_KEY: string;
+  /** The keyring, current key first: every key decrypts. */
+  encryptionKeyring: { id: string; base64: string }[];
+};
 
 export class ConfigError extends Error {}
 
@@ -105,16 +153,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   for (const key of Object.keys(input)) if (input[key] === "") input[key] = undefined;
 
   if (demoMode) {
-    for (const key of EXTERNAL_VARIABLES) input[key] ??= DEMO_DEFAULTS[key];
+    for (const key of EXTERNAL_VARIABLES) {
+      // A keyring given in demo mode replaces the demo key rather than disagreeing with it.
+      if (key === "ENCRYPTION_KEY" && input.ENCRYPTION_KEYS) continue;
+      input[key] ??= DEMO_DEFAULTS[key];
+    }
   } else {
     const missing = [
       ...EXTERNAL_VARIABLES,
       "SESSION_SECRET",
-      "ENCRYPTION_KEY",
+      input.ENCRYPTION_KEYS ? "ENCRYPTION_KEYS" : "ENCRYPTION_KEY",
       "DATAPASS_WEBHOOK_SECRET",
       "APP_URL",
       "DATABASE_URL",
-    ].filter((key, i, all) => all.indexOf(key) === i && !input[key]);
+    ]
+      .filter((key) => !(key === "ENCRYPTION_KEY" && input.ENCRYPTION_KEYS))
+      .filter((key, i, all) => all.indexOf(key) === i && !input[key]);
     if (missing.length > 0) {
       throw new ConfigError(`Configuration incomplète en production, variables manquantes : ${missing.join(", ")}`);
     }
@@ -127,13 +181,33 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const message = issue?.code === "invalid_type" && input[name] === undefined ? "est obligatoire" : issue?.message;
     throw new ConfigError(`Configuration invalide : ${name} ${message}`);
   }
-  return { ...result.data, demoMode };
+  const { SESSION_SECRET: secrets, ENCRYPTION_KEY: key, ENCRYPTION_KEYS: keys, ...rest } = result.data;
+  if (keys && key && key !== keys[0]!.base64) {
+    // Two sources of truth for the encrypting key would let two instances write with different keys.
+    throw new ConfigError(
+      "Configuration invalide : ENCRYPTION_KEY et ENCRYPTION_KEYS sont toutes deux définies et la première clé diffère ; gardez ENCRYPTION_KEYS seule",
+    );
+  }
+  const keyring = keys ?? (key ? [{ id: "ENCRYPTION_KEY", base64: key }] : []);
+  if (keyring.length === 0) throw new ConfigError("Configuration invalide : ENCRYPTION_KEY est obligatoire");
+  return {
+    ...rest,
+    demoMode,
+    SESSION_SECRET: secrets[0]!,
+    sessionSecrets: secrets,
+    ENCRYPTION_KEY: keyring[0]!.base64,
+    encryptionKeyring: keyring,
+  };
 }
 
 let cached: Config | undefined;
 
 /** The process configuration, parsed on first use (at boot in server.ts and the worker). */
 export function getConfig(): Config {
-  cached ??= parseConfig(process.env);
+  if (!cached) {
+    cached = parseConfig(process.env);
+    // Callers encrypt with the current key; older keys of the ring must still decrypt.
+    installDecryptionKeys(cached.encryptionKeyring.map((entry) => keyFromBase64(entry.base64)));
+  }
   return cached;
 }

@@ -51,7 +51,7 @@ export function citizenSessionStore(): EncryptedCookieStore<CitizenSession> {
       name: "__qf_citoyen",
       schema: citizenSession,
       maxAgeSeconds: CITIZEN_SESSION_SECONDS,
-      secrets: [config.SESSION_SECRET],
+      secrets: config.sessionSecrets,
       encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
       secure: !config.demoMode,
     });

@@ -29,7 +29,7 @@ function flashCookie(): Cookie {
       secure: !config.demoMode,
       path: "/",
       maxAge: FLASH_MAX_AGE_SECONDS,
-      secrets: [config.SESSION_SECRET],
+      secrets: config.sessionSecrets,
     });
   }
   return cookie;

@@ -7,14 +7,17 @@ import {
   DecryptionError,
   encrypt,
   encryptJson,
+  installDecryptionKeys,
   keyFromBase64,
+  keyId,
+  sealingKeyId,
 } from "./encryption.server";
 
 const key = crypto.randomBytes(32);
 const otherKey = crypto.randomBytes(32);
 
 /** Flips one bit of one base64url part of a token. */
-function tamper(token: string, part: 1 | 2 | 3): string {
+function tamper(token: string, part: 1 | 2 | 3 | 4): string {
   const parts = token.split(".");
   const bytes = Buffer.from(parts[part]!, "base64url");
   bytes[0] = bytes[0]! ^ 1;
@@ -33,17 +36,18 @@ describe("encrypt / decrypt", () => {
 
   it("writes a versioned compact token", () => {
     const token = encrypt("secret", key);
-    expect(token).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+    expect(token).toMatch(/^v2\.[0-9a-f]{16}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+    expect(token.split(".")[1]).toBe(keyId(key));
     expect(token).not.toContain("secret");
   });
 
   it("uses a fresh IV every time", () => {
     const tokens = Array.from({ length: 200 }, () => encrypt("même texte", key));
-    expect(new Set(tokens.map((t) => t.split(".")[1])).size).toBe(200);
+    expect(new Set(tokens.map((t) => t.split(".")[2])).size).toBe(200);
     expect(new Set(tokens).size).toBe(200);
   });
 
-  it.each([1, 2, 3] as const)("detects tampering with part %i", (part) => {
+  it.each([1, 2, 3, 4] as const)("detects tampering with part %i", (part) => {
     const token = encrypt("QF 2550", key);
     expect(() => decrypt(tamper(token, part), key)).toThrow(DecryptionError);
     expect(() => decryptBuffer(tamper(token, part), key)).toThrow(DecryptionError);
@@ -119,5 +123,59 @@ describe("keyFromBase64", () => {
     ["empty", ""],
   ])("rejects %s", (_label, value) => {
     expect(() => keyFromBase64(value)).toThrow(TypeError);
+  });
+});
+
+/** A token as the code wrote them before key rotation existed: `v1.<iv>.<tag>.<ciphertext>`. */
+function legacyToken(plaintext: string, legacyKey: Buffer, aad?: string): string {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", legacyKey, iv, { authTagLength: 16 });
+  if (aad !== undefined) cipher.setAAD(Buffer.from(aad, "utf8"));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return ["v1", iv, cipher.getAuthTag(), ciphertext]
+    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+    .join(".");
+}
+
+describe("key rotation", () => {
+  const oldKey = crypto.randomBytes(32);
+  const newKey = crypto.randomBytes(32);
+
+  it("reads what an older key of the ring sealed, and writes with the current key", () => {
+    const sealedBefore = encrypt("jeton API Particulier", oldKey, "collectivity-settings:c1:api_particulier_token");
+    installDecryptionKeys([newKey, oldKey]);
+    try {
+      expect(decrypt(sealedBefore, newKey, "collectivity-settings:c1:api_particulier_token")).toBe(
+        "jeton API Particulier",
+      );
+      const resealed = encrypt("jeton API Particulier", newKey, "collectivity-settings:c1:api_particulier_token");
+      expect(sealingKeyId(resealed)).toBe(keyId(newKey));
+      expect(sealingKeyId(sealedBefore)).toBe(keyId(oldKey));
+    } finally {
+      installDecryptionKeys([]);
+    }
+    // Once the old key is dropped from the ring, what it sealed is unreadable (and says nothing more).
+    installDecryptionKeys([newKey]);
+    try {
+      expect(() => decrypt(sealedBefore, newKey, "collectivity-settings:c1:api_particulier_token")).toThrow(
+        "Jeton chiffré invalide ou altéré",
+      );
+    } finally {
+      installDecryptionKeys([]);
+    }
+  });
+
+  it("still reads legacy v1 tokens, with any key of the ring, and only with the right AAD", () => {
+    const legacy = legacyToken("Angela", oldKey, "shipment:0A1B2C3D4E5F6");
+    expect(sealingKeyId(legacy)).toBeNull();
+    expect(decrypt(legacy, oldKey, "shipment:0A1B2C3D4E5F6")).toBe("Angela");
+    expect(() => decrypt(legacy, newKey, "shipment:0A1B2C3D4E5F6")).toThrow(DecryptionError);
+    installDecryptionKeys([newKey, oldKey]);
+    try {
+      expect(decrypt(legacy, newKey, "shipment:0A1B2C3D4E5F6")).toBe("Angela");
+      expect(() => decrypt(legacy, newKey, "shipment:FFFFFFFFFFFFF")).toThrow(DecryptionError);
+    } finally {
+      installDecryptionKeys([]);
+    }
   });
 });

@@ -6,7 +6,9 @@ import type { WebhookEndpoint } from "../../db/schema/index.ts";
  * commune and endpoint, so a secret copied onto another endpoint does not decrypt. The current
  * and previous secrets share it: a rotation moves the ciphertext as is.
  */
-const aad = (collectivityId: string, endpointId: string) => `webhook-endpoint:${collectivityId}:${endpointId}`;
+export const endpointSecretAad = (collectivityId: string, endpointId: string) =>
+  `webhook-endpoint:${collectivityId}:${endpointId}`;
+const aad = endpointSecretAad;
 
 export function sealEndpointSecret(key: Buffer, collectivityId: string, endpointId: string, secret: string): string {
   return encrypt(secret, key, aad(collectivityId, endpointId));

@@ -69,7 +69,7 @@ describe("commune settings", () => {
       .select()
       .from(collectivitySettings)
       .where(eq(collectivitySettings.collectivityId, collectivityId));
-    expect(raw!.hubeeSiSecretEncrypted).toMatch(/^v1\./);
+    expect(raw!.hubeeSiSecretEncrypted).toMatch(/^v2\.[0-9a-f]{16}\./);
     expect(raw!.hubeeSiSecretEncrypted).not.toContain(SECRET);
     expect(raw!.apiParticulierTokenEncrypted).not.toContain(TOKEN);
     expect(Buffer.from(raw!.hubeeSiSecretEncrypted!.split(".").at(-1)!, "base64url").toString("latin1")).not.toContain(

@@ -129,7 +129,9 @@ describe("Prometheus metrics", () => {
 
   it("counts calls to external systems by system and outcome, 429s apart", async () => {
     let answer = 429;
-    const { server, base } = await listen((_req, res) => res.writeHead(answer).end());
+    const { server, base } = await listen((_req: http.IncomingMessage, res: http.ServerResponse) =>
+      res.writeHead(answer).end(),
+    );
     try {
       registerExternalSystem(`${base}/api-particulier/`, "api_particulier");
       expect(externalSystemOf(`${base}/api-particulier/v3/dss/quotient_familial/identite?x=1`)).toBe("api_particulier");

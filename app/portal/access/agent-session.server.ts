@@ -48,15 +48,17 @@ function sessionCookie(): Cookie {
       secure: !config.demoMode,
       path: "/portail",
       maxAge: ABSOLUTE_TIMEOUT_MS / 1000,
-      // Signed too: rotating SESSION_SECRET then ends every session at once.
-      secrets: [config.SESSION_SECRET],
+      // Signed too: replacing SESSION_SECRET ends every session at once; listing the old secret after
+      // the new one (SESSION_SECRET=new,old) rotates it without logging anyone out.
+      secrets: config.sessionSecrets,
     });
   }
   return cookie;
 }
 
 const hashId = (id: string) => crypto.createHash("sha256").update(id, "utf8").digest("hex");
-const idTokenAad = (idHash: string) => `agent-session:${idHash}`;
+/** Binds an ID token to its session (exported for the key rotation, which re-seals it). */
+export const idTokenAad = (idHash: string) => `agent-session:${idHash}`;
 const encryptionKey = () => keyFromBase64(getConfig().ENCRYPTION_KEY);
 
 /** Opens a session for an agent who just logged in; returns the Set-Cookie header value. */

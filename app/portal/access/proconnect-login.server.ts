@@ -51,7 +51,7 @@ function pending(): EncryptedCookieStore<Pending> {
       name: "__qf_agent_pending",
       schema: pendingSchema,
       maxAgeSeconds: PENDING_SECONDS,
-      secrets: [config.SESSION_SECRET],
+      secrets: config.sessionSecrets,
       encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
       secure: !config.demoMode,
     });

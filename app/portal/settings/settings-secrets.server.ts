@@ -7,7 +7,9 @@ import { decrypt, encrypt } from "~/utils/encryption.server";
  */
 export type SettingsSecret = "hubee_si_secret" | "api_particulier_token";
 
-const aad = (collectivityId: string, secret: SettingsSecret) => `collectivity-settings:${collectivityId}:${secret}`;
+export const settingsSecretAad = (collectivityId: string, secret: SettingsSecret) =>
+  `collectivity-settings:${collectivityId}:${secret}`;
+const aad = settingsSecretAad;
 
 export function sealSettingsSecret(key: Buffer, collectivityId: string, secret: SettingsSecret, value: string): string {
   return encrypt(value, key, aad(collectivityId, secret));
