@@ -36,6 +36,10 @@ describe("classifyAddress", () => {
     ["::ffff:127.0.0.1", "IPv4 transposée"],
     ["::ffff:7f00:1", "IPv4 transposée"],
     ["::ffff:8.8.8.8", "IPv4 transposée"],
+    ["::ffff:0:7f00:1", "IPv4 traduite (SIIT)"],
+    ["[::ffff:0:7f00:1]", "IPv4 traduite (SIIT)"],
+    ["::ffff:0:127.0.0.1", "IPv4 traduite (SIIT)"],
+    ["::ffff:0:a9fe:a9fe", "IPv4 traduite (SIIT)"],
     ["64:ff9b::a00:1", "de traduction NAT64"],
     ["fc00::1", "locale unique (ULA)"],
     ["fd12:3456:789a::1", "locale unique (ULA)"],
@@ -47,6 +51,18 @@ describe("classifyAddress", () => {
     ["2001:0:4136:e378::1", "réservée (IETF, Teredo)"],
   ])("refuses the IPv6 address %s (%s)", (address, label) => {
     expect(classifyAddress(address)).toEqual({ allowed: false, reason: `adresse ${label}` });
+  });
+
+  it("refuses the whole IPv4-translated range ::ffff:0:0:0/96, whatever the IPv4 address", () => {
+    for (let i = 0; i < 2_000; i++) {
+      const v4 = Array.from({ length: 4 }, () => Math.floor(Math.random() * 256));
+      const hex = (a: number, b: number) => ((a << 8) | b).toString(16);
+      const address = `::ffff:0:${hex(v4[0]!, v4[1]!)}:${hex(v4[2]!, v4[3]!)}`;
+      expect(classifyAddress(address), address).toEqual({ allowed: false, reason: "adresse IPv4 traduite (SIIT)" });
+    }
+    // Its first and last addresses.
+    expect(classifyAddress("::ffff:0:0:0").allowed).toBe(false);
+    expect(classifyAddress("::ffff:0:ffff:ffff").allowed).toBe(false);
   });
 
   it.each(["2001:4860:4860::8888", "2a01:e0a:1::1", "2606:4700:4700::1111"])(

@@ -33,6 +33,8 @@ const BLOCKED_V6: Array<[string, number, string]> = [
   ["::1", 128, "de bouclage"],
   ["::", 96, "non spécifiée ou compatible IPv4"],
   ["::ffff:0:0", 96, "IPv4 transposée"],
+  // SIIT's IPv4-translated addresses (RFC 2765): ::ffff:0:7f00:1 is 127.0.0.1 to a translator.
+  ["::ffff:0:0:0", 96, "IPv4 traduite (SIIT)"],
   ["64:ff9b::", 96, "de traduction NAT64"],
   ["64:ff9b:1::", 48, "de traduction NAT64 locale"],
   ["100::", 64, "de rejet"],
