@@ -9,6 +9,7 @@ import { closeDatabase, initDatabase } from "./app/db.server.ts";
 import { crossOriginProtection } from "./app/http/cross-origin-protection.server.ts";
 import { requestContext } from "./app/http/request-context.server.ts";
 import { cspNonce, securityHeaders } from "./app/http/security-headers.server.ts";
+import { noStoreForPersonalPages, requestBodyGuard } from "./app/http/request-guards.server.ts";
 import { logger } from "./app/utils/logger.server.ts";
 import { createRouteLabeler, httpMetrics } from "./app/metrics/http-metrics.server.ts";
 import { setupMetrics } from "./app/metrics/setup.server.ts";
@@ -56,6 +57,8 @@ app.use(
 );
 // Forms posted by a browser from another site are refused; DataPass (server to server, signed) is exempt.
 app.use(crossOriginProtection({ exempt: (path) => path === "/api/datapass/webhook" }));
+app.use(requestBodyGuard());
+app.use(noStoreForPersonalPages);
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 // Browsers ask for /favicon.ico whatever the page declares.

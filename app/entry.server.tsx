@@ -17,6 +17,15 @@ const ABORT_DELAY = 5_000;
  */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
+  // A 4xx route error (an unknown URL, a `.data` or `?_data` request for a page that does not exist) is
+  // the client's mistake, already answered with the right status: not a server error to page anyone for.
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    logger.info(
+      { status: error.status, method: request.method, path: new URL(request.url).pathname },
+      "réponse d’erreur de route",
+    );
+    return;
+  }
   const cause =
     isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error;
   logger.error({ err: cause, method: request.method, path: new URL(request.url).pathname }, "erreur serveur");

@@ -5,6 +5,12 @@ import { logger } from "~/utils/logger.server";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+/** Static files: the build, the DSFR, the favicon and other public files. */
+export const isAsset = (path: string) =>
+  path.startsWith("/build/") ||
+  path.startsWith("/dsfr/") ||
+  /\.(css|js|map|png|svg|ico|woff2?|webmanifest)$/.test(path);
+
 /**
  * Gives each request an id (kept from a trusted proxy's X-Request-Id when well
  * formed), runs the rest of the request with it in the log context (every line
@@ -19,7 +25,8 @@ export const requestContext: RequestHandler = (req, res, next) => {
   const started = process.hrtime.bigint();
   res.on("finish", () => {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const level = res.statusCode >= 500 ? "error" : "info";
+    // Assets are most of the lines and say nothing an operator acts on: debug only, unless they fail.
+    const level = res.statusCode >= 500 ? "error" : isAsset(req.path) && res.statusCode < 400 ? "debug" : "info";
     logger[level](
       { requestId, method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round(durationMs) },
       "request",

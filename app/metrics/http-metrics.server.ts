@@ -1,6 +1,7 @@
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { ServerBuild } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
+import { isAsset } from "~/http/request-context.server";
 import { httpRequests } from "./registry.server";
 
 /**
@@ -31,9 +32,7 @@ function routeTree(routes: ServerBuild["routes"]): RouteTree[] {
 export function createRouteLabeler(routes: ServerBuild["routes"]): (path: string) => string {
   const tree = routeTree(routes);
   return (path) => {
-    if (path.startsWith("/build/") || path.startsWith("/dsfr/") || /\.(css|js|map|png|svg|ico|woff2?)$/.test(path)) {
-      return "static";
-    }
+    if (isAsset(path)) return "static";
     // Single fetch asks for a page's data at "<path>.data" (and "/_root.data" for the home page).
     const pagePath = path === "/_root.data" ? "/" : path.replace(/\.data$/, "");
     const matches = matchRoutes(tree, pagePath);
