@@ -1,27 +1,41 @@
 import crypto from "node:crypto";
+import { Webhook } from "standardwebhooks";
 
 /**
- * Signing of outgoing webhooks. The signed content is `<timestamp>.<body>`: a captured request
- * replayed later carries an old X-Webhook-Timestamp the receiver refuses, and the timestamp
- * cannot be changed without breaking the signature.
+ * Signing of outgoing webhooks, in the Standard Webhooks format (https://www.standardwebhooks.com),
+ * signed by its reference library so that any receiver using one of its libraries verifies us as is.
  *
- * X-Signature-256 holds one `sha256=<hex>` per valid secret, comma-separated: during the grace
- * period after a rotation, the new secret's signature first, then the previous one's, so a
- * receiver still configured with either secret accepts the delivery.
+ * - `webhook-id` is the event's id, `webhook-timestamp` the attempt's time in seconds, and
+ *   `webhook-signature` holds `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`. The id is
+ *   signed: a captured request replayed under a new id no longer verifies, and the receiver's
+ *   « already processed » check on the id cannot be bypassed within the timestamp's 5 minutes.
+ * - During the grace period after a rotation, one signature per valid secret, space-separated,
+ *   the new secret's first: a receiver still configured with either secret accepts.
+ * - A secret is `whsec_` and 32 random bytes in base64; the HMAC key is those bytes.
  */
 
-export const SIGNATURE_HEADER = "X-Signature-256";
-export const TIMESTAMP_HEADER = "X-Webhook-Timestamp";
-export const ID_HEADER = "X-Webhook-Id";
-export const EVENT_HEADER = "X-Webhook-Event";
+export const ID_HEADER = "webhook-id";
+export const TIMESTAMP_HEADER = "webhook-timestamp";
+export const SIGNATURE_HEADER = "webhook-signature";
+/** Not part of the standard: lets a receiver route before parsing (the body's `type` says the same). */
+export const EVENT_HEADER = "webhook-event";
 
-/** `whsec_` and 32 random bytes: shown once to the administrator, used as is (UTF-8) as the HMAC key. */
+const SECRET_PREFIX = "whsec_";
+
 export function generateWebhookSecret(): string {
-  return `whsec_${crypto.randomBytes(32).toString("base64url")}`;
+  return `${SECRET_PREFIX}${crypto.randomBytes(32).toString("base64")}`;
 }
 
-export function signWebhook(secret: string, timestamp: number, body: string): string {
-  return crypto.createHmac("sha256", secret).update(`${timestamp}.${body}`, "utf8").digest("hex");
+/**
+ * The HMAC key of a secret. Node reads base64 and base64url alike, so secrets generated before the
+ * Standard Webhooks format (base64url) sign too; their receivers must convert them (ADR 008).
+ */
+const secretBytes = (secret: string) =>
+  Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, "base64");
+
+/** `v1,<base64>`: one signature of one attempt. */
+export function signWebhook(secret: string, eventId: string, timestamp: number, body: string): string {
+  return new Webhook(secretBytes(secret), { format: "raw" }).sign(eventId, new Date(timestamp * 1000), body);
 }
 
 /** The headers of one attempt; `secrets` = current secret first, then the previous one if still valid. */
@@ -38,6 +52,8 @@ export function webhookHeaders(input: {
     [ID_HEADER]: input.eventId,
     [EVENT_HEADER]: input.eventType,
     [TIMESTAMP_HEADER]: String(input.timestamp),
-    [SIGNATURE_HEADER]: input.secrets.map((s) => `sha256=${signWebhook(s, input.timestamp, input.body)}`).join(","),
+    [SIGNATURE_HEADER]: input.secrets
+      .map((secret) => signWebhook(secret, input.eventId, input.timestamp, input.body))
+      .join(" "),
   };
 }

@@ -6,9 +6,10 @@ import addFormats from "ajv-formats";
 import { WEBHOOK_SCHEMAS } from "../../app/webhooks/event-schemas.ts";
 
 /**
- * A commune's system as the README tells it to verify our webhooks, written independently of
- * app/webhooks (no import from there): HMAC-SHA256 of "<timestamp>.<body>" with any of its
- * secrets, a timestamp within 5 minutes, and each X-Webhook-Id processed once.
+ * A commune's system verifying our webhooks as the Standard Webhooks specification says, written
+ * independently of app/webhooks (no import from there): HMAC-SHA256, keyed with the secret's
+ * base64-decoded bytes, of "<webhook-id>.<webhook-timestamp>.<body>" with any of its secrets, a
+ * timestamp within 5 minutes of its own clock, and each webhook-id processed once.
  */
 
 export interface ReceivedWebhook {
@@ -60,19 +61,19 @@ export async function startWebhookReceiver(secrets: string[] = []): Promise<Webh
         response.end(reason);
       };
       if (receiver.forceStatus !== null) return answer(receiver.forceStatus, "forced");
-      const id = String(request.headers["x-webhook-id"] ?? "");
-      const timestamp = Number(request.headers["x-webhook-timestamp"]);
-      const header = String(request.headers["x-signature-256"] ?? "");
+      const id = String(request.headers["webhook-id"] ?? "");
+      const timestamp = Number(request.headers["webhook-timestamp"]);
+      const header = String(request.headers["webhook-signature"] ?? "");
       const signatures = header
-        .split(",")
-        .map((part) => part.trim())
-        .filter((part) => part.startsWith("sha256="))
-        .map((part) => part.slice("sha256=".length));
+        .split(" ")
+        .filter((part) => part.startsWith("v1,"))
+        .map((part) => part.slice("v1,".length));
       if (!Number.isInteger(timestamp)) return answer(400, "missing timestamp");
       const verifiedWith = receiver.secrets.findIndex((secret) => {
-        const expected = crypto.createHmac("sha256", secret).update(`${timestamp}.${body}`).digest();
+        const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+        const expected = crypto.createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest();
         return signatures.some((candidate) => {
-          const given = Buffer.from(candidate, "hex");
+          const given = Buffer.from(candidate, "base64");
           return given.length === expected.length && crypto.timingSafeEqual(given, expected);
         });
       });
@@ -84,7 +85,7 @@ export async function startWebhookReceiver(secrets: string[] = []): Promise<Webh
       const payload = JSON.parse(body) as Record<string, unknown>;
       receiver.accepted.push({
         id,
-        type: String(request.headers["x-webhook-event"]),
+        type: String(request.headers["webhook-event"]),
         timestamp,
         signatures,
         body,

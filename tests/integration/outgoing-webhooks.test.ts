@@ -7,6 +7,7 @@ import tls from "node:tls";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
+import { Webhook as StandardWebhook, WebhookVerificationError } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import {
@@ -98,7 +99,7 @@ const deliveriesOf = (endpointId: string) =>
   handle.db.select().from(webhookEventDeliveries).where(eq(webhookEventDeliveries.endpointId, endpointId));
 
 describe("signed delivery to an independent receiver", () => {
-  it("delivers a payload the receiver verifies (HMAC of timestamp.body), with id, event and timestamp headers", async () => {
+  it("delivers a payload the receiver verifies (Standard Webhooks: HMAC of id.timestamp.body), with its headers", async () => {
     receiver = await startWebhookReceiver();
     const { commune, endpoint, secret } = await communeWithEndpoint(receiver.url);
     receiver.secrets.push(secret);
@@ -129,7 +130,9 @@ describe("signed delivery to an independent receiver", () => {
     expect(after!.lastSuccessAt).not.toBeNull();
     // The secret is stored sealed, never in clear.
     expect(after!.secretEncrypted).not.toContain(secret);
-    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    // Standard Webhooks secrets: whsec_ and 32 bytes in base64.
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice(6), "base64")).toHaveLength(32);
   });
 
   it("lets the receiver refuse a forged body, a stale timestamp and an already processed id", async () => {
@@ -146,9 +149,9 @@ describe("signed delivery to an independent receiver", () => {
         method: "POST",
         headers: {
           "Content-Type": "application/json",
-          "X-Webhook-Id": String(headers["x-webhook-id"]),
-          "X-Webhook-Timestamp": String(headers["x-webhook-timestamp"]),
-          "X-Signature-256": String(headers["x-signature-256"]),
+          "webhook-id": String(headers["webhook-id"]),
+          "webhook-timestamp": String(headers["webhook-timestamp"]),
+          "webhook-signature": String(headers["webhook-signature"]),
         },
         body,
       }).then(async (r) => ({ status: r.status, text: await r.text() }));
@@ -157,14 +160,16 @@ describe("signed delivery to an independent receiver", () => {
     expect(await resend(original.headers, original.body)).toEqual({ status: 200, text: "duplicate" });
     // Body altered: the signature no longer matches.
     expect((await resend(original.headers, original.body.replace("1350", "9999"))).status).toBe(401);
-    // Captured and replayed an hour later: refused on its timestamp, even with a new id.
-    receiver.clock = () => Math.floor(Date.now() / 1000) + 3600;
-    expect(await resend({ ...original.headers, "x-webhook-id": crypto.randomUUID() }, original.body)).toEqual({
-      status: 400,
-      text: "stale timestamp",
+    // Replayed at once under a new id: the id is signed, so the signature no longer matches.
+    expect(await resend({ ...original.headers, "webhook-id": crypto.randomUUID() }, original.body)).toEqual({
+      status: 401,
+      text: "bad signature",
     });
+    // Captured and replayed an hour later: refused on its timestamp.
+    receiver.clock = () => Math.floor(Date.now() / 1000) + 3600;
+    expect(await resend(original.headers, original.body)).toEqual({ status: 400, text: "stale timestamp" });
     // A timestamp changed to look fresh breaks the signature.
-    const forged = { ...original.headers, "x-webhook-timestamp": String(receiver.clock()) };
+    const forged = { ...original.headers, "webhook-timestamp": String(receiver.clock()) };
     expect((await resend(forged, original.body)).status).toBe(401);
     expect(receiver.accepted).toHaveLength(1);
   });
@@ -194,8 +199,30 @@ describe("signed delivery to an independent receiver", () => {
     expect(verifierWebhook(headers, body, secret, seen)).toBe("déjà traité");
     expect(verifierWebhook(headers, body.replace("1350", "1"), secret, new Set())).toBe("signature invalide");
     expect(verifierWebhook(headers, body, "whsec_autre", new Set())).toBe("signature invalide");
-    const stale = { ...headers, "x-webhook-timestamp": String(Number(headers["x-webhook-timestamp"]) - 600) };
+    const stale = { ...headers, "webhook-timestamp": String(Number(headers["webhook-timestamp"]) - 600) };
     expect(verifierWebhook(stale, body, secret, new Set())).toBe("périmé");
+  });
+
+  it("is accepted by the Standard Webhooks reference verifier, which refuses a replay under another id", async () => {
+    receiver = await startWebhookReceiver();
+    const { commune, endpoint, secret } = await communeWithEndpoint(receiver.url);
+    receiver.secrets.push(secret);
+    await rotateEndpointSecret(handle.db, { collectivityId: commune.id, actor: adminId, key, endpoint });
+    await emitWebhookEvent(handle.db, commune.id, sampleQf);
+    await deliverDueWebhooks(deps());
+    const { headers, body } = receiver.log.at(-1)!;
+    const asRecord = (h: http.IncomingHttpHeaders) =>
+      Object.fromEntries(Object.entries(h).map(([name, value]) => [name, String(value)]));
+    // The library, keyed with the secret the administrator copied (the previous one, during the grace period).
+    const verifier = new StandardWebhook(secret);
+    expect(verifier.verify(body, asRecord(headers))).toMatchObject({ type: "qf.mis_a_jour", data: sampleQf.data });
+    expect(() => verifier.verify(body, asRecord({ ...headers, "webhook-id": crypto.randomUUID() }))).toThrow(
+      WebhookVerificationError,
+    );
+    expect(() => verifier.verify(body.replace("1350", "1"), asRecord(headers))).toThrow(WebhookVerificationError);
+    expect(() =>
+      new StandardWebhook(`whsec_${crypto.randomBytes(32).toString("base64")}`).verify(body, asRecord(headers)),
+    ).toThrow(WebhookVerificationError);
   });
 
   it("signs with both secrets during the grace period after a rotation, then with the new one only", async () => {
@@ -219,8 +246,8 @@ describe("signed delivery to an independent receiver", () => {
     await emitWebhookEvent(handle.db, commune.id, sampleQf, now);
     await deliverDueWebhooks(deps({ now: () => now }));
     expect(receiver.accepted.map((r) => r.verifiedWith)).toEqual([0, 0]);
-    const header = String(receiver.log[0]!.headers["x-signature-256"]);
-    expect(header).toMatch(/^sha256=[0-9a-f]{64},sha256=[0-9a-f]{64}$/);
+    const header = String(receiver.log[0]!.headers["webhook-signature"]);
+    expect(header).toMatch(/^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
 
     // 25 hours later the old secret no longer signs: a receiver that kept it refuses.
     const later = new Date(now.getTime() + 25 * 3_600_000);
@@ -229,7 +256,7 @@ describe("signed delivery to an independent receiver", () => {
     await emitWebhookEvent(handle.db, commune.id, sampleQf, later);
     await deliverDueWebhooks(deps({ now: () => later }));
     expect(receiver.log.at(-1)!.status).toBe(401);
-    expect(String(receiver.log.at(-1)!.headers["x-signature-256"])).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(String(receiver.log.at(-1)!.headers["webhook-signature"])).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
 
     const audit = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, endpoint.id));
     expect(audit.map((a) => a.action)).toEqual(
