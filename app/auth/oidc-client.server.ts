@@ -20,7 +20,14 @@ export interface OidcSettings {
   idTokenSignedResponseAlg?: string;
   /** Plain-http issuers are allowed only for the local simulators. */
   allowInsecureRequests?: boolean;
+  /** How long a reachability probe of the provider is trusted (ms); default 10 s. */
+  reachabilityCacheMs?: number;
 }
+
+/** The probe of the authorization endpoint must answer this fast for the provider to count as up. */
+const PROBE_TIMEOUT_MS = 2_000;
+/** A failed probe is trusted a short time only, so the login comes back as soon as the provider does. */
+const UNREACHABLE_CACHE_MS = 3_000;
 
 /** What must survive between the redirect to the provider and the callback. */
 export interface PendingLogin {
@@ -60,6 +67,32 @@ export interface OidcClient {
 
 export function createOidcClient(settings: OidcSettings): OidcClient {
   let configuration: Promise<oidc.Configuration> | null = null;
+  let probe: { until: number; reachable: Promise<boolean> } | null = null;
+
+  /**
+   * Discovery is cached, so without this check a login would send the person to a provider that
+   * is down, and they would see their browser's connection error instead of our page. One HEAD
+   * of the authorization endpoint (any answer under 500 means it is up), cached briefly.
+   */
+  const assertReachable = async (config: oidc.Configuration) => {
+    const cacheMs = settings.reachabilityCacheMs ?? 10_000;
+    if (!probe || Date.now() >= probe.until) {
+      const endpoint = config.serverMetadata().authorization_endpoint!;
+      const reachable = fetch(endpoint, {
+        method: "HEAD",
+        redirect: "manual",
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      })
+        .then((response) => response.status < 500)
+        .catch(() => false);
+      const current = { until: Date.now() + cacheMs, reachable };
+      probe = current;
+      void reachable.then((up) => {
+        if (!up) current.until = Math.min(current.until, Date.now() + UNREACHABLE_CACHE_MS);
+      });
+    }
+    if (!(await probe.reachable)) throw new OidcLoginError("unavailable", null);
+  };
 
   const getConfiguration = () => {
     configuration ??= oidc
@@ -90,6 +123,7 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
   return {
     async startLogin() {
       const config = await getConfiguration();
+      await assertReachable(config);
       const pending: PendingLogin = {
         state: oidc.randomState(),
         nonce: oidc.randomNonce(),

@@ -116,3 +116,30 @@ describe("OIDC relying party (ProConnect)", () => {
     expect(intercepted).toBe(1);
   });
 });
+
+describe("a provider that goes down after discovery", () => {
+  it("is found unreachable before the person is sent to it", async () => {
+    const provider = await serveModules(async (url) => ({
+      pc: await createProConnectSimulator({ issuer: `${url}/proconnect/api/v2`, appUrl: APP_URL }),
+    }));
+    const demo = demoProConnectClient(APP_URL);
+    const settings = {
+      issuer: provider.modules.pc.issuer,
+      clientId: demo.clientId,
+      clientSecret: demo.clientSecret,
+      redirectUri: demo.redirectUris[0]!,
+      postLogoutRedirectUri: demo.postLogoutRedirectUris[0]!,
+      scope: PROCONNECT_SCOPES,
+      allowInsecureRequests: true,
+      reachabilityCacheMs: 0,
+    };
+    const probed = createOidcClient(settings);
+    // Discovery happens, and the provider answers: the login starts.
+    expect((await probed.startLogin()).url.origin).toBe(new URL(provider.modules.pc.issuer).origin);
+    await provider.close();
+    // Discovery is cached, but the provider is gone: no URL to a dead provider, a typed error instead.
+    const failure = await probed.startLogin().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OidcLoginError);
+    expect((failure as OidcLoginError).reason).toBe("unavailable");
+  });
+});
