@@ -22,7 +22,8 @@ const personV3 = {
   type: "object",
   description: "Une personne telle qu’API Particulier v3 la décrit (allocataire ou enfant).",
   required: ["nom_naissance", "prenoms", "date_naissance", "sexe"],
-  additionalProperties: false,
+  // API Particulier may add keys: forwarded as it sent them, like the national form does.
+  additionalProperties: true,
   properties: {
     nom_naissance: { type: "string", description: "Nom de naissance." },
     nom_usage: { ...nullable("string"), description: "Nom d’usage, null ou absent s’il n’y en a pas." },
@@ -109,10 +110,13 @@ export const FORMULAIRE_QF_JSON_SCHEMA = {
     quotient_familial_v3: {
       type: "object",
       description:
-        "Les données d’API Particulier v3 telles que reçues, plus la version. Une clé dont le jeton n’avait pas le " +
-        "scope est absente (par exemple pas de quotient_familial).",
+        "Les données d’API Particulier v3 telles que reçues (mêmes clés, dans le même ordre, y compris celles " +
+        "qu’API Particulier ajouterait et que ce schéma ne décrit pas encore), plus la version en dernier. Une clé " +
+        "dont le jeton n’avait pas le scope est absente. Sans quotient_familial (réponse sans QF), le bloc ne porte " +
+        "que les autres clés, et le bloc v2 des valeurs null ; une date de naissance présumée garde ses 00 " +
+        "(1962-00-00) dans pivot_identity comme dans les personnes.",
       required: ["version"],
-      additionalProperties: false,
+      additionalProperties: true,
       properties: {
         allocataires: { type: "array", minItems: 1, items: personV3 },
         enfants: { type: "array", items: personV3 },
@@ -127,7 +131,7 @@ export const FORMULAIRE_QF_JSON_SCHEMA = {
             "code_postal_ville",
             "pays",
           ],
-          additionalProperties: false,
+          additionalProperties: true,
           properties: {
             destinataire: { type: "string" },
             complement_information: nullable("string"),
@@ -141,7 +145,7 @@ export const FORMULAIRE_QF_JSON_SCHEMA = {
         quotient_familial: {
           type: "object",
           required: ["fournisseur", "valeur", "annee", "mois", "annee_calcul", "mois_calcul"],
-          additionalProperties: false,
+          additionalProperties: true,
           properties: {
             fournisseur: { enum: ["CNAF", "MSA"] },
             valeur: { type: "integer", description: "Le quotient familial, en euros." },

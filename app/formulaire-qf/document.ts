@@ -4,20 +4,24 @@ import type { ShipmentData } from "./types";
 /**
  * The document communes' software already parses, as the national form (etalab/formulaire-qf,
  * ShipmentData#to_h) builds it: FormulaireQF.json and FormulaireQF.xml are two serialisations of
- * it. Key order is the reference's; JSON parsers do not care, line-by-line readers of the XML might.
+ * it. Key order is the reference's, byte for byte (golden.test.ts); JSON parsers do not care,
+ * line-by-line readers of the XML might.
  */
 
-/** The FranceConnect claims as received (the reference forwards the raw claims). */
+/**
+ * The FranceConnect claims as the reference forwards them: sliced in this order (its
+ * setup_current_data.rb), which is the order communes' software has always received.
+ */
 export interface PivotIdentityDocument {
-  family_name: string;
-  /** All first names, space-separated, as FranceConnect sends them. */
-  given_name: string;
-  gender: "male" | "female";
+  birthcountry: string;
   /** Possibly presumed: YYYY-MM-00 / YYYY-00-00. */
   birthdate: string;
   /** Empty for people born abroad, as FranceConnect sends it. */
   birthplace: string;
-  birthcountry: string;
+  family_name: string;
+  /** All first names, space-separated, as FranceConnect sends them. */
+  given_name: string;
+  gender: "male" | "female";
 }
 
 /** The legacy API Particulier v2 shape of a person: dates split into strings ("08", "00" if unknown). */
@@ -56,14 +60,15 @@ export function formulaireQfDocument(data: ShipmentData): FormulaireQfDocument {
   return {
     external_id: data.externalId,
     pivot_identity: {
+      birthcountry: identity.birthcountry,
+      birthdate: identity.birthdate,
+      birthplace: identity.birthplace ?? "",
       family_name: identity.familyName,
       given_name: identity.givenNames.join(" "),
       gender: identity.gender,
-      birthdate: identity.birthdate,
-      birthplace: identity.birthplace ?? "",
-      birthcountry: identity.birthcountry,
     },
-    // The reference appends the version to API Particulier's data, after its keys.
+    // The reference appends the version to API Particulier's data, after its keys (in the API's
+    // order, unknown ones included: see domain/quotient-familial.ts).
     quotient_familial_v3: { ...data.quotientFamilial, version: "v3" },
     quotient_familial: toV2(data.quotientFamilial),
   };

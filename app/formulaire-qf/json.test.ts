@@ -75,13 +75,14 @@ describe("buildFormulaireQfJson", () => {
     const text = buildFormulaireQfJson(duboisShipment()).toString("utf8");
     const json = parsedJson(Buffer.from(text));
     expect(Object.keys(json)).toEqual(["external_id", "pivot_identity", "quotient_familial_v3", "quotient_familial"]);
+    // The national form slices FranceConnect's claims in this order (golden.test.ts checks every byte).
     expect(Object.keys(json.pivot_identity)).toEqual([
+      "birthcountry",
+      "birthdate",
+      "birthplace",
       "family_name",
       "given_name",
       "gender",
-      "birthdate",
-      "birthplace",
-      "birthcountry",
     ]);
     expect(Object.keys(json.quotient_familial)).toEqual([
       "regime",
@@ -94,7 +95,7 @@ describe("buildFormulaireQfJson", () => {
     ]);
     expect(Object.keys(json.quotient_familial_v3).at(-1)).toBe("version");
     expect(text).not.toContain("\n");
-    expect(text.startsWith('{"external_id":"DOSSIER-42","pivot_identity":{"family_name":"DUBOIS"')).toBe(true);
+    expect(text.startsWith('{"external_id":"DOSSIER-42","pivot_identity":{"birthcountry":"99100"')).toBe(true);
   });
 
   it("derives the v2 block of an MSA family, children included", () => {

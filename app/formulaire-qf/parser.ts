@@ -39,7 +39,11 @@ export interface ParsedFormulaireQf {
 export type FormulaireQfParseResult =
   { success: true; data: ParsedFormulaireQf } | { success: false; error: string; issues: string[] };
 
-const v3Schema = quotientFamilialDataSchema.extend({ version: z.literal("v3").optional() });
+/** The v3 block: API Particulier's data (unknown keys allowed), whose `version`, when present, says v3. */
+const v3Schema = quotientFamilialDataSchema.refine((data) => data.version === undefined || data.version === "v3", {
+  message: "version inattendue",
+  path: ["version"],
+});
 
 /** API Particulier v2 split dates into strings ("08", "00" when unknown); some producers wrote numbers. */
 const datePart = (length: number) =>

@@ -45,12 +45,12 @@ describe("buildFormulaireQfXml", () => {
     expect(xml).toContain(
       [
         "  <pivot-identity>",
+        "    <birthcountry>99100</birthcountry>",
+        "    <birthdate>1962-08-24</birthdate>",
+        "    <birthplace>75107</birthplace>",
         "    <family-name>DUBOIS</family-name>",
         "    <given-name>Angela Claire Louise</given-name>",
         "    <gender>female</gender>",
-        "    <birthdate>1962-08-24</birthdate>",
-        "    <birthplace>75107</birthplace>",
-        "    <birthcountry>99100</birthcountry>",
         "  </pivot-identity>",
       ].join("\n"),
     );

@@ -24,7 +24,10 @@ type XMLBuilder = ReturnType<typeof create>;
 export function buildFormulaireQfXml(data: ShipmentData): Buffer {
   const doc = create({ version: "1.0", encoding: "UTF-8" });
   appendHash(doc.ele("hash"), formulaireQfDocument(data) as unknown as Record<string, unknown>);
-  return Buffer.from(doc.end({ prettyPrint: true, indent: "  " }) + "\n", "utf8");
+  const xml = doc.end({ prettyPrint: true, indent: "  " });
+  // Rails writes an empty string as <name></name>, a nil or an empty array self-closed with its
+  // attributes: the only self-closed tags without attributes are empty strings.
+  return Buffer.from(xml.replace(/<([A-Za-z][\w.-]*)\/>/g, "<$1></$1>") + "\n", "utf8");
 }
 
 function appendHash(parent: XMLBuilder, hash: Record<string, unknown>): void {

@@ -54,9 +54,23 @@ describe("parseQuotientFamilialResponse", () => {
     expect(enfants.map((e) => e.date_naissance)).toContain("2020-00-00");
   });
 
-  it("puts the keys in the spec's order whatever order the API used", () => {
-    expect(Object.keys(parsedData("msaMay2023"))).toEqual(["allocataires", "enfants", "adresse", "quotient_familial"]);
+  it("keeps the keys in the order the API sent them, as the national form forwards them to communes", () => {
+    const { body } = loadStagingFixture("msaMay2023") as { body: { data: Record<string, unknown> } };
+    expect(Object.keys(parsedData("msaMay2023"))).toEqual(Object.keys(body.data));
     expect(parsedData("msaMay2023").quotient_familial?.fournisseur).toBe("MSA");
+    const reordered = parseQuotientFamilialResponse({
+      data: {
+        quotient_familial: body.data.quotient_familial,
+        enfants: [{ sexe: "M", prenoms: "JEAN", nom_naissance: "X", date_naissance: "2016-12-13" }],
+      },
+    });
+    expect(reordered.success && Object.keys(reordered.data)).toEqual(["quotient_familial", "enfants"]);
+    expect(reordered.success && Object.keys(reordered.data.enfants![0]!)).toEqual([
+      "sexe",
+      "prenoms",
+      "nom_naissance",
+      "date_naissance",
+    ]);
   });
 
   it("accepts a body whose keys are left out for lack of scope", () => {
@@ -79,9 +93,14 @@ describe("parseQuotientFamilialResponse", () => {
     expect(parseQuotientFamilialResponse({ data: {} })).toEqual({ success: true, data: {} });
   });
 
-  it("drops keys the spec does not know", () => {
-    const result = parseQuotientFamilialResponse({ data: { enfants: [], nouveau: 1 }, links: {}, meta: {} });
-    expect(result).toEqual({ success: true, data: { enfants: [] } });
+  it("keeps keys the spec does not know yet, where the API put them (the national form forwards them)", () => {
+    const result = parseQuotientFamilialResponse({
+      data: { nouveau: 1, enfants: [], autre: { a: "b" } },
+      links: {},
+      meta: {},
+    });
+    expect(result).toEqual({ success: true, data: { nouveau: 1, enfants: [], autre: { a: "b" } } });
+    expect(result.success && Object.keys(result.data)).toEqual(["nouveau", "enfants", "autre"]);
   });
 
   const valid = () => structuredClone(loadStagingFixture("placardMsa").body) as { data: Record<string, unknown> };
