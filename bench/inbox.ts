@@ -96,7 +96,7 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
     schema,
     casing: "snake_case",
     logger: { logQuery: (sql, params) => captured.push({ sql, params }) },
-  }) as unknown as Database;
+  });
   try {
     log(`inbox: génération de ${total} dossiers sur ${communes} communes (la plus grande : ${largest})`);
     const generation = now();

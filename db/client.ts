@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { withMigrationLock } from "./migration-lock.ts";
 import { applyPendingMigrations, MIGRATIONS_FOLDER, type MigrationReport } from "./migration-status.ts";
 import * as schema from "./schema/index.ts";
@@ -11,6 +12,15 @@ export { queryRows } from "./query-rows.ts";
 
 /** The query builder, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** A transaction opened with `db.transaction(...)` on a Database. */
+export type Transaction = PgTransaction<PgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
+
+/**
+ * What a function that only runs queries takes: the database, or the caller's transaction so that its
+ * writes commit or roll back with the caller's. A nested `transaction()` on a Transaction is a savepoint.
+ */
+export type DbExecutor = Database | Transaction;
 
 export interface DatabaseHandle {
   db: Database;
@@ -64,13 +74,13 @@ async function openPostgres(databaseUrl: string, maxConnections: number): Promis
   });
   const db = drizzle(client, { schema, casing: "snake_case" });
   return {
-    db: db as unknown as Database,
+    db,
     driver: "postgres",
     async migrate() {
       const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
       // Several instances may boot (or a release step run) at once on a new version: see migration-lock.ts.
       return withMigrationLock(client, () =>
-        applyPendingMigrations(db as unknown as Database, () => run(db, { migrationsFolder: MIGRATIONS_FOLDER })),
+        applyPendingMigrations(db, () => run(db, { migrationsFolder: MIGRATIONS_FOLDER })),
       );
     },
     ping: () => pingWith(() => client`select 1`),
@@ -86,14 +96,14 @@ async function openPglite(pgliteDir: string | undefined): Promise<DatabaseHandle
   await client.waitReady;
   const db = drizzle(client, { schema, casing: "snake_case" });
   return {
-    db: db as unknown as Database,
+    db,
     driver: "pglite",
     async migrate() {
       const { migrate: run } = await import("drizzle-orm/pglite/migrator");
       // No lock: PGlite runs inside this process, on one connection, and its data folder is opened
       // by one process at a time (RUN_WORKER=1 keeps the worker in the web process), so no other
       // migrator can reach this database meanwhile.
-      return applyPendingMigrations(db as unknown as Database, () => run(db, { migrationsFolder: MIGRATIONS_FOLDER }));
+      return applyPendingMigrations(db, () => run(db, { migrationsFolder: MIGRATIONS_FOLDER }));
     },
     ping: () => pingWith(() => client.query("select 1")),
     close: () => client.close(),

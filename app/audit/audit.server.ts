@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../db/client.ts";
+import { queryRows, type Database, type DbExecutor } from "../../db/client.ts";
 import { auditChainHead, auditEvents } from "../../db/schema/index.ts";
 import { auditDigest, GENESIS_DIGEST } from "./audit-digest";
 
@@ -30,12 +30,11 @@ export interface AuditInput {
  * there is one, so both commit or neither does (this then runs as a savepoint
  * and holds the chain lock until that transaction ends).
  */
-export async function recordAudit(db: Database, input: AuditInput): Promise<{ id: number; digest: string }> {
+export async function recordAudit(db: DbExecutor, input: AuditInput): Promise<{ id: number; digest: string }> {
   // Through JSON once: what we hash is exactly what jsonb stores and gives back (no undefined, no Date objects).
   const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
   const actorAgentId = input.actor === null ? null : typeof input.actor === "string" ? input.actor : input.actor.id;
-  return db.transaction(async (tx) => {
-    const chain = tx as unknown as Database;
+  return db.transaction(async (chain) => {
     await chain.insert(auditChainHead).values({ id: 1, lastDigest: GENESIS_DIGEST }).onConflictDoNothing();
     const [head] = await chain.select().from(auditChainHead).where(eq(auditChainHead.id, 1)).for("update");
     const prevDigest = head?.lastDigest ?? GENESIS_DIGEST;

@@ -19,8 +19,7 @@ export async function checkSharedRateLimit(
 ): Promise<RateLimitResult> {
   if (!Number.isInteger(limit) || limit < 1 || !(windowMs > 0)) throw new RangeError("invalid rate limit options");
   const windowSecs = windowMs / 1000;
-  return db.transaction(async (tx) => {
-    const database = tx as unknown as Database;
+  return db.transaction(async (database) => {
     await database.execute(sql`insert into ${rateLimitWindows} (key) values (${key}) on conflict (key) do nothing`);
     // clock_timestamp(): now() is frozen at the start of the transaction, which may have waited for the lock.
     const [row] = await queryRows<{ recent_ms: number[] | string | null; now_ms: number }>(

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import type { Database } from "../../db/client.ts";
+import type { Database, DbExecutor } from "../../db/client.ts";
 import {
   collectivities,
   webhookDeliveries,
@@ -33,7 +33,7 @@ const PROCESSED_OUTCOMES: WebhookDeliveryOutcome[] = ["created", "activated", "u
 
 export type InvitationOutcome = Awaited<ReturnType<typeof inviteFirstAdministrator>>["kind"];
 export type InviteFirstAdministrator = (
-  db: Database,
+  db: DbExecutor,
   collectivityId: string,
   email: string,
   options?: { requestId?: string | null },
@@ -74,8 +74,7 @@ export async function processDataPassDelivery(
   { requestId = null, invite = inviteFirstAdministrator }: ProcessOptions = {},
 ): Promise<DeliveryResult> {
   const { envelope, approval } = delivery;
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Database;
+  return db.transaction(async (tx) => {
     const [claimed] = await tx
       .insert(webhookDeliveries)
       .values({
@@ -105,7 +104,7 @@ export async function processDataPassDelivery(
 }
 
 async function onboard(
-  tx: Database,
+  tx: DbExecutor,
   deliveryId: string,
   envelope: DeliveryEnvelope,
   approval: ApprovalData,

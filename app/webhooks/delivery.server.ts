@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../db/client.ts";
+import { queryRows, type Database, type DbExecutor } from "../../db/client.ts";
 import { webhookEndpoints, webhookEventDeliveries, webhookEvents } from "../../db/schema/index.ts";
 import { recordAudit } from "~/audit/audit.server";
 import { logger } from "~/utils/logger.server";
@@ -164,8 +164,7 @@ export async function deliverClaimedWebhook(
   }
 
   const final = result.permanent || claimed.attempts >= WEBHOOK_MAX_ATTEMPTS;
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  await db.transaction(async (t) => {
     if (final) {
       await t
         .update(webhookEventDeliveries)
@@ -192,7 +191,7 @@ export async function deliverClaimedWebhook(
 }
 
 async function disableIfFailingTooLong(
-  db: Database,
+  db: DbExecutor,
   endpoint: typeof webhookEndpoints.$inferSelect,
   now: Date,
 ): Promise<void> {

@@ -96,8 +96,7 @@ export async function createEndpoint(
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const id = crypto.randomUUID();
   const secret = generateWebhookSecret();
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const [{ n }] = await t
       .select({ n: sql<number>`count(*)::int` })
       .from(webhookEndpoints)
@@ -150,8 +149,7 @@ export async function rotateEndpointSecret(
 ): Promise<string> {
   const now = change.now ?? new Date();
   const secret = generateWebhookSecret();
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  await db.transaction(async (t) => {
     await t
       .update(webhookEndpoints)
       .set({
@@ -179,8 +177,7 @@ export async function updateEndpointEvents(
   db: Database,
   change: Change & { endpoint: WebhookEndpoint; input: EndpointInput },
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  await db.transaction(async (t) => {
     await t
       .update(webhookEndpoints)
       .set({
@@ -203,8 +200,7 @@ export async function updateEndpointEvents(
 }
 
 export async function deleteEndpoint(db: Database, change: Change & { endpoint: WebhookEndpoint }): Promise<void> {
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  await db.transaction(async (t) => {
     await t
       .delete(webhookEndpoints)
       .where(
@@ -225,8 +221,7 @@ export async function enableEndpoint(
   change: Change & { endpoint: WebhookEndpoint; now?: Date },
 ): Promise<void> {
   const now = change.now ?? new Date();
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  await db.transaction(async (t) => {
     await t
       .update(webhookEndpoints)
       .set({
@@ -261,8 +256,7 @@ export async function disableEndpoint(
   change: Change & { endpoint: WebhookEndpoint; now?: Date },
 ): Promise<void> {
   const now = change.now ?? new Date();
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  await db.transaction(async (t) => {
     await t
       .update(webhookEndpoints)
       .set({ status: "disabled", disabledReason: "admin", disabledAt: now, updatedAt: now })
@@ -343,8 +337,7 @@ export async function replayDelivery(
 ): Promise<string | null> {
   if (!isUuid(change.deliveryId)) return null;
   const now = change.now ?? new Date();
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const [original] = await t
       .select()
       .from(webhookEventDeliveries)
@@ -383,8 +376,7 @@ export async function queueTestPing(
   db: Database,
   change: Change & { endpoint: WebhookEndpoint; now?: Date },
 ): Promise<string> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const { eventId } = await emitTestPing(t, change.collectivityId, change.endpoint.id, change.now);
     const [delivery] = await t
       .select({ id: webhookEventDeliveries.id })

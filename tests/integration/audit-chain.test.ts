@@ -64,7 +64,7 @@ describe("audit chain", () => {
   it("rolls back with the audited change (one transaction)", async () => {
     await handle.db
       .transaction(async (tx) => {
-        await recordAudit(tx as unknown as DatabaseHandle["db"], {
+        await recordAudit(tx, {
           actor: AGENT,
           collectivityId: COMMUNE,
           action: "settings.updated",

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
+import cron from "node-cron";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DatabaseHandle } from "../../db/client.ts";
 import {
@@ -8,18 +9,20 @@ import {
   dataRetentionSettings,
   families,
   familyAnnotations,
+  familyExports,
   familyStatusChanges,
   qfCampaignItems,
   qfCampaigns,
   qfHistory,
   receivedCases,
+  shipments,
   webhookEndpoints,
   webhookEventDeliveries,
   webhookEvents,
 } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
-import { HUBEE_IDS_RETENTION_DAYS, PAYLOAD_RETENTION_DAYS } from "../../app/citizen/retention.server.ts";
-import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from "../../app/portal/access/agent-session.server.ts";
+import { purgeCitizenData } from "../../app/citizen/retention.server.ts";
+import { createAgentSession, readAgentSession } from "../../app/portal/access/agent-session.server.ts";
 import { verifyAuditChain } from "../../app/audit/audit.server.ts";
 import { purgeExpiredFamilyFiles } from "../../app/portal/family-files/family-retention.server.ts";
 import {
@@ -32,15 +35,17 @@ import {
   formatYears,
   WEBHOOK_EVENT_RETENTION_DAYS,
 } from "../../app/retention-periods.ts";
-import { render } from "../../app/components/dsfr/test-render.tsx";
-import PersonalData from "../../app/routes/donnees-personnelles.tsx";
-import { WEBHOOK_EVENT_RETENTION_MS } from "../../app/webhooks/delivery.server.ts";
-import { EXPORT_RETENTION_MS } from "../../app/portal/exports/exports.server.ts";
+import * as personalDataPage from "../../app/routes/donnees-personnelles.tsx";
+import { purgeWebhookEvents } from "../../app/webhooks/delivery.server.ts";
+import { purgeExports, requestExport } from "../../app/portal/exports/exports.server.ts";
+import { parseInboxQuery } from "../../app/portal/dossiers/dossier-list-query.server.ts";
+import { getConfig } from "../../app/config.server.ts";
 import * as retentionRoute from "../../app/routes/portail.communes.$siret.donnees.tsx";
 import * as eraseRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId_.supprimer.tsx";
 import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId/route.tsx";
 import { SCHEDULED_JOBS } from "../../jobs/schedules.ts";
-import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
+import { addMember, callRoute, createAgent, createCommune, signIn, withCookies } from "../helpers/portal-fixtures.ts";
+import { renderNested } from "../helpers/render-trail.tsx";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -57,6 +62,10 @@ const yearsAgo = (years: number, days = 0) => {
   return new Date(d.getTime() - days * 86_400_000);
 };
 const SURNAME = "ZORGLUB";
+const MINUTE = 60_000;
+const days = (n: number) => n * 86_400_000;
+const before = (ms: number) => new Date(NOW.getTime() - ms);
+const after = (ms: number) => new Date(NOW.getTime() + ms);
 
 let handle: DatabaseHandle;
 let db: Database;
@@ -309,9 +318,37 @@ describe("purge of expired family files", () => {
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 
-  it("is a scheduled, coordinated job", () => {
+  it("is what the worker runs once a day, on the real clock, with each commune's period", async () => {
     const job = SCHEDULED_JOBS.find((j) => j.name === "purge-family-files");
-    expect(job).toMatchObject({ coordinated: true });
+    expect(job).toBeDefined();
+    // The worker hands the expression to node-cron in Paris time: it must fire, and daily.
+    expect(cron.validate(job!.cron)).toBe(true);
+    const task = cron.createTask(job!.cron, () => {}, { timezone: "Europe/Paris" });
+    const [next, after] = task.getNextRuns(2);
+    await task.destroy();
+    // 23 to 25 hours apart: a daylight saving change may fall between two nights.
+    expect(after!.getTime() - next!.getTime()).toBeGreaterThanOrEqual(23 * 3_600_000);
+    expect(after!.getTime() - next!.getTime()).toBeLessThanOrEqual(25 * 3_600_000);
+    // It purges and audits: one instance does it (the run coordinator), not each of them.
+    expect(job!.coordinated).toBe(true);
+
+    // Run as the worker runs it (no clock, no period given): the default period applies from today.
+    const commune = await createCommune(db, "Commune de la tâche", 504);
+    const today = new Date();
+    const ago = (days: number) => {
+      const d = new Date(today);
+      d.setUTCFullYear(d.getUTCFullYear() - FAMILY_FILE_RETENTION_DEFAULT_YEARS);
+      return new Date(d.getTime() - days * 86_400_000);
+    };
+    const expired = await insertFamily(commune.id, ago(1));
+    const kept = await insertFamily(commune.id, ago(-1));
+    await job!.run({ db, config: getConfig() });
+    const remaining = await db
+      .select({ id: families.id })
+      .from(families)
+      .where(eq(families.collectivityId, commune.id));
+    expect(remaining.map((r) => r.id)).toEqual([kept]);
+    expect(await rowsAbout(expired)).toMatchObject({ families: 0, qfHistory: 0 });
   });
 });
 
@@ -531,14 +568,27 @@ describe("retention setting", () => {
 
   it("saves a valid period with an audit entry, and the purge applies it", async () => {
     const answer = await post(adminCookie, "4");
-    expect(answer.status).toBe(200);
-    expect(answer.data).toMatchObject({ ok: true, message: "Durée de conservation enregistrée : 4 ans." });
+    expect(answer.status).toBe(302);
+    expect(answer.location).toBe(path());
+    const shown = async (answered: typeof answer) =>
+      (
+        await callRoute(retentionRoute, "loader", {
+          path: path(),
+          params: { siret: commune.siret },
+          cookie: withCookies(adminCookie, answered),
+        })
+      ).data;
+    expect(await shown(answer)).toMatchObject({
+      flash: { level: "success", message: "Durée de conservation enregistrée : 4 ans." },
+    });
     const entries = await auditOf(commune.id, "data_retention.updated");
     expect(entries).toHaveLength(1);
     expect(entries[0]!.details).toEqual({ field: "family_file_retention_years", from: 2, to: 4 });
 
     // Same value again: saved, nothing new to audit.
-    expect((await post(adminCookie, "4")).data).toMatchObject({ message: "La durée de conservation reste de 4 ans." });
+    expect(await shown(await post(adminCookie, "4"))).toMatchObject({
+      flash: { level: "success", message: "La durée de conservation reste de 4 ans." },
+    });
     expect(await auditOf(commune.id, "data_retention.updated")).toHaveLength(1);
 
     // The 3-year-old file expired under the default, not under 4 years.
@@ -550,17 +600,107 @@ describe("retention setting", () => {
 });
 
 describe("retention periods stated on the personal data page", () => {
-  it("are the ones the code enforces", () => {
-    expect(PAYLOAD_RETENTION_DAYS).toBe(CITIZEN_PAYLOAD_RETENTION_DAYS);
-    expect(HUBEE_IDS_RETENTION_DAYS).toBe(CITIZEN_HUBEE_IDS_RETENTION_DAYS);
-    expect(IDLE_TIMEOUT_MS).toBe(AGENT_SESSION_IDLE_MINUTES * 60_000);
-    expect(ABSOLUTE_TIMEOUT_MS).toBe(AGENT_SESSION_MAX_HOURS * 3_600_000);
-    expect(WEBHOOK_EVENT_RETENTION_MS).toBe(WEBHOOK_EVENT_RETENTION_DAYS * 86_400_000);
-    expect(EXPORT_RETENTION_MS).toBe(EXPORT_FILE_RETENTION_HOURS * 3_600_000);
+  // Each period is read from app/retention-periods.ts (what the page states) and checked against
+  // what the code does one minute either side of it.
+  it("are the ones the citizen data purge applies", async () => {
+    const commune = await createCommune(db, "Commune des envois", 801);
+    const shipment = async (values: Partial<typeof shipments.$inferInsert>) => {
+      const [row] = await db
+        .insert(shipments)
+        .values({
+          reference: crypto.randomBytes(7).toString("hex").slice(0, 13).toUpperCase(),
+          idempotencyKey: crypto.randomUUID(),
+          collectivityId: commune.id,
+          ...values,
+        })
+        .returning({ id: shipments.id });
+      return row!.id;
+    };
+    const payloadDays = days(CITIZEN_PAYLOAD_RETENTION_DAYS);
+    const idsDays = days(CITIZEN_HUBEE_IDS_RETENTION_DAYS);
+    const payloadKept = await shipment({ payloadEncrypted: "v1.x", createdAt: before(payloadDays - MINUTE) });
+    const payloadErased = await shipment({ payloadEncrypted: "v1.x", createdAt: before(payloadDays + MINUTE) });
+    const closed = { status: "delivered" as const, hubeeFolderId: "dossier", hubeeCaseId: "teledossier" };
+    const idsKept = await shipment({ ...closed, finalStatusAt: before(idsDays - MINUTE) });
+    const idsErased = await shipment({ ...closed, finalStatusAt: before(idsDays + MINUTE) });
+
+    await purgeCitizenData(db, NOW);
+
+    const rows = await db
+      .select({ id: shipments.id, payload: shipments.payloadEncrypted, folder: shipments.hubeeFolderId })
+      .from(shipments)
+      .where(eq(shipments.collectivityId, commune.id));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(payloadKept)?.payload).toBe("v1.x");
+    expect(byId.get(payloadErased)?.payload).toBeNull();
+    expect(byId.get(idsKept)?.folder).toBe("dossier");
+    expect(byId.get(idsErased)?.folder).toBeNull();
   });
 
-  it("are all on the page, for every kind of data", () => {
-    const html = render(<PersonalData />, "/donnees-personnelles");
+  it("are the ones agents' sessions end after", async () => {
+    const agent = await createAgent(db, { email: "agent@sessions.fr" });
+    const session = async () => {
+      const { setCookie } = await createAgentSession(db, agent.id, { now: NOW });
+      return new Request("http://localhost/portail", { headers: { Cookie: setCookie.split(";")[0]! } });
+    };
+    const idle = AGENT_SESSION_IDLE_MINUTES * MINUTE;
+    expect(await readAgentSession(db, await session(), after(idle - MINUTE))).not.toBeNull();
+    expect(await readAgentSession(db, await session(), after(idle + MINUTE))).toBeNull();
+
+    // Active all along (a page every 20 minutes), it still ends AGENT_SESSION_MAX_HOURS after login.
+    const busy = await session();
+    const max = AGENT_SESSION_MAX_HOURS * 3_600_000;
+    for (let at = 20 * MINUTE; at < max; at += 20 * MINUTE) {
+      expect(await readAgentSession(db, busy, after(at))).not.toBeNull();
+    }
+    expect(await readAgentSession(db, busy, after(max - MINUTE))).not.toBeNull();
+    expect(await readAgentSession(db, busy, after(max + MINUTE))).toBeNull();
+  });
+
+  it("are the ones webhook events and export files are purged after", async () => {
+    const commune = await createCommune(db, "Commune des fichiers", 802);
+    const event = async (createdAt: Date) => {
+      const id = crypto.randomUUID();
+      await db
+        .insert(webhookEvents)
+        .values({ id, collectivityId: commune.id, type: "dossier.recu", body: "{}", createdAt });
+      return id;
+    };
+    const eventKept = await event(before(days(WEBHOOK_EVENT_RETENTION_DAYS) - MINUTE));
+    const eventPurged = await event(before(days(WEBHOOK_EVENT_RETENTION_DAYS) + MINUTE));
+    await purgeWebhookEvents(db, NOW);
+    const events = await db
+      .select({ id: webhookEvents.id })
+      .from(webhookEvents)
+      .where(inArray(webhookEvents.id, [eventKept, eventPurged]));
+    expect(events.map((e) => e.id)).toEqual([eventKept]);
+
+    const agent = await createAgent(db, { email: "agent@fichiers.fr" });
+    const queued = await requestExport(db, {
+      collectivity: { id: commune.id, name: "Commune des fichiers" },
+      agentId: agent.id,
+      query: parseInboxQuery(new URLSearchParams("onglet=tous")),
+      format: "csv",
+      // Every export in the background, where its file is kept.
+      threshold: -1,
+      now: NOW,
+    });
+    if (queued.mode !== "background") throw new Error("export attendu en arrière-plan");
+    const exportLeft = async () =>
+      (await db.select({ id: familyExports.id }).from(familyExports).where(eq(familyExports.id, queued.exportId)))
+        .length;
+    const hours = EXPORT_FILE_RETENTION_HOURS * 3_600_000;
+    await purgeExports(db, after(hours - MINUTE));
+    expect(await exportLeft()).toBe(1);
+    await purgeExports(db, after(hours + MINUTE));
+    expect(await exportLeft()).toBe(0);
+  });
+
+  it("are all on the page, for every kind of data", async () => {
+    const html = await renderNested(
+      [{ path: "/donnees-personnelles", handle: personalDataPage.handle, Component: personalDataPage.default }],
+      "/donnees-personnelles",
+    );
     for (const stated of [
       `<strong>${CITIZEN_PAYLOAD_RETENTION_DAYS} jours au plus</strong>`,
       `<strong>${CITIZEN_HUBEE_IDS_RETENTION_DAYS} jours</strong>`,

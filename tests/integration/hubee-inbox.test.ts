@@ -24,7 +24,7 @@ import {
   receiverFor,
   type HubeeInboxSettings,
 } from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
-import { ingestCommuneInbox } from "../../app/portal/hubee-reception/inbox-ingestion.server.ts";
+import { ingestCommuneInbox } from "../../app/portal/hubee-reception/poll-inbox.server.ts";
 import { logger } from "../../app/utils/logger.server.ts";
 import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import { DEMO_COMMUNES, DEMO_HUBEE_OSL, FOREIGN_PROCESS_CODE } from "../../simulators/demo-data.ts";
@@ -399,14 +399,15 @@ describe("HubEE inbox ingestion (SI side)", () => {
 
   it("finishes on the next run a case stored before its status could be reported", async () => {
     const sent = await injectTransmission();
-    const rule = hubee().faults.api.add({
+    hubee().faults.api.add({
       route: "^/teledossiers/v1/cases/[^/]+/events$",
       errorRatio: 1,
       errorStatuses: [503],
     });
     const first = await ingestCommuneInbox(handle.db, receiverOf(), angers());
     expect(first).toMatchObject({ cases: 0, failed: 1 });
-    expect(rule.id).toBeGreaterThan(0);
+    // HubEE refused the status event: it holds none, and the case stays where the sender left it.
+    expect(statusEventsTo(sent.caseId, "SI_RECEIVED")).toHaveLength(0);
     const [stored] = await handle.db.select().from(receivedCases);
     expect(stored.statusReportedAt).toBeNull();
     expect(simulatorCase(sent.caseId).status).toBe("SENT");

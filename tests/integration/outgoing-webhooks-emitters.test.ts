@@ -23,7 +23,7 @@ import { createHubeeTokenProvider } from "../../app/integrations/hubee/token.ser
 import { controlCampaign, createCampaign, stopCommuneCampaigns } from "../../app/portal/campaigns/campaigns.server.ts";
 import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import { runCampaignWorker } from "../../app/portal/campaigns/worker.server.ts";
-import { ingestCommuneInbox } from "../../app/portal/hubee-reception/inbox-ingestion.server.ts";
+import { ingestCommuneInbox } from "../../app/portal/hubee-reception/poll-inbox.server.ts";
 import { saveLookupAsFamily } from "../../app/portal/qf-lookup/save-lookup.server.ts";
 import { createEndpoint } from "../../app/webhooks/endpoints.server.ts";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";

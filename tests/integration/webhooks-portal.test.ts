@@ -5,7 +5,7 @@ import { auditEvents, webhookEndpoints, webhookEventDeliveries, webhookEvents } 
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import * as indexRoute from "../../app/routes/portail.communes.$siret.webhooks._index.tsx";
 import * as endpointRoute from "../../app/routes/portail.communes.$siret.webhooks.$endpointId/route.tsx";
-import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
+import { addMember, callRoute, createAgent, createCommune, signIn, withCookies } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 import { schemaErrors, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
@@ -154,7 +154,8 @@ describe("webhook pages", () => {
 
   it("sends a test event the receiver verifies, and logs it", async () => {
     const answer = await detail(endpointId, "action", cookies.admin, { intent: "test" });
-    expect(answer.data).toMatchObject({ kind: "message", level: "success" });
+    // Post/Redirect/Get: back to the endpoint's page, which says once how the delivery went.
+    expect(answer).toMatchObject({ status: 302, location: `${base()}/${endpointId}` });
     expect(receiver.accepted).toHaveLength(1);
     expect(receiver.accepted[0]!.payload).toMatchObject({
       type: "test.ping",
@@ -162,10 +163,16 @@ describe("webhook pages", () => {
       data: { point_de_terminaison_id: endpointId },
     });
     expect(schemaErrors(receiver.accepted[0]!.payload)).toEqual([]);
-    const page = await detail(endpointId, "loader", cookies.admin);
+    const page = await detail(endpointId, "loader", withCookies(cookies.admin, answer));
     expect(page.data).toMatchObject({
+      flash: { level: "success", message: expect.stringContaining("Événement livré") },
       log: { total: 1, entries: [{ eventType: "test.ping", status: "delivered", attempts: 1, responseStatus: 204 }] },
     });
+    const html = await renderRoute(endpointRoute.default, page.data as object, `${base()}/${endpointId}`);
+    expect(html).toContain(
+      '<div class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w" role="status"><p>Événement livré',
+    );
+    expect((await detail(endpointId, "loader", cookies.admin)).data).toMatchObject({ flash: null });
   });
 
   it("rotates the secret: the new one is shown once, both sign during the grace period", async () => {
@@ -192,9 +199,12 @@ describe("webhook pages", () => {
       .orderBy(webhookEventDeliveries.createdAt)
       .limit(1);
     const answer = await detail(endpointId, "action", cookies.admin, { intent: "replay", deliveryId: delivery!.id });
-    expect(answer.data).toMatchObject({ kind: "message", level: "success" });
+    const after = await detail(endpointId, "loader", withCookies(cookies.admin, answer));
+    expect(after.data).toMatchObject({
+      flash: { level: "success", message: expect.stringContaining("Événement livré") },
+    });
     expect(receiver.log.at(-1)).toMatchObject({ status: 200, reason: "duplicate" });
-    expect(receiver.log.at(-1)!.headers["x-webhook-id"]).toBe(delivery!.eventId);
+    expect(receiver.log.at(-1)!.headers["webhook-id"]).toBe(delivery!.eventId);
     const replays = await handle.db
       .select()
       .from(webhookEventDeliveries)
@@ -246,7 +256,9 @@ describe("webhook pages", () => {
     const html = await renderRoute(indexRoute.default, list.data as object, base());
     expect(html).toContain(`<h2 class="fr-alert__title">Webhook désactivé : ${receiver.url}</h2>`);
     const answer = await detail(endpointId, "action", cookies.admin, { intent: "enable" });
-    expect(answer.data).toMatchObject({ kind: "message", level: "success" });
+    expect(answer.status).toBe(302);
+    const after = await detail(endpointId, "loader", withCookies(cookies.admin, answer));
+    expect(after.data).toMatchObject({ flash: { level: "success", message: expect.stringContaining("réactivé") } });
     const [row] = await handle.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
     expect(row).toMatchObject({ status: "active", disabledReason: null });
   });
@@ -283,8 +295,14 @@ describe("webhook pages", () => {
     const asked = await detail(endpointId, "action", cookies.admin, { intent: "delete" });
     expect(asked.data).toEqual({ kind: "confirm-delete" });
     expect(await handle.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId))).toHaveLength(1);
+    // « Annuler » keeps it, and says so.
+    const kept = await detail(endpointId, "action", cookies.admin, { intent: "keep" });
+    const keptPage = await detail(endpointId, "loader", withCookies(cookies.admin, kept));
+    expect(keptPage.data).toMatchObject({ flash: { level: "info", message: "Le webhook est conservé." } });
     const answer = await detail(endpointId, "action", cookies.admin, { intent: "delete-confirmed" });
     expect(answer).toMatchObject({ status: 302, location: base() });
+    const list = await index("loader", withCookies(cookies.admin, answer));
+    expect(list.data).toMatchObject({ endpoints: [], flash: { level: "success", message: "Webhook supprimé." } });
     expect(await handle.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId))).toEqual([]);
     const actions = (
       await handle.db

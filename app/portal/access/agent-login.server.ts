@@ -58,8 +58,7 @@ export async function loginAgent(
   identity: ProConnectIdentity,
   { requestId = null, now = new Date() }: { requestId?: string | null; now?: Date } = {},
 ): Promise<AgentLoginOutcome> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const profile = {
       givenName: identity.givenName,
       usualName: identity.usualName,

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Database } from "../../../db/client.ts";
+import type { Database, DbExecutor } from "../../../db/client.ts";
 import { agents, invitations, memberships, type MembershipRole } from "../../../db/schema/index.ts";
 import { recordAudit } from "../../audit/audit.server";
 import { isPlausibleEmail, normaliseEmail } from "./email-address";
@@ -31,8 +31,7 @@ export async function inviteAgent(db: Database, input: InviteInput): Promise<Inv
   if (!isPlausibleEmail(email)) return { kind: "invalid_email" };
   const now = input.now ?? new Date();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * 24 * 3600 * 1000);
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const [member] = await t
       .select({ id: memberships.id })
       .from(memberships)
@@ -73,7 +72,7 @@ export async function inviteAgent(db: Database, input: InviteInput): Promise<Inv
  * commune's first administrator at their first ProConnect login.
  */
 export async function inviteFirstAdministrator(
-  db: Database,
+  db: DbExecutor,
   collectivityId: string,
   email: string,
   { requestId = null }: { requestId?: string | null } = {},
@@ -85,8 +84,7 @@ export async function cancelInvitation(
   db: Database,
   input: { collectivityId: string; invitationId: string; actor: string; requestId?: string | null; now?: Date },
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const cancelled = await t
       .update(invitations)
       .set({ cancelledAt: input.now ?? new Date() })

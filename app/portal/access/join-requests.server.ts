@@ -49,8 +49,7 @@ export async function createJoinRequest(
     .from(memberships)
     .where(and(eq(memberships.agentId, input.agentId), eq(memberships.collectivityId, commune.collectivityId)));
   if (member) return "already_member";
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const [row] = await t
       .insert(joinRequests)
       .values({ agentId: input.agentId, collectivityId: commune.collectivityId })
@@ -110,8 +109,7 @@ export async function decideJoinRequest(
   },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const [request] = await t
       .update(joinRequests)
       .set({ status: input.decision, decidedAt: now, decidedBy: input.actor })

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import type { Database } from "../../../db/client.ts";
+import type { Database, DbExecutor } from "../../../db/client.ts";
 import { agents, memberships, type MembershipRole } from "../../../db/schema/index.ts";
 import { recordAudit } from "../../audit/audit.server";
 
@@ -47,7 +47,7 @@ interface MembershipChange {
  * Locks the commune's memberships and checks a change keeps at least one
  * administrator: a commune without one could no longer manage its agents.
  */
-async function lockedTarget(t: Database, input: MembershipChange) {
+async function lockedTarget(t: DbExecutor, input: MembershipChange) {
   const rows = await t
     .select({ id: memberships.id, role: memberships.role, agentId: memberships.agentId })
     .from(memberships)
@@ -62,8 +62,7 @@ export async function changeMemberRole(
   db: Database,
   input: MembershipChange & { role: MembershipRole },
 ): Promise<MembershipChangeOutcome> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const { target, admins } = await lockedTarget(t, input);
     if (!target) return "not_found";
     if (target.role === input.role) return "ok";
@@ -83,8 +82,7 @@ export async function changeMemberRole(
 }
 
 export async function revokeMembership(db: Database, input: MembershipChange): Promise<MembershipChangeOutcome> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const { target, admins } = await lockedTarget(t, input);
     if (!target) return "not_found";
     if (target.role === "admin" && admins <= 1) return "last_admin";

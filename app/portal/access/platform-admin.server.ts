@@ -68,8 +68,7 @@ export async function setCommuneStatus(
   db: Database,
   input: { collectivityId: string; status: "active" | "inactive"; actor: string; requestId?: string | null },
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const [row] = await t
       .update(collectivities)
       .set({ status: input.status, updatedAt: new Date() })

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../../db/client.ts";
+import { queryRows, type Database, type DbExecutor } from "../../../db/client.ts";
 import {
   families,
   qfCampaignAlerts,
@@ -37,7 +37,7 @@ async function itemCounts(db: Database, campaignId: string): Promise<Partial<Rec
  * Writes campagne.terminee for a campaign that has just ended, in the caller's transaction.
  * A stopped campaign reports the results known at the stop (calls in flight finish later).
  */
-export async function emitCampaignEnded(db: Database, campaign: QfCampaign): Promise<void> {
+export async function emitCampaignEnded(db: DbExecutor, campaign: QfCampaign): Promise<void> {
   if (campaign.status !== "done" && campaign.status !== "stopped") return;
   const counts = campaign.counts ?? (await itemCounts(db, campaign.id));
   await emitWebhookEvent(db, campaign.collectivityId, {
@@ -85,8 +85,7 @@ export interface CreateCampaignInput {
 export async function createCampaign(db: Database, input: CreateCampaignInput): Promise<QfCampaign | null> {
   const period = input.period ?? currentParisPeriod();
   const scope: CampaignScope = input.familyIds === "all" ? "all" : (input.scope ?? "selection");
-  const campaign = await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  const campaign = await db.transaction(async (t) => {
     const [created] = await t
       .insert(qfCampaigns)
       .values({
@@ -162,8 +161,7 @@ export async function controlCampaign(
   input: { campaignId: string; collectivityId: string; agentId: string; action: ControlAction },
 ): Promise<QfCampaign | null> {
   const { from, to } = TRANSITIONS[input.action];
-  const row = await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  const row = await db.transaction(async (t) => {
     const [changed] = await t
       .update(qfCampaigns)
       .set({
@@ -210,8 +208,7 @@ export async function stopCommuneCampaigns(
   httpStatus: number | null,
   errorCode: string | null,
 ): Promise<string[]> {
-  const stopped = await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  const stopped = await db.transaction(async (t) => {
     const rows = await t
       .update(qfCampaigns)
       .set({ status: "stopped", stopReason: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })

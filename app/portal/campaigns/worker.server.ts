@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../../db/client.ts";
+import { queryRows, type Database, type DbExecutor } from "../../../db/client.ts";
 import { qfHistory, type FinalItemStatus } from "../../../db/schema/index.ts";
 import { toApiParticulierIdentityParams } from "~/integrations/api-particulier/identity-params";
 import { type PivotIdentity } from "~/domain/pivot-identity";
@@ -383,7 +383,7 @@ async function releaseItem(
 }
 
 async function finishItem(
-  db: Database,
+  db: DbExecutor,
   item: ClaimedItem,
   workerId: string,
   status: FinalItemStatus,
@@ -421,8 +421,7 @@ async function applyOutcome(
         return;
       }
       const status: FinalItemStatus = item.old_value === qf.valeur ? "unchanged" : "updated";
-      await db.transaction(async (tx) => {
-        const t = tx as unknown as Database;
+      await db.transaction(async (t) => {
         await t.insert(qfHistory).values({
           familyId: item.family_id,
           value: qf.valeur,
@@ -521,8 +520,7 @@ type FinishedCampaign = {
  * campagne.terminee events are written in the same transaction (outbox).
  */
 async function finishCompletedCampaigns(db: Database): Promise<number> {
-  const done = await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  const done = await db.transaction(async (t) => {
     const finished = await queryRows<FinishedCampaign>(
       t,
       sql`update qf_campaigns c

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { PassThrough, Readable, type Writable } from "node:stream";
 import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../../db/client.ts";
+import { queryRows, type Database, type DbExecutor } from "../../../db/client.ts";
 import { exportChunks, familyExports, type ExportRow } from "../../../db/schema/index.ts";
 import { logger } from "../../utils/logger.server";
 import { recordAudit } from "../../audit/audit.server";
@@ -265,7 +265,7 @@ export async function buildExport(
   try {
     const out = new ChunkWriter(db, job.id);
     let processed = 0;
-    const write = async (reader: Database) => {
+    const write = async (reader: DbExecutor) => {
       const source = await createExportSource(
         reader,
         { collectivityId: job.collectivityId, query: job.query as unknown as InboxQuery, asOf: job.asOf },
@@ -288,7 +288,7 @@ export async function buildExport(
       // XLSX and ODS read the scope twice (Familles, then Membres): one REPEATABLE READ snapshot
       // makes both sheets show the same families. Only the reads use it; chunks and progress
       // are written on other connections, so they are seen (and committed) as they go.
-      await db.transaction(async (tx) => write(tx as unknown as Database), {
+      await db.transaction(async (tx) => write(tx), {
         isolationLevel: "repeatable read",
         accessMode: "read only",
       });
@@ -354,7 +354,7 @@ export const EXPORT_INVALIDATED_ERROR =
  * the deletion's transaction. Returns how many files went.
  */
 export async function invalidateCommuneExports(
-  db: Database,
+  db: DbExecutor,
   collectivityId: string,
   now = new Date(),
 ): Promise<number> {

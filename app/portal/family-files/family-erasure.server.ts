@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "../../../db/client.ts";
+import type { Database, DbExecutor } from "../../../db/client.ts";
 import {
   caseAttachments,
   familyAnnotations,
@@ -69,7 +69,7 @@ const webhookEventsOf = (collectivityId: string, familyIds: string[]) =>
 
 /** What deleting these files removes, row counts per kind (the confirmation page, the audit entry). */
 export async function countFamilyData(
-  db: Database,
+  db: DbExecutor,
   collectivityId: string,
   familyIds: string[],
 ): Promise<ErasureCounts> {
@@ -115,7 +115,7 @@ export async function countFamilyData(
  * Ids of another commune are left alone (every statement is scoped by the commune).
  */
 export async function deleteFamilyFiles(
-  tx: Database,
+  tx: DbExecutor,
   collectivityId: string,
   familyIds: string[],
 ): Promise<ErasureCounts> {
@@ -152,8 +152,7 @@ export async function eraseFamilyFile(
   db: Database,
   input: { collectivityId: string; familyId: string; actor: string; requestId?: string | null },
 ): Promise<ErasureCounts | null> {
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Database;
+  return db.transaction(async (tx) => {
     const counts = await deleteFamilyFiles(tx, input.collectivityId, [input.familyId]);
     if (counts.families === 0) return null;
     await recordAudit(tx, {

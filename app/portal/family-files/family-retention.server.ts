@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../../db/client.ts";
+import { queryRows, type Database, type DbExecutor } from "../../../db/client.ts";
 import { auditEvents, collectivities, dataRetentionSettings } from "../../../db/schema/index.ts";
 import { FAMILY_FILE_RETENTION_DEFAULT_YEARS } from "~/retention-periods";
 import { logger } from "~/utils/logger.server";
@@ -20,7 +20,7 @@ export interface RetentionSetting {
   updatedAt: Date | null;
 }
 
-export async function getRetentionSetting(db: Database, collectivityId: string): Promise<RetentionSetting> {
+export async function getRetentionSetting(db: DbExecutor, collectivityId: string): Promise<RetentionSetting> {
   const [row] = await db
     .select()
     .from(dataRetentionSettings)
@@ -35,8 +35,7 @@ export async function saveRetentionSetting(
   db: Database,
   input: { collectivityId: string; actor: string; requestId?: string | null; years: number },
 ): Promise<{ changed: boolean }> {
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Database;
+  return db.transaction(async (tx) => {
     const before = await getRetentionSetting(tx, input.collectivityId);
     const now = new Date();
     await tx
@@ -123,8 +122,7 @@ export async function purgeExpiredFamilyFiles(
     const cutoff = retentionCutoff(now, years);
     let total: ErasureCounts | null = null;
     for (;;) {
-      const counts = await db.transaction(async (transaction) => {
-        const tx = transaction as unknown as Database;
+      const counts = await db.transaction(async (tx) => {
         // SKIP LOCKED: a file an agent is erasing right now is theirs; the next run sees the rest.
         const expired = await queryRows<{ id: string }>(
           tx,

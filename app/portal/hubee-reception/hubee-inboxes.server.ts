@@ -10,7 +10,7 @@ import { createHubeeTokenProvider } from "~/integrations/hubee/token.server";
 import { keyFromBase64 } from "~/utils/encryption.server";
 import { logger } from "~/utils/logger.server";
 import { loadHubeeSiCredentials, type CommuneHubeeSiCredentials } from "../settings/hubee-si-credentials.server";
-import { ingestCommuneInbox } from "./inbox-ingestion.server";
+import { ingestCommuneInbox } from "./poll-inbox.server";
 
 /**
  * Reads the HubEE inbox of every commune that set its SI credentials (scheduled job), or of one

@@ -1,0 +1,208 @@
+import { and, eq } from "drizzle-orm";
+import type { DbExecutor } from "../../../db/client.ts";
+import { receivedCases, type ReceivedCase } from "../../../db/schema/index.ts";
+import { isTransientHubeeError } from "~/integrations/hubee/errors.server";
+import type { HubeeReceiver, MalformedNotification, SiNotification } from "~/integrations/hubee/receiver.server";
+import { FORMULAIRE_QF_PROCESS_CODE } from "~/integrations/hubee/sender.server";
+import { logger } from "~/utils/logger.server";
+import { completeOwedStatusReports } from "../family-files/owed-status-reports.server";
+import type { InboxCollectivity, InboxRun, IngestionCounts, IngestionOptions } from "./inbox-run";
+import { receiveCase } from "./receive-case.server";
+import { deleteNotification, reportReception } from "./report-back.server";
+import { storeCase } from "./store-family.server";
+
+/**
+ * Reads a commune's HubEE inbox as its software would (README §3, SI side) and turns each
+ * FormulaireQF case into a family file.
+ *
+ * Idempotent by construction: a case is stored once (unique HubEE case id, in the same
+ * transaction as its family and attachments); every later step (status report, notification
+ * deletion) is checked against what HubEE and the database already hold, so a notification seen
+ * twice, or a run that stopped between two steps, is simply finished by the next run.
+ * Personal data never goes to the logs: ids and counts only.
+ */
+
+export const INBOX_BATCH_SIZE = 25;
+/** A run stops after this many pages, so one commune cannot hold the worker for ever. */
+const MAX_BATCHES_PER_RUN = 40;
+/**
+ * A run stops once this many notifications are left at the head of the queue: pages would keep
+ * growing (each asks for INBOX_BATCH_SIZE more than those) for what is by then a HubEE problem.
+ */
+const MAX_LEFT_IN_QUEUE = 200;
+
+export async function ingestCommuneInbox(
+  db: DbExecutor,
+  receiver: HubeeReceiver,
+  collectivity: InboxCollectivity,
+  options: IngestionOptions = {},
+): Promise<IngestionCounts> {
+  const counts: IngestionCounts = { cases: 0, alreadyStored: 0, errors: 0, events: 0, failed: 0, ignoredForeign: 0 };
+  const context: InboxRun = {
+    db,
+    receiver,
+    collectivity,
+    author: options.author ?? (collectivity.name ? `Portail QF (${collectivity.name})` : "Portail QF"),
+    now: options.now ?? (() => new Date()),
+    counts,
+  };
+  // No cursor in HubEE: what a run leaves in the queue (failed, foreign or malformed
+  // notifications) stays at its head. Each page therefore asks for that many more, so those never
+  // hide the ones behind them, and every id is handled once per run. The run ends on a short
+  // page, a page that taught nothing new, too many left behind, or MAX_BATCHES_PER_RUN pages.
+  const seen = new Set<string>();
+  const leftInQueue = new Set<string>();
+  // Malformed items without a usable id cannot be told apart: the most seen on one page.
+  let unidentified = 0;
+  let hubeeStruggling = false;
+  // A malformed item is skipped and NOT deleted: we cannot know what it announced (a citizen's
+  // case, a sender's event), and deleting it would lose that for good. Left in the queue, it
+  // is counted as failed and logged on every run until HubEE lists it in a shape we can read.
+  const reportMalformed = (item: MalformedNotification) => {
+    counts.failed++;
+    // Ids and field paths only: the item's values may identify people or organisations.
+    logger.warn(
+      { collectivityId: collectivity.id, notificationId: item.id, issues: item.issues },
+      "notification HubEE mal formée, laissée dans la file",
+    );
+  };
+
+  for (let page = 0; page < MAX_BATCHES_PER_RUN; page++) {
+    const maxResult = INBOX_BATCH_SIZE + leftInQueue.size + unidentified;
+    const { notifications, malformed } = await receiver.listNotifications({
+      maxResult,
+      processCode: FORMULAIRE_QF_PROCESS_CODE,
+    });
+    let progress = 0;
+    for (const item of malformed) {
+      if (item.id === null || seen.has(item.id)) continue;
+      seen.add(item.id);
+      leftInQueue.add(item.id);
+      progress++;
+      reportMalformed(item);
+    }
+    // Items without an id cannot be told apart: those beyond the most seen on one page are new.
+    const newUnidentified = malformed.filter((m) => m.id === null).slice(unidentified);
+    newUnidentified.forEach(reportMalformed);
+    unidentified += newUnidentified.length;
+    progress += newUnidentified.length;
+    for (const { id } of notifications) {
+      // Handled and deleted, yet listed again: it takes a place at the head of the next page too.
+      if (seen.has(id) && !leftInQueue.has(id)) {
+        leftInQueue.add(id);
+        progress++;
+      }
+    }
+    const fresh = notifications.filter((n) => !seen.has(n.id));
+    progress += fresh.length;
+    let interrupted = false;
+    for (const notification of fresh) {
+      seen.add(notification.id);
+      // HubEE filters on processCode, but the queue is shared by the credential's démarches:
+      // never touch another démarche's notification.
+      if (notification.processCode !== FORMULAIRE_QF_PROCESS_CODE) {
+        leftInQueue.add(notification.id);
+        counts.ignoredForeign++;
+        continue;
+      }
+      try {
+        if (notification.eventId) await handleEventNotification(context, notification);
+        else await handleCaseNotification(context, notification);
+      } catch (error) {
+        leftInQueue.add(notification.id);
+        counts.failed++;
+        logger.warn(
+          {
+            collectivityId: collectivity.id,
+            notificationId: notification.id,
+            caseId: notification.caseId,
+            err: error,
+          },
+          "notification HubEE non traitée, nouvel essai au prochain relevé",
+        );
+        // HubEE is struggling (5xx, timeout, token service): leave the rest for the next run.
+        if (isTransientHubeeError(error)) {
+          interrupted = true;
+          hubeeStruggling = true;
+          break;
+        }
+      }
+    }
+    const listed = notifications.length + malformed.length;
+    if (interrupted || listed < maxResult || progress === 0) break;
+    if (leftInQueue.size + unidentified >= MAX_LEFT_IN_QUEUE) {
+      logger.error(
+        { collectivityId: collectivity.id, left: leftInQueue.size + unidentified },
+        "trop de notifications HubEE laissées dans la file : arrêt du relevé",
+      );
+      break;
+    }
+  }
+  // Agents' status changes HubEE has not been told of yet (it was down, or a request stopped
+  // half-way): every run finishes them.
+  if (!hubeeStruggling) {
+    await completeOwedStatusReports(db, receiver, collectivity, { author: context.author, now: context.now() });
+  }
+  return counts;
+}
+
+async function handleEventNotification(ctx: InboxRun, notification: SiNotification) {
+  const { caseId, eventId } = notification;
+  if (!caseId || !eventId) {
+    await deleteNotification(ctx, notification);
+    return;
+  }
+  const event = await ctx.receiver.getEvent(caseId, eventId);
+  if (event.actionType === "STATUS_UPDATE" && event.caseNewStatus) {
+    // The sender moved the case (e.g. CLOSED once the commune gave its final status).
+    await ctx.db
+      .update(receivedCases)
+      .set({ hubeeStatus: event.caseNewStatus, updatedAt: ctx.now() })
+      .where(and(eq(receivedCases.hubeeCaseId, caseId), eq(receivedCases.collectivityId, ctx.collectivity.id)));
+  }
+  if (event.status !== "RECEIVED") await ctx.receiver.acknowledgeEvent(caseId, eventId);
+  await deleteNotification(ctx, notification);
+  ctx.counts.events++;
+}
+
+async function findStoredCase(db: DbExecutor, hubeeCaseId: string): Promise<ReceivedCase | undefined> {
+  const [row] = await db.select().from(receivedCases).where(eq(receivedCases.hubeeCaseId, hubeeCaseId));
+  return row;
+}
+
+async function handleCaseNotification(ctx: InboxRun, notification: SiNotification) {
+  const caseId = notification.caseId;
+  if (!caseId) {
+    // Nothing to fetch: a notification without a case cannot be acted upon.
+    await deleteNotification(ctx, notification);
+    return;
+  }
+
+  const stored = await findStoredCase(ctx.db, caseId);
+  if (stored) {
+    if (stored.collectivityId !== ctx.collectivity.id) {
+      throw new Error(`Le télédossier ${caseId} est déjà rattaché à une autre collectivité`);
+    }
+    await reportReception(ctx, stored, null);
+    await deleteNotification(ctx, notification);
+    ctx.counts.alreadyStored++;
+    return;
+  }
+
+  const kase = await ctx.receiver.getCase(caseId);
+  const reception = await receiveCase(ctx, kase);
+  const row = await storeCase(ctx, kase, reception);
+  if (!row) {
+    // Stored meanwhile by a concurrent run: finish its steps rather than duplicate it.
+    const concurrent = await findStoredCase(ctx.db, caseId);
+    if (!concurrent) throw new Error(`Le télédossier ${caseId} n’a pas pu être enregistré`);
+    await reportReception(ctx, concurrent, null);
+    await deleteNotification(ctx, notification);
+    ctx.counts.alreadyStored++;
+    return;
+  }
+  await reportReception(ctx, row, kase);
+  await deleteNotification(ctx, notification);
+  if (row.ingestionError) ctx.counts.errors++;
+  else ctx.counts.cases++;
+}
