@@ -116,6 +116,8 @@ const schema = z.object({
     .int({ error: "doit être un nombre entier positif" })
     .min(0, { error: "doit être un nombre entier positif" })
     .default(5000),
+  /** Bearer key of POST /api/collectivites (API Particulier's back office); unset: the endpoint refuses every call. */
+  API_COLLECTIVITES_KEY: secret.optional(),
   /** Port of the Prometheus /metrics endpoint; unset: no metrics endpoint (`npm start` sets 9464). */
   METRICS_PORT: z.coerce
     .number({ error: "doit être un numéro de port" })

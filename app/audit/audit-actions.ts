@@ -24,6 +24,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "join_request.accepted": "Demande d'accès acceptée",
   "join_request.refused": "Demande d'accès refusée",
   "collectivity.created": "Commune créée",
+  "collectivity.registered_by_api": "Commune enregistrée par API Particulier",
   "collectivity.activated": "Commune activée",
   "collectivity.deactivated": "Commune désactivée",
   "family_file.viewed": "Dossier consulté",

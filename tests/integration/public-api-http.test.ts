@@ -14,9 +14,10 @@ import { startApp, type RunningApp } from "../helpers/app-process.ts";
 let app: RunningApp;
 // The server runs in demo mode: the demo secret applies.
 const secret = parseConfig({}).DATAPASS_WEBHOOK_SECRET;
+const API_KEY = "cle-api-collectivites-http-0123456789abcdefgh";
 
 beforeAll(async () => {
-  app = await startApp({ env: { LOG_LEVEL: "silent" } });
+  app = await startApp({ env: { LOG_LEVEL: "silent", API_COLLECTIVITES_KEY: API_KEY } });
 });
 afterAll(() => app?.stop());
 
@@ -43,6 +44,25 @@ describe("over HTTP", () => {
     const names = ((await response.json()) as { name: string }[]).map((c) => c.name);
     expect(names).toContain("Angers");
     expect(names).not.toContain("Quimper");
+  });
+
+  it("registers a commune for API Particulier's back office (201, then 409), and refuses a wrong key (401)", async () => {
+    const register = (auth: string) =>
+      fetch(`${app.url}/api/collectivites`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: auth },
+        body: JSON.stringify({
+          collectivity: { name: "Nantes", siret: "21440109300015", code_cog: "44109", status: "active" },
+        }),
+      });
+    expect((await register(`Bearer ${API_KEY}-faux`)).status).toBe(401);
+    const created = await register(`Bearer ${API_KEY}`);
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ collectivity: { siret: "21440109300015", departement: "44" } });
+    expect((await register(`Bearer ${API_KEY}`)).status).toBe(409);
+    // Then it is listed by the public API like any active commune.
+    const listed = (await (await fetch(`${app.url}/api/collectivites/44109`)).json()) as { siret: string };
+    expect(listed.siret).toBe("21440109300015");
   });
 
   it("answers an unknown INSEE code with the exact 404 body", async () => {
