@@ -48,7 +48,12 @@ export interface VerifiedDelivery {
 }
 
 export type DeliveryResult =
-  | { kind: "replayed" }
+  /** Already received: what it led to then (null while a crash left it unfinished, never the case once committed). */
+  | {
+      kind: "replayed";
+      outcome: WebhookDeliveryOutcome;
+      collectivity: Pick<Collectivity, "id" | "siret" | "status"> | null;
+    }
   | { kind: "ignored" }
   | {
       kind: "processed";
@@ -87,7 +92,20 @@ export async function processDataPassDelivery(
       })
       .onConflictDoNothing({ target: webhookDeliveries.signature })
       .returning({ id: webhookDeliveries.id });
-    if (!claimed) return { kind: "replayed" } as const;
+    if (!claimed) {
+      // The first delivery committed (the unique index made this one wait for it): say what it led to.
+      const [first] = await tx
+        .select({ outcome: webhookDeliveries.outcome, collectivityId: webhookDeliveries.collectivityId })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.signature, delivery.signature));
+      const [collectivity] = first?.collectivityId
+        ? await tx
+            .select({ id: collectivities.id, siret: collectivities.siret, status: collectivities.status })
+            .from(collectivities)
+            .where(eq(collectivities.id, first.collectivityId))
+        : [];
+      return { kind: "replayed", outcome: first?.outcome ?? "received", collectivity: collectivity ?? null } as const;
+    }
 
     if (envelope.event !== "approve" || !approval) {
       await tx.update(webhookDeliveries).set({ outcome: "ignored" }).where(eq(webhookDeliveries.id, claimed.id));

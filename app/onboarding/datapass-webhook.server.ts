@@ -13,8 +13,13 @@ import { hmacHex, SIGNATURE_HEADER, verifyHubSignature } from "./hub-signature.s
 
 /** DataPass bodies are a few kilobytes (with the SIRENE record): far more is not DataPass. */
 export const MAX_BODY_BYTES = 256 * 1024;
-/** A delivery fired longer ago than this is refused: its signature may have leaked since. */
-export const MAX_AGE_MS = 5 * 60 * 1000;
+/**
+ * A delivery fired longer ago than this is refused. DataPass retries a delivery we did not
+ * acknowledge (our server down for a while), so the bound is days, not minutes: a replay within it
+ * is caught by its signature, stored with every delivery received (webhook_deliveries, never purged
+ * sooner), and answered with what the first delivery did.
+ */
+export const MAX_AGE_MS = 3 * 24 * 60 * 60 * 1000;
 /** Clocks differ a little between DataPass and us. */
 export const MAX_CLOCK_SKEW_MS = 60 * 1000;
 export const WEBHOOK_RATE_LIMIT: RateLimitOptions = { limit: 60, windowMs: 60 * 1000 };
@@ -75,8 +80,17 @@ export async function handleDataPassWebhook(request: Request, deps: WebhookDepen
   const facts = { requestId: deps.requestId, event: envelope.data.event, modelId: envelope.data.model_id };
   switch (result.kind) {
     case "replayed":
-      log.warn(facts, "livraison DataPass rejouée");
-      return json({ error: "Delivery already received" }, 409);
+      // DataPass retries until it gets a 2xx: the same answer as the first time, and nothing done twice.
+      log.info({ ...facts, outcome: result.outcome }, "livraison DataPass déjà reçue");
+      if (result.outcome === "ignored" || !result.collectivity) return json({ status: result.outcome }, 200);
+      return json(
+        {
+          status: result.outcome,
+          collectivity: { siret: result.collectivity.siret, status: result.collectivity.status },
+          administrator_invitation: "not_sent",
+        },
+        200,
+      );
     case "ignored":
       log.info(facts, "événement DataPass ignoré");
       return json({ status: "ignored" }, 200);

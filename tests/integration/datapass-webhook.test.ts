@@ -333,13 +333,22 @@ describe("POST /api/datapass/webhook: refusals", () => {
     expect(await deliveriesCount()).toBe(before);
   });
 
-  it("refuses a replayed delivery with 409", async () => {
-    const raw = JSON.stringify(delivery({ siret: siretFrom("2104400100001"), inseeCode: "44001" }));
+  it("accepts a delivery DataPass retries 10 minutes later, and answers its second copy as the first, doing nothing twice", async () => {
+    const tenMinutesAgo = Math.floor(Date.now() / 1000) - 10 * 60;
+    const raw = JSON.stringify(
+      delivery({ siret: siretFrom("2104400100001"), inseeCode: "44001", firedAt: tenMinutesAgo }),
+    );
     const signature = signHubPayload(secret, raw);
-    expect((await post(signedRequest(raw, signature))).status).toBe(200);
+    const first = await post(signedRequest(raw, signature));
+    expect(first.status).toBe(200);
+    const firstBody = (await expectDocumented(first)) as { status: string; collectivity: unknown };
     const replay = await post(signedRequest(raw, signature));
-    expect(replay.status).toBe(409);
-    expect(await expectDocumented(replay)).toEqual({ error: "Delivery already received" });
+    expect(replay.status).toBe(200);
+    expect(await expectDocumented(replay)).toEqual({
+      status: firstBody.status,
+      collectivity: firstBody.collectivity,
+      administrator_invitation: "not_sent",
+    });
     expect(
       await handle.db
         .select()
@@ -350,7 +359,8 @@ describe("POST /api/datapass/webhook: refusals", () => {
 
   it("refuses a stale delivery and one dated in the future, tolerating a little clock skew", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const stale = await post(signedRequest(delivery({ firedAt: now - 6 * 60 })));
+    // DataPass retries for a while: three days are accepted, not more.
+    const stale = await post(signedRequest(delivery({ firedAt: now - 3 * 24 * 3600 - 60 })));
     expect(stale.status).toBe(400);
     expect(await expectDocumented(stale)).toEqual({ error: "Stale delivery" });
     const future = await post(signedRequest(delivery({ firedAt: now + 2 * 60 })));
@@ -360,7 +370,7 @@ describe("POST /api/datapass/webhook: refusals", () => {
     expect(skewed.status).toBe(200);
     // An ISO 8601 date is read as well as Unix seconds.
     const iso = await post(
-      signedRequest(delivery({ event: "submit", firedAt: new Date(Date.now() - 10 * 60_000).toISOString() })),
+      signedRequest(delivery({ event: "submit", firedAt: new Date(Date.now() - 4 * 24 * 3_600_000).toISOString() })),
     );
     expect(iso.status).toBe(400);
   });
