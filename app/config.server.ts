@@ -116,6 +116,11 @@ const schema = z.object({
     .int({ error: "doit être un nombre entier positif" })
     .min(0, { error: "doit être un nombre entier positif" })
     .default(5000),
+  /** 1: FranceConnect comes back to the national form's /callback and /logout-callback (franceconnect.server.ts). */
+  FRANCECONNECT_LEGACY_CALLBACKS: z
+    .enum(["0", "1"], { error: "doit valoir 0 ou 1" })
+    .default("0")
+    .transform((value) => value === "1"),
   /** Bearer key of POST /api/collectivites (API Particulier's back office); unset: the endpoint refuses every call. */
   API_COLLECTIVITES_KEY: secret.optional(),
   /** Port of the Prometheus /metrics endpoint; unset: no metrics endpoint (`npm start` sets 9464). */

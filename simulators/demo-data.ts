@@ -118,8 +118,9 @@ export function demoFranceConnectClient(appUrl = DEFAULT_APP_URL) {
   return {
     clientId: "portail-qf-demo",
     clientSecret: "portail-qf-demo-franceconnect-secret",
-    redirectUris: [`${appUrl}/auth/franceconnect/callback`],
-    postLogoutRedirectUris: [`${appUrl}/auth/franceconnect/logout-callback`],
+    // The national form's URIs too: a deployment may keep them (FRANCECONNECT_LEGACY_CALLBACKS).
+    redirectUris: [`${appUrl}/auth/franceconnect/callback`, `${appUrl}/callback`],
+    postLogoutRedirectUris: [`${appUrl}/auth/franceconnect/logout-callback`, `${appUrl}/logout-callback`],
   };
 }
 

@@ -1,4 +1,4 @@
-import { getConfig } from "~/config.server";
+import { getConfig, type Config } from "~/config.server";
 import { createOidcClient, type OidcClient } from "./oidc-client.server";
 
 /** Scopes the QF form asks FranceConnect for (identity + the CNAF data API Particulier serves). */
@@ -7,6 +7,20 @@ export const FRANCECONNECT_SCOPES =
 
 let client: OidcClient | undefined;
 
+/**
+ * Our redirect URIs at FranceConnect. FRANCECONNECT_LEGACY_CALLBACKS=1 uses the national form's
+ * (/callback, /logout-callback), already registered for its client: taking over its client then
+ * needs no change at FranceConnect.
+ */
+export function franceConnectRedirectUris(config: Pick<Config, "APP_URL" | "FRANCECONNECT_LEGACY_CALLBACKS">) {
+  return config.FRANCECONNECT_LEGACY_CALLBACKS
+    ? { redirectUri: `${config.APP_URL}/callback`, postLogoutRedirectUri: `${config.APP_URL}/logout-callback` }
+    : {
+        redirectUri: `${config.APP_URL}/auth/franceconnect/callback`,
+        postLogoutRedirectUri: `${config.APP_URL}/auth/franceconnect/logout-callback`,
+      };
+}
+
 export function franceConnect(): OidcClient {
   if (!client) {
     const config = getConfig();
@@ -14,8 +28,7 @@ export function franceConnect(): OidcClient {
       issuer: config.FRANCECONNECT_ISSUER,
       clientId: config.FRANCECONNECT_CLIENT_ID,
       clientSecret: config.FRANCECONNECT_CLIENT_SECRET,
-      redirectUri: `${config.APP_URL}/auth/franceconnect/callback`,
-      postLogoutRedirectUri: `${config.APP_URL}/auth/franceconnect/logout-callback`,
+      ...franceConnectRedirectUris(config),
       scope: FRANCECONNECT_SCOPES,
       // FranceConnect v2 requires eidas1, the only level it accepts.
       authorizationParams: { acr_values: "eidas1" },
