@@ -2,6 +2,8 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { collectivities, invitations, memberships } from "../../../db/schema/index.ts";
 import { recordAudit } from "../../audit/audit.server";
+import { normaliseEmail } from "./email-address";
+import { inviteAgent, type InviteOutcome } from "./invitations.server";
 
 /**
  * What the platform administrator sees of the communes: their status and how
@@ -84,5 +86,37 @@ export async function setCommuneStatus(
       requestId: input.requestId,
     });
     return true;
+  });
+}
+
+export type PlatformInviteOutcome =
+  | InviteOutcome
+  /** A platform administrator may not give themselves access to a commune's families. */
+  | { kind: "self_invitation" }
+  /** The commune has administrators: they decide who joins (ADR 022). */
+  | { kind: "commune_has_administrators" };
+
+/**
+ * A platform administrator invites a commune's first administrator, for a commune that has none
+ * (DataPass left it pending, or its last administrator left). Never their own address, and never
+ * into a commune that has administrators: those invite their colleagues themselves, so nobody at
+ * the platform can let themselves or an accomplice into a commune's family files (ADR 022).
+ */
+export async function invitePlatformAdministrator(
+  db: Database,
+  input: { collectivityId: string; email: string; actor: { id: string; email: string }; requestId?: string | null },
+): Promise<PlatformInviteOutcome> {
+  if (normaliseEmail(input.email) === normaliseEmail(input.actor.email)) return { kind: "self_invitation" };
+  const [admins] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(and(eq(memberships.collectivityId, input.collectivityId), eq(memberships.role, "admin")));
+  if ((admins?.count ?? 0) > 0) return { kind: "commune_has_administrators" };
+  return inviteAgent(db, {
+    collectivityId: input.collectivityId,
+    email: input.email,
+    role: "admin",
+    invitedBy: input.actor.id,
+    requestId: input.requestId,
   });
 }
