@@ -26,6 +26,12 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
     );
     return;
   }
+  // Remix warns through handleError when a client sends `?_data` (a browser still running a bundle
+  // from before single fetch); the request itself is answered normally, so it is no server error.
+  if (error instanceof Error && error.message.startsWith("Warning: Single fetch-enabled apps")) {
+    logger.info({ method: request.method, path: new URL(request.url).pathname }, "requête ?_data d’un ancien client");
+    return;
+  }
   const cause =
     isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error;
   logger.error({ err: cause, method: request.method, path: new URL(request.url).pathname }, "erreur serveur");

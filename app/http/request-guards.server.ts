@@ -57,6 +57,8 @@ const PERSONAL_PATHS = [
   /^\/demarche\//,
   /^\/auth\//,
   /^\/collectivites\/[^/]+\/me_connecter/,
+  // The national form's follow-up link: where a transmission stands.
+  /^\/collectivites\/[^/]+\/confirmation\//,
 ];
 
 /**

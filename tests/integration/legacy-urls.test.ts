@@ -29,9 +29,13 @@ describe("the national form's URLs", () => {
     const response = await get(legacy);
     expect(response.status).toBe(301);
     expect(new URL(response.headers.get("location")!, app.url).pathname).toBe(target);
+    // The target is a route of ours: a page, or (/demarche/verification without a journey) a redirect to the
+    // journey's start. /demarche/erreur answers 503 on purpose: it says our service failed.
     const page = await get(target);
-    await page.arrayBuffer();
-    expect(page.status, target).toBeLessThan(400);
+    if (page.status >= 300 && page.status < 400) expect(page.headers.get("location"), target).toBeTruthy();
+    else expect(await page.text(), target).toContain("<h1");
+    expect(page.status, target).not.toBe(404);
+    if (target !== "/demarche/erreur") expect(page.status, target).toBeLessThan(500);
   });
 
   it.each(["/collectivites", `/collectivites/${SIRET}`, "/accessibilite", "/faq"])(

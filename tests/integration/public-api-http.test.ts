@@ -52,17 +52,17 @@ describe("over HTTP", () => {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: auth },
         body: JSON.stringify({
-          collectivity: { name: "Nantes", siret: "21440109300015", code_cog: "44109", status: "active" },
+          collectivity: { name: "Rezé", siret: "21440143000001", code_cog: "44143", status: "active" },
         }),
       });
     expect((await register(`Bearer ${API_KEY}-faux`)).status).toBe(401);
     const created = await register(`Bearer ${API_KEY}`);
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ collectivity: { siret: "21440109300015", departement: "44" } });
+    expect(await created.json()).toMatchObject({ collectivity: { siret: "21440143000001", departement: "44" } });
     expect((await register(`Bearer ${API_KEY}`)).status).toBe(409);
     // Then it is listed by the public API like any active commune.
-    const listed = (await (await fetch(`${app.url}/api/collectivites/44109`)).json()) as { siret: string };
-    expect(listed.siret).toBe("21440109300015");
+    const listed = (await (await fetch(`${app.url}/api/collectivites/44143`)).json()) as { siret: string };
+    expect(listed.siret).toBe("21440143000001");
   });
 
   it("answers an unknown INSEE code with the exact 404 body", async () => {
