@@ -50,8 +50,10 @@ describe("Intégrer le formulaire QF (editors' page)", async () => {
     expect(html).toContain('href="/api/openapi.json"');
     for (const event of ["dossier.recu", "qf.mis_a_jour", "campagne.terminee"])
       expect(html).toContain(`<code>${event}</code>`);
-    expect(text).toContain("X-Signature-256: sha256=<hex>");
-    expect(text).toContain("X-Webhook-Timestamp");
+    expect(text).toContain("webhook-signature: v1,<base64>");
+    expect(text).toContain("<webhook-id>.<webhook-timestamp>.<corps>");
+    expect(text).toContain('import { Webhook } from "standardwebhooks"');
+    expect(text).not.toMatch(/X-Signature-256|X-Webhook-Timestamp/);
     expect(html).toContain('href="/portail"');
   });
 

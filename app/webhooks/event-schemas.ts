@@ -4,7 +4,7 @@
  * payloads.server.ts follow them, and the tests validate every payload the code builds.
  */
 
-import type { AnyWebhookEventType } from "../../db/schema/outgoing-webhooks.ts";
+import type { AnyWebhookEventType } from "./event-types";
 
 /** Bumped on any incompatible change of a payload; receivers should check it. */
 export const WEBHOOK_PAYLOAD_VERSION = 1;
@@ -67,7 +67,7 @@ function envelope(type: AnyWebhookEventType, description: string, data: JsonSche
       id: {
         type: "string",
         format: "uuid",
-        description: "Identifiant de l'événement, égal à l'en-tête X-Webhook-Id : le même à chaque nouvel essai.",
+        description: "Identifiant de l'événement, égal à l'en-tête webhook-id : le même à chaque nouvel essai.",
       },
       type: { const: type },
       cree_le: { type: "string", format: "date-time" },
@@ -198,10 +198,3 @@ export const WEBHOOK_SCHEMAS: Record<AnyWebhookEventType, JsonSchema> = {
   }),
 };
 
-/** French labels for the portal. */
-export const WEBHOOK_EVENT_LABELS: Record<AnyWebhookEventType, string> = {
-  "dossier.recu": "Dossier reçu",
-  "qf.mis_a_jour": "QF mis à jour",
-  "campagne.terminee": "Campagne de mise à jour terminée",
-  "test.ping": "Test",
-};

@@ -1,13 +1,27 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CodeBlock } from "~/components/code-block";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
+import { HOME_CRUMB } from "~/components/home-crumb";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { Table } from "~/components/dsfr/table";
 import { getConfig } from "~/config.server";
 import { exampleFormulaireQfJsonPretty } from "~/editor-kit/example-files.server";
 import { FORMULAIRE_QF_SCHEMA_PATH, FORMULAIRE_QF_XML_DESCRIPTION_PATH } from "~/editor-kit/paths";
+import {
+  deepLinkHtml,
+  HUBEE_LOOP,
+  HUBEE_NOTIFICATION,
+  HUBEE_POLL,
+  HUBEE_TOKEN,
+  publicApiExample,
+  STATUS_EVENT,
+  WEBHOOK_VERIFY,
+} from "./code-samples";
+import { PageSummary } from "./page-summary";
 
 export const meta: MetaFunction = () => [{ title: "Intégrer le formulaire QF - Portail QF" }];
+
+export const handle: BreadcrumbHandle = { breadcrumb: () => [HOME_CRUMB, { label: "Intégrer le formulaire QF" }] };
 
 /** Examples carry the real public address, so they can be pasted as they are. */
 export function loader(_: LoaderFunctionArgs) {
@@ -16,100 +30,6 @@ export function loader(_: LoaderFunctionArgs) {
     exampleJson: exampleFormulaireQfJsonPretty(),
   };
 }
-
-const HUBEE_TOKEN = `curl -s -u "$HUBEE_CLIENT_ID:$HUBEE_CLIENT_SECRET" \\
-  -d grant_type=client_credentials -d scope=SI \\
-  https://auth.hubee.numerique.gouv.fr/oauth2/token`;
-
-const HUBEE_POLL = `curl -s -H "Authorization: Bearer $JETON" \\
-  "https://api.hubee.numerique.gouv.fr/teledossiers/v1/notifications?eventDetails=true&maxResult=25"`;
-
-const HUBEE_NOTIFICATION = `[
-  {
-    "id": "5e1c0c9e-…",
-    "processCode": "FormulaireQF",
-    "caseId": "c0ffee00-…",
-    "eventId": null,
-    "recipient": { "type": "SI", "companyRegister": "21490007900010", "branchCode": "49007" },
-    "transmitter": { "type": "OSL", "companyRegister": "…", "branchCode": "…" },
-    "dateTime": "2025-11-26T16:15:02Z",
-    "eventActionType": null,
-    "eventStatus": null
-  }
-]`;
-
-const HUBEE_LOOP = `// Toutes les 5 à 15 minutes, pour chaque commune dont vous détenez les identifiants SI.
-async function releverLesDossiers(hubee) {
-  for (;;) {
-    const notifications = await hubee.get("/notifications?eventDetails=true&maxResult=25");
-    for (const n of notifications) {
-      // La file est partagée par toutes les démarches de l'identifiant :
-      // ne traitez que la vôtre et ne supprimez jamais les notifications des autres.
-      if (n.processCode !== "FormulaireQF") continue;
-      if (n.eventId === null) {
-        // Un nouveau dossier.
-        const dossier = await hubee.get(\`/cases/\${n.caseId}\`);
-        for (const pj of dossier.attachments) {
-          const reponse = await hubee.download(\`/cases/\${n.caseId}/attachments/\${pj.id}\`);
-          verifierEmpreinte(reponse.body, reponse.headers.digest); // SHA-256 en base64
-          enregistrer(pj.fileName, reponse.body); // FormulaireQF.json, FormulaireQF.xml, PDF
-        }
-        await hubee.post(\`/cases/\${n.caseId}/events\`, {
-          actionType: "STATUS_UPDATE",
-          caseCurrentStatus: "SENT",
-          caseNewStatus: "SI_RECEIVED",
-          author: "Logiciel de la commune",
-          message: "Dossier reçu par la commune",
-          notification: true,
-        });
-        await hubee.patch(\`/cases/\${n.caseId}\`, { status: "SI_RECEIVED" });
-      } else {
-        // Un événement sur un dossier déjà reçu (par exemple sa clôture) : lisez-le, puis accusez réception.
-        const evenement = await hubee.get(\`/cases/\${n.caseId}/events/\${n.eventId}\`);
-        traiter(evenement.actionType, evenement);
-        await hubee.patch(\`/cases/\${n.caseId}/events/\${n.eventId}\`, { status: "RECEIVED" });
-      }
-      await hubee.delete(\`/notifications/\${n.id}\`); // seulement une fois le dossier enregistré
-    }
-    if (notifications.length < 25) break; // pas de curseur : on relit jusqu'à une page incomplète
-  }
-}`;
-
-const STATUS_EVENT = `POST /teledossiers/v1/cases/{caseId}/events
-{
-  "actionType": "STATUS_UPDATE",
-  "caseCurrentStatus": "IN_PROGRESS",
-  "caseNewStatus": "DONE",
-  "author": "Service enfance",
-  "message": "Quotient familial enregistré pour la rentrée",
-  "notification": true
-}
-
-PATCH /teledossiers/v1/cases/{caseId}
-{ "status": "DONE" }`;
-
-const WEBHOOK_VERIFY = `import crypto from "node:crypto";
-
-// Express : gardez le corps brut, la signature porte sur les octets reçus.
-app.post("/webhooks/portail-qf", express.raw({ type: "application/json" }), (req, res) => {
-  const horodatage = req.get("X-Webhook-Timestamp") ?? "";
-  // Après une rotation du secret, l'en-tête porte deux signatures pendant 24 h : "sha256=<nouveau>,sha256=<ancien>".
-  const signatures = (req.get("X-Signature-256") ?? "").split(",").map((s) => s.trim());
-  const attendue =
-    "sha256=" +
-    crypto.createHmac("sha256", process.env.SECRET_WEBHOOK_PORTAIL_QF)
-      .update(\`\${horodatage}.\${req.body.toString("utf8")}\`)
-      .digest("hex");
-  const aJour = Math.abs(Date.now() / 1000 - Number(horodatage)) < 300; // refuse les rejeux anciens
-  const valide = signatures.some(
-    (signature) =>
-      signature.length === attendue.length && crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(attendue)),
-  );
-  if (!aJour || !valide) return res.status(401).end();
-  const evenement = JSON.parse(req.body.toString("utf8"));
-  // evenement.type : "dossier.recu", "qf.mis_a_jour" ou "campagne.terminee"
-  res.status(204).end(); // répondez vite, traitez ensuite
-});`;
 
 const STATUSES: Array<[string, string]> = [
   ["SI_RECEIVED", "Le logiciel a téléchargé et enregistré le dossier. À envoyer dès la réception."],
@@ -133,15 +53,10 @@ const WEBHOOK_EVENTS: Array<[string, string]> = [
 
 export default function IntegrateFormulaireQf() {
   const { appUrl, exampleJson } = useLoaderData<typeof loader>();
-  const deepLink = `${appUrl}/collectivites/21490007900010/me_connecter?external_id=DOSSIER-42&redirect_uri=${encodeURIComponent("https://famille.angers.fr/inscriptions/retour")}`;
-  const deepLinkHtml = `<a href="${deepLink.replace(/&/g, "&amp;")}">
-  Transmettre mon quotient familial
-</a>`;
-  const apiExample = `curl -s ${appUrl}/api/collectivites/49007`;
   return (
     // Wider than the legal pages' column: the code examples need the room.
     <div className="fr-container fr-mb-8w">
-      <Breadcrumb segments={[{ label: "Accueil", to: "/" }]} currentPageLabel="Intégrer le formulaire QF" />
+      <RouteBreadcrumb />
       <div className="fr-grid-row">
         <div className="fr-col-12 fr-col-lg-10 qf-prose">
           <h1>Intégrer le formulaire QF</h1>
@@ -150,43 +65,7 @@ export default function IntegrateFormulaireQf() {
             comment recevoir les quotients familiaux transmis par les familles, et comment relier votre portail famille
             au service.
           </p>
-          <nav aria-labelledby="sommaire-titre" className="fr-summary fr-mb-4w">
-            <h2 id="sommaire-titre" className="fr-summary__title">
-              Sommaire
-            </h2>
-            <ol>
-              <li>
-                <a className="fr-summary__link" href="#recevoir">
-                  Recevoir les dossiers par HubEE
-                </a>
-              </li>
-              <li>
-                <a className="fr-summary__link" href="#statuts">
-                  Renvoyer les statuts
-                </a>
-              </li>
-              <li>
-                <a className="fr-summary__link" href="#contenu">
-                  Le contenu d’un dossier
-                </a>
-              </li>
-              <li>
-                <a className="fr-summary__link" href="#lien">
-                  Le lien depuis votre portail famille
-                </a>
-              </li>
-              <li>
-                <a className="fr-summary__link" href="#api">
-                  L’API publique
-                </a>
-              </li>
-              <li>
-                <a className="fr-summary__link" href="#webhooks">
-                  Les webhooks du portail
-                </a>
-              </li>
-            </ol>
-          </nav>
+          <PageSummary />
 
           <h2 id="recevoir">Recevoir les dossiers par HubEE</h2>
           <p>
@@ -264,7 +143,7 @@ export default function IntegrateFormulaireQf() {
             Votre portail famille peut envoyer la famille directement au service, avec le numéro de son dossier chez
             vous :
           </p>
-          <CodeBlock label="Exemple : lien profond vers le service" code={deepLinkHtml} />
+          <CodeBlock label="Exemple : lien profond vers le service" code={deepLinkHtml(appUrl)} />
           <ul>
             <li>
               <code>external_id</code> (facultatif) : votre numéro de dossier, 1 à 100 caractères parmi lettres,
@@ -283,7 +162,7 @@ export default function IntegrateFormulaireQf() {
             La liste des communes qui reçoivent les quotients familiaux par le service, ouverte à tous (CORS) : utile
             pour n’afficher le lien que lorsque la commune est active.
           </p>
-          <CodeBlock label="Exemple : une commune par son code COG" code={apiExample} />
+          <CodeBlock label="Exemple : une commune par son code COG" code={publicApiExample(appUrl)} />
           <p>
             Description OpenAPI 3 : <a href="/api/openapi.yaml">openapi.yaml</a> et{" "}
             <a href="/api/openapi.json">openapi.json</a>.
@@ -304,13 +183,15 @@ export default function IntegrateFormulaireQf() {
             rows={WEBHOOK_EVENTS.map(([event, when]) => ({ key: event, cells: [<code key="e">{event}</code>, when] }))}
           />
           <p>
-            Chaque requête porte l’en-tête <code>X-Webhook-Timestamp</code> (secondes depuis 1970) et l’en-tête{" "}
-            <code>X-Signature-256: sha256=&lt;hex&gt;</code>, HMAC-SHA256 avec le secret de{" "}
-            <code>&lt;horodatage&gt;.&lt;corps&gt;</code>. Vérifiez la signature sur le corps brut, avec une comparaison
-            à temps constant, et refusez un horodatage de plus de cinq minutes. Pendant les 24 heures qui suivent une
-            rotation, l’en-tête porte deux signatures séparées par une virgule : acceptez la requête si l’une d’elles
-            correspond. L’en-tête <code>X-Webhook-Id</code> reste le même d’un nouvel essai à l’autre : il sert à
-            ignorer un doublon.
+            Les requêtes suivent le format <a href="https://www.standardwebhooks.com">Standard Webhooks</a> : les
+            bibliothèques <code>standardwebhooks</code> (JavaScript, Python, PHP, Java, Go…) les vérifient telles
+            quelles avec le secret. Chaque requête porte les en-têtes <code>webhook-id</code> (l’identifiant de
+            l’événement, le même d’un nouvel essai à l’autre : il sert à ignorer un doublon),{" "}
+            <code>webhook-timestamp</code> (secondes depuis 1970) et <code>webhook-signature: v1,&lt;base64&gt;</code>,
+            HMAC-SHA256 de <code>&lt;webhook-id&gt;.&lt;webhook-timestamp&gt;.&lt;corps&gt;</code> avec pour clé le
+            secret <code>whsec_…</code> décodé. Vérifiez la signature sur le corps brut, avec une comparaison à temps
+            constant, et refusez un horodatage de plus de cinq minutes. Pendant les 24 heures qui suivent une rotation,
+            l’en-tête porte deux signatures séparées par une espace : acceptez la requête si l’une d’elles correspond.
           </p>
           <CodeBlock label="Exemple : vérifier un webhook en Node.js" code={WEBHOOK_VERIFY} />
         </div>
