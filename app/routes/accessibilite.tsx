@@ -1,15 +1,19 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { ContentPage } from "~/components/content-page";
+import { ContentPage, contentPageHandle } from "~/components/content-page";
 import { ExternalLink } from "~/components/dsfr/external-link";
 import { OPERATOR } from "~/content/operator";
 
+const TITLE = "Déclaration d'accessibilité";
+
 export const meta: MetaFunction = () => [{ title: "Déclaration d'accessibilité - Portail QF" }];
+
+export const handle = contentPageHandle(TITLE);
 
 // Structure and wording follow the RGAA 4.1 model declaration; the status must match the footer.
 export default function AccessibilityStatement() {
   return (
-    <ContentPage title="Déclaration d'accessibilité">
+    <ContentPage title={TITLE}>
       <p>
         La {OPERATOR.name} ({OPERATOR.shortName}) s’engage à rendre ses services numériques accessibles, conformément à
         l’article 47 de la loi n° 2005-102 du 11 février 2005.

@@ -4,8 +4,9 @@ import { findActiveCollectivityBySiret, listActiveCollectivities } from "~/citiz
 import { EXTERNAL_ID_PARAM, REDIRECT_URI_PARAM } from "~/citizen/journey.server";
 import { CollectivityList } from "~/components/collectivity-list";
 import { Alert } from "~/components/dsfr/alert";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { FranceConnectButton } from "~/components/france-connect-button";
+import { HOME_CRUMB } from "~/components/home-crumb";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -16,6 +17,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
         : "Commune introuvable - Portail QF",
   },
 ];
+
+/** Only a commune that offers the service has a trail; the "not found" page shows the list instead. */
+export const handle: BreadcrumbHandle<{ collectivity: { name: string } | null }> = {
+  breadcrumb: ({ data }) =>
+    data?.collectivity
+      ? [HOME_CRUMB, { label: "Choisir votre commune", to: "/collectivites" }, { label: data.collectivity.name }]
+      : [],
+};
 
 const MESSAGES = {
   annule: { type: "info", text: "Vous avez annulé la connexion avec FranceConnect. Rien n’a été transmis." },
@@ -79,13 +88,7 @@ export default function CollectivityPage() {
   }
   return (
     <div className="fr-container fr-my-6w">
-      <Breadcrumb
-        segments={[
-          { label: "Accueil", to: "/" },
-          { label: "Choisir votre commune", to: "/collectivites" },
-        ]}
-        currentPageLabel={collectivity.name}
-      />
+      <RouteBreadcrumb />
       <div className="fr-grid-row">
         <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
           <h1>Transmettre votre quotient familial à {collectivity.name}</h1>

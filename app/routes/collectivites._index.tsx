@@ -3,10 +3,13 @@ import { useLoaderData } from "@remix-run/react";
 import { listActiveCollectivities } from "~/citizen/collectivities.server";
 import { CollectivityList } from "~/components/collectivity-list";
 import { Alert, type AlertType } from "~/components/dsfr/alert";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
+import { HOME_CRUMB } from "~/components/home-crumb";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Choisir votre commune - Portail QF" }];
+
+export const handle: BreadcrumbHandle = { breadcrumb: () => [HOME_CRUMB, { label: "Choisir votre commune" }] };
 
 /** Why a page of the journey sent the citizen back here (see journeyLostLocation). */
 const NOTICES: Record<string, { type: AlertType; text: string }> = {
@@ -32,7 +35,7 @@ export default function ChooseCollectivity() {
   const { groups, query, notice } = useLoaderData<typeof loader>();
   return (
     <div className="fr-container fr-my-6w">
-      <Breadcrumb segments={[{ label: "Accueil", to: "/" }]} currentPageLabel="Choisir votre commune" />
+      <RouteBreadcrumb />
       <h1>Choisissez votre commune</h1>
       {notice ? <Alert type={notice.type} small description={notice.text} className="fr-mb-4w" /> : null}
       <CollectivityList groups={groups} query={query} />

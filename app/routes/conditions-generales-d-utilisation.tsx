@@ -1,13 +1,17 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { ContentPage } from "~/components/content-page";
+import { ContentPage, contentPageHandle } from "~/components/content-page";
 import { OPERATOR } from "~/content/operator";
+
+const TITLE = "Conditions générales d'utilisation";
 
 export const meta: MetaFunction = () => [{ title: "Conditions générales d'utilisation - Portail QF" }];
 
+export const handle = contentPageHandle(TITLE);
+
 export default function TermsOfUse() {
   return (
-    <ContentPage title="Conditions générales d'utilisation">
+    <ContentPage title={TITLE}>
       <p>
         Les présentes conditions générales d’utilisation (CGU) fixent les règles d’utilisation de Portail QF par les
         usagers et par les agents des communes. Utiliser le service implique de les accepter.

@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { findActiveCollectivityBySiret } from "~/citizen/collectivities.server";
 import { journeyLostLocation, readCitizenSession, writeCitizenSession } from "~/citizen/journey.server";
 import { createShipment, deliverNow } from "~/citizen/shipments.server";
@@ -11,6 +12,8 @@ import { Stepper } from "~/components/dsfr/stepper";
 import { LogoutButton } from "~/components/citizen-logout-button";
 import { QuotientFamilialSummary } from "~/components/quotient-familial-summary";
 import { getDatabase } from "~/db.server";
+import { oneOf } from "~/forms/fields";
+import { parseForm } from "~/forms/parse-form";
 import { describeBirthplace } from "~/geo/insee-cog.server";
 import { HONEYPOT_FIELD, isHoneypotFilled } from "~/http/honeypot";
 import { checkRateLimit, rateLimitKey } from "~/http/rate-limit.server";
@@ -47,6 +50,13 @@ const TRANSMISSION_LIMIT = { limit: 10, windowMs: 10 * 60_000 };
  */
 type ReviewResult = { consentError?: string; rateLimitError?: string };
 
+const consentFormSchema = z.object({
+  consentement: oneOf(
+    ["oui"],
+    "Cochez la case pour accepter la transmission à votre commune, ou déconnectez-vous pour ne rien envoyer.",
+  ),
+});
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { session, retrieval, collectivity } = await loadReview(request);
   const limit = checkRateLimit(rateLimitKey("transmission", context.clientIp), TRANSMISSION_LIMIT);
@@ -61,15 +71,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   // Bots fill every field: pretend nothing happened and send them back.
   if (isHoneypotFilled(form)) return redirect("/demarche/verification");
-  if (form.get("consentement") !== "oui") {
-    return data<ReviewResult>(
-      {
-        consentError:
-          "Cochez la case pour accepter la transmission à votre commune, ou déconnectez-vous pour ne rien envoyer.",
-      },
-      { status: 400 },
-    );
-  }
+  const consent = parseForm(consentFormSchema, form);
+  if (!consent.success) return data<ReviewResult>({ consentError: consent.errors.consentement }, { status: 400 });
   const { encryptionKey, hubeeSender } = getServices();
   const db = await getDatabase();
   // The review key makes a double click or a resent form return the same shipment.

@@ -1,5 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
-import { ContentPage } from "~/components/content-page";
+import { ContentPage, contentPageHandle } from "~/components/content-page";
 import { ExternalLink } from "~/components/dsfr/external-link";
 import { Table } from "~/components/dsfr/table";
 import { OPERATOR } from "~/content/operator";
@@ -17,13 +17,17 @@ import {
   WEBHOOK_EVENT_RETENTION_DAYS,
 } from "~/retention-periods";
 
+const TITLE = "Données personnelles";
+
 export const meta: MetaFunction = () => [{ title: "Données personnelles - Portail QF" }];
+
+export const handle = contentPageHandle(TITLE);
 
 // The retention periods come from app/retention-periods.ts, which the jobs enforce too.
 export default function PersonalData() {
   return (
     <ContentPage
-      title="Données personnelles"
+      title={TITLE}
       lead="Cette page explique quelles informations Portail QF utilise, pourquoi, combien de temps il les garde, et quels sont vos droits."
     >
       <h2>Qui est responsable de vos données&nbsp;?</h2>

@@ -1,12 +1,21 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CodeBlock } from "~/components/code-block";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
+import { HOME_CRUMB } from "~/components/home-crumb";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { exampleFormulaireQfXml } from "~/editor-kit/example-files.server";
 import { FORMULAIRE_QF_SCHEMA_PATH, INTEGRATION_PAGE_PATH } from "~/editor-kit/paths";
 
 export const meta: MetaFunction = () => [{ title: "Description de FormulaireQF.xml - Portail QF" }];
+
+export const handle: BreadcrumbHandle = {
+  breadcrumb: () => [
+    HOME_CRUMB,
+    { label: "Intégrer le formulaire QF", to: INTEGRATION_PAGE_PATH },
+    { label: "Description de FormulaireQF.xml" },
+  ],
+};
 
 /** The example is built by the code that builds the files we send: it cannot drift from them. */
 export function loader() {
@@ -35,13 +44,7 @@ export default function FormulaireQfXml() {
   const { exampleXml } = useLoaderData<typeof loader>();
   return (
     <div className="fr-container fr-mb-8w">
-      <Breadcrumb
-        segments={[
-          { label: "Accueil", to: "/" },
-          { label: "Intégrer le formulaire QF", to: INTEGRATION_PAGE_PATH },
-        ]}
-        currentPageLabel="Description de FormulaireQF.xml"
-      />
+      <RouteBreadcrumb />
       <div className="fr-grid-row">
         <div className="fr-col-12 fr-col-lg-10 qf-prose">
           <h1>Description de FormulaireQF.xml</h1>

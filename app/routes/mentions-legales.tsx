@@ -1,14 +1,18 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { ContentPage } from "~/components/content-page";
+import { ContentPage, contentPageHandle } from "~/components/content-page";
 import { ExternalLink } from "~/components/dsfr/external-link";
 import { OPERATOR } from "~/content/operator";
 
+const TITLE = "Mentions légales";
+
 export const meta: MetaFunction = () => [{ title: "Mentions légales - Portail QF" }];
+
+export const handle = contentPageHandle(TITLE);
 
 export default function LegalNotice() {
   return (
-    <ContentPage title="Mentions légales">
+    <ContentPage title={TITLE}>
       <h2>Éditeur</h2>
       <p>
         Portail QF est édité par la {OPERATOR.name} ({OPERATOR.shortName}), {OPERATOR.postalAddress}.

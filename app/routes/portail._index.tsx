@@ -1,11 +1,16 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { Alert } from "~/components/dsfr/alert";
 import { Button } from "~/components/dsfr/button";
 import { Callout } from "~/components/dsfr/callout";
 import { ExternalLink } from "~/components/dsfr/external-link";
+import { FlashAlert } from "~/components/flash-alert";
 import { AgentBar } from "~/components/portal/agent-bar";
 import { getDatabase } from "~/db.server";
+import { parseForm } from "~/forms/parse-form";
+import type { Flash } from "~/http/flash";
+import { readFlash, redirectWithFlash } from "~/http/flash.server";
 import { listAgentCommunes } from "~/portal/access/access.server";
 import { requireAgent } from "~/portal/access/agent-session.server";
 import { createJoinRequest, joinableCommune, type JoinRequestOutcome } from "~/portal/access/join-requests.server";
@@ -21,27 +26,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const communes = await listAgentCommunes(db, agent.id);
   if (communes.length === 1 && !agent.platformAdmin) throw redirect(`/portail/communes/${communes[0]!.siret}`);
   const joinable = communes.length === 0 ? await joinableCommune(db, agent.id) : null;
-  return {
-    agent: {
-      givenName: agent.givenName,
-      usualName: agent.usualName,
-      email: agent.email,
-      platformAdmin: agent.platformAdmin,
+  const { flash, headers } = await readFlash(request);
+  return data(
+    {
+      flash,
+      agent: {
+        givenName: agent.givenName,
+        usualName: agent.usualName,
+        email: agent.email,
+        platformAdmin: agent.platformAdmin,
+      },
+      communes,
+      joinable: joinable
+        ? {
+            name: joinable.name,
+            request: joinable.request
+              ? { status: joinable.request.status, createdAt: formatDate(joinable.request.createdAt) }
+              : null,
+          }
+        : null,
     },
-    communes,
-    joinable: joinable
-      ? {
-          name: joinable.name,
-          request: joinable.request
-            ? { status: joinable.request.status, createdAt: formatDate(joinable.request.createdAt) }
-            : null,
-        }
-      : null,
-  };
+    { headers },
+  );
 }
 
-const JOIN_MESSAGES: Record<JoinRequestOutcome, { type: "success" | "info" | "error"; text: string }> = {
-  created: { type: "success", text: "Votre demande est envoyée. L’administrateur de la commune va l’examiner." },
+const JOIN_SENT = "Votre demande est envoyée. L’administrateur de la commune va l’examiner.";
+
+/** What the agent is told when their request changed nothing. */
+const JOIN_MESSAGES: Record<Exclude<JoinRequestOutcome, "created">, { type: "info" | "error"; text: string }> = {
   already_pending: { type: "info", text: "Votre demande est déjà en attente." },
   already_refused: { type: "error", text: "Votre demande a été refusée. Contactez l’administrateur de la commune." },
   already_member: { type: "info", text: "Vous avez déjà accès à cette commune." },
@@ -51,14 +63,17 @@ const JOIN_MESSAGES: Record<JoinRequestOutcome, { type: "success" | "info" | "er
 /** "Demander à rejoindre": the commune is the one of the agent's siret claim, never one named in the form. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const { agent } = await requireAgent(request);
-  const form = await request.formData();
-  if (form.get("intent") !== "join") throw data("Action inconnue", { status: 400 });
+  if (!parseForm(joinForm, await request.formData()).success) throw data("Action inconnue", { status: 400 });
   const outcome = await createJoinRequest(await getDatabase(), { agentId: agent.id, requestId: context.requestId });
+  if (outcome === "created") return redirectWithFlash("/portail", { level: "success", message: JOIN_SENT });
   return { join: JOIN_MESSAGES[outcome] };
 }
 
+/** The only form of the page: "Demander à rejoindre". */
+const joinForm = z.object({ intent: z.literal("join") });
+
 export default function PortalHome() {
-  const { agent, communes, joinable } = useLoaderData<typeof loader>();
+  const { agent, communes, joinable, flash } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -89,6 +104,7 @@ export default function PortalHome() {
             email={agent.email}
             joinable={joinable}
             result={result?.join ?? null}
+            flash={flash}
             platformAdmin={agent.platformAdmin}
           />
         )}
@@ -115,11 +131,13 @@ function NoAccess({
   email,
   joinable,
   result,
+  flash,
   platformAdmin,
 }: {
   email: string;
   joinable: Joinable | null;
-  result: { type: "success" | "info" | "error"; text: string } | null;
+  result: { type: "info" | "error"; text: string } | null;
+  flash: Flash | null;
   platformAdmin: boolean;
 }) {
   if (platformAdmin) {
@@ -133,6 +151,7 @@ function NoAccess({
           Vous êtes bien connecté avec ProConnect, mais votre adresse <strong>{email}</strong> n’est rattachée à aucune
           commune sur Portail QF.
         </p>
+        <FlashAlert flash={flash} className="fr-mb-4w" />
         {result ? <Alert type={result.type} small description={result.text} announce className="fr-mb-4w" /> : null}
         {joinable ? <JoinCallout joinable={joinable} /> : null}
         <h2>Comment une commune obtient l’accès</h2>

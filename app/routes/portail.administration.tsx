@@ -1,31 +1,48 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useOutlet } from "@remix-run/react";
+import { z } from "zod";
 import { Alert } from "~/components/dsfr/alert";
 import { Badge } from "~/components/dsfr/badge";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
 import { Input } from "~/components/dsfr/input";
 import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
+import { FlashAlert } from "~/components/flash-alert";
 import { AgentBar } from "~/components/portal/agent-bar";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
+import { optionalText } from "~/forms/fields";
+import { parseForm } from "~/forms/parse-form";
+import { readFlash, redirectWithFlash } from "~/http/flash.server";
 import { requirePlatformAdmin } from "~/portal/access/access.server";
+import { INVALID_INVITATION_EMAIL, invitationEmail } from "~/portal/access/invitation-email";
 import { inviteAgent } from "~/portal/access/invitations.server";
 import { listCommunesOverview, setCommuneStatus } from "~/portal/access/platform-admin.server";
 
 export const meta: MetaFunction = () => [{ title: "Administration des communes - Portail QF" }];
 
+/** The trail of this page, and the start of its child pages' (the dashboard). */
+export const handle: BreadcrumbHandle = {
+  breadcrumb: () => [
+    { label: "Espace agents", to: "/portail" },
+    { label: "Administration des communes", to: "/portail/administration" },
+  ],
+};
+
+const PATH = "/portail/administration";
+
 /** The platform administrator's view: communes and their access, never their families. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { agent } = await requirePlatformAdmin(request);
   const communes = await listCommunesOverview(await getDatabase());
-  return {
-    agent: { givenName: agent.givenName, usualName: agent.usualName, email: agent.email },
-    communes,
-  };
+  const { flash, headers } = await readFlash(request);
+  return data(
+    { agent: { givenName: agent.givenName, usualName: agent.usualName, email: agent.email }, communes, flash },
+    { headers },
+  );
 }
 
-type Notice = { type: "success" | "error" | "info"; text: string };
+type Notice = { type: "error" | "info"; text: string };
 type ActionResult = {
   notice: Notice;
   /** An invalid address: the field says so and keeps what was typed, with the commune chosen. */
@@ -34,59 +51,67 @@ type ActionResult = {
   inviteCollectivityId?: string;
 };
 
+/** One schema per form of the page: a commune's status button, the invitation of its administrator. */
+const statusForm = z.object({ intent: z.enum(["activate", "deactivate"]), collectivityId: optionalText() });
+const inviteAdminForm = z.object({
+  intent: z.literal("invite-admin"),
+  collectivityId: optionalText(),
+  email: invitationEmail(),
+});
+const platformForms = z.discriminatedUnion("intent", [statusForm, inviteAdminForm]);
+
+const invalidInvitation = (email: string, collectivityId: string) =>
+  data<ActionResult>(
+    {
+      notice: { type: "error", text: "Adresse électronique invalide : l’invitation n’a pas été enregistrée." },
+      inviteError: INVALID_INVITATION_EMAIL,
+      inviteEmail: email,
+      inviteCollectivityId: collectivityId,
+    },
+    { status: 400 },
+  );
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { agent } = await requirePlatformAdmin(request);
   const db = await getDatabase();
-  const form = await request.formData();
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value.trim() : "";
-  };
+  const form = parseForm(platformForms, await request.formData());
   const communes = await listCommunesOverview(db);
-  const commune = communes.find((c) => c.id === text("collectivityId"));
+  const commune = communes.find((c) => c.id === form.values.collectivityId?.trim());
   if (!commune) throw data("Commune inconnue", { status: 400 });
-  const common = { collectivityId: commune.id, actor: agent.id, requestId: context.requestId };
-  switch (text("intent")) {
-    case "activate":
-    case "deactivate": {
-      const status = text("intent") === "activate" ? "active" : "inactive";
-      await setCommuneStatus(db, { ...common, status });
-      return {
-        notice: {
-          type: "success",
-          text: `${commune.name} est ${status === "active" ? "activée" : "désactivée"}.`,
-        },
-      } satisfies ActionResult;
-    }
-    case "invite-admin": {
-      const email = text("email");
-      const outcome = await inviteAgent(db, { ...common, email, role: "admin", invitedBy: agent.id });
-      if (outcome.kind === "invalid_email") {
-        return data<ActionResult>(
-          {
-            notice: { type: "error", text: "Adresse électronique invalide : l’invitation n’a pas été enregistrée." },
-            inviteError: "Saisissez une adresse électronique valide (exemple : prenom.nom@mairie-exemple.fr).",
-            inviteEmail: email,
-            inviteCollectivityId: commune.id,
-          },
-          { status: 400 },
-        );
-      }
-      return {
-        notice:
-          outcome.kind === "invited"
-            ? { type: "success", text: `Invitation d’administrateur enregistrée pour ${commune.name}.` }
-            : { type: "info", text: "Cette personne est déjà membre de la commune." },
-      } satisfies ActionResult;
-    }
-    default:
-      throw data("Action inconnue", { status: 400 });
+  if (!form.success) {
+    if (form.values.intent !== "invite-admin" || !form.errors.email) throw data("Action inconnue", { status: 400 });
+    return invalidInvitation(form.values.email ?? "", commune.id);
   }
+  const common = { collectivityId: commune.id, actor: agent.id, requestId: context.requestId };
+  if (form.data.intent === "invite-admin") {
+    const outcome = await inviteAgent(db, { ...common, email: form.data.email, role: "admin", invitedBy: agent.id });
+    if (outcome.kind === "invalid_email") return invalidInvitation(form.values.email ?? "", commune.id);
+    if (outcome.kind === "already_member") {
+      // Nothing changed, so no redirect: the page says so and keeps the form as it was sent.
+      return {
+        notice: { type: "info", text: "Cette personne est déjà membre de la commune." },
+        inviteEmail: form.values.email,
+        inviteCollectivityId: commune.id,
+      } satisfies ActionResult;
+    }
+    return redirectWithFlash(PATH, {
+      level: "success",
+      message: `Invitation d’administrateur enregistrée pour ${commune.name}.`,
+    });
+  }
+  const status = form.data.intent === "activate" ? "active" : "inactive";
+  await setCommuneStatus(db, { ...common, status });
+  return redirectWithFlash(PATH, {
+    level: "success",
+    message: `${commune.name} est ${status === "active" ? "activée" : "désactivée"}.`,
+  });
 }
 
 export default function PlatformAdministration() {
-  const { agent, communes } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const { agent, communes, flash } = useLoaderData<typeof loader>();
+  const result: ActionResult | undefined = useActionData<typeof action>();
+  // A new page (the redirect after an invitation) starts with an empty form; an answer keeps it.
+  const { key: formKey } = useLocation();
   const busy = useNavigation().state !== "idle";
   // Child pages (the dashboard) are whole pages of their own, not a section of this one.
   const outlet = useOutlet();
@@ -95,10 +120,7 @@ export default function PlatformAdministration() {
     <>
       <AgentBar agent={agent} />
       <div className="fr-container fr-my-4w">
-        <Breadcrumb
-          segments={[{ label: "Espace agents", to: "/portail" }]}
-          currentPageLabel="Administration des communes"
-        />
+        <RouteBreadcrumb />
         <h1>Administration des communes</h1>
         <p>
           Vous gérez les communes de la plateforme. Vous ne voyez pas leurs dossiers : seuls les membres d’une commune y
@@ -112,6 +134,7 @@ export default function PlatformAdministration() {
             Tableau de bord de la plateforme : transmissions, échecs de livraison, taux d’erreur
           </Link>
         </p>
+        <FlashAlert flash={flash} className="fr-mb-4w" />
         {result ? (
           <Alert type={result.notice.type} small announce description={result.notice.text} className="fr-mb-4w" />
         ) : null}
@@ -157,7 +180,7 @@ export default function PlatformAdministration() {
           D’ordinaire, le demandeur de l’habilitation DataPass est invité automatiquement. Utilisez ce formulaire s’il a
           changé de poste ou si la commune n’a plus d’administrateur.
         </p>
-        <Form method="post" className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+        <Form method="post" key={formKey} className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
           <input type="hidden" name="intent" value="invite-admin" />
           <Select
             className="fr-col-12 fr-col-md-4"

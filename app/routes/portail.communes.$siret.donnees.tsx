@@ -1,14 +1,17 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { Alert } from "~/components/dsfr/alert";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
 import { Input } from "~/components/dsfr/input";
 import { Table } from "~/components/dsfr/table";
+import { FlashAlert } from "~/components/flash-alert";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
+import { parseForm } from "~/forms/parse-form";
+import { readFlash, redirectWithFlash } from "~/http/flash.server";
 import { requireMembership } from "~/portal/access/access.server";
 import { AUDIT_ACTION_LABELS } from "~/audit/audit-actions";
-import { parseRetentionYears } from "~/portal/family-files/family-retention";
 import {
   countExpiredFamilyFiles,
   getRetentionSetting,
@@ -16,6 +19,7 @@ import {
   saveRetentionSetting,
 } from "~/portal/family-files/family-retention.server";
 import { formatDate, formatDateTime } from "~/domain/paris-time";
+import { parseRetentionYears } from "~/portal/family-files/family-retention";
 import {
   FAMILY_FILE_RETENTION_DEFAULT_YEARS,
   FAMILY_FILE_RETENTION_MAX_YEARS,
@@ -25,73 +29,83 @@ import {
 
 export const meta: MetaFunction = () => [{ title: "Conservation des données - Espace agents - Portail QF" }];
 
+export const handle: BreadcrumbHandle = { breadcrumb: () => ({ label: "Conservation des données" }) };
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { collectivity } = await requireMembership(request, params.siret, "admin");
   const db = await getDatabase();
   const setting = await getRetentionSetting(db, collectivity.id);
   const deletions = await listRecentDeletions(db, collectivity.id);
-  return {
-    commune: { name: collectivity.name, siret: collectivity.siret },
-    setting: {
-      years: setting.years,
-      chosen: setting.chosen,
-      updatedOn: setting.updatedAt ? formatDate(setting.updatedAt) : null,
+  const { flash, headers } = await readFlash(request);
+  return data(
+    {
+      flash,
+      commune: { name: collectivity.name, siret: collectivity.siret },
+      setting: {
+        years: setting.years,
+        chosen: setting.chosen,
+        updatedOn: setting.updatedAt ? formatDate(setting.updatedAt) : null,
+      },
+      expiredNow: await countExpiredFamilyFiles(db, collectivity.id),
+      // Set by the erasure page's redirect: the file is gone, so its confirmation is shown here.
+      justErased: new URL(request.url).searchParams.get("dossier-supprime") === "1",
+      deletions: deletions.map((event) => ({
+        id: event.id,
+        when: formatDateTime(event.occurredAt),
+        label: AUDIT_ACTION_LABELS[event.action] ?? event.action,
+        families: typeof event.details.families === "number" ? event.details.families : 0,
+      })),
     },
-    expiredNow: await countExpiredFamilyFiles(db, collectivity.id),
-    // Set by the erasure page's redirect: the file is gone, so its confirmation is shown here.
-    justErased: new URL(request.url).searchParams.get("dossier-supprime") === "1",
-    deletions: deletions.map((event) => ({
-      id: event.id,
-      when: formatDateTime(event.occurredAt),
-      label: AUDIT_ACTION_LABELS[event.action] ?? event.action,
-      families: typeof event.details.families === "number" ? event.details.families : 0,
-    })),
-  };
+    { headers },
+  );
 }
 
-type ActionResult = { ok: true; message: string; savedAt: number } | { ok: false; error: string; value: string };
+/** The form's one field, checked by parseRetentionYears whether or not the browser enforced min and max. */
+const retentionFormSchema = z.object({
+  familyFileRetentionYears: z.unknown().transform((raw, ctx) => {
+    const parsed = parseRetentionYears(raw);
+    if (parsed.ok) return parsed.years;
+    ctx.addIssue({ code: "custom", message: parsed.error });
+    return z.NEVER;
+  }),
+});
+
+type ActionResult = { ok: false; error: string; value: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { agent, collectivity } = await requireMembership(request, params.siret, "admin");
-  const form = await request.formData();
-  const raw = form.get("familyFileRetentionYears");
-  const parsed = parseRetentionYears(raw);
-  if (!parsed.ok) {
-    return data<ActionResult>(
-      { ok: false, error: parsed.error, value: typeof raw === "string" ? raw.slice(0, 20) : "" },
-      { status: 400 },
-    );
+  const form = parseForm(retentionFormSchema, await request.formData());
+  if (!form.success) {
+    const value = (form.values.familyFileRetentionYears ?? "").slice(0, 20);
+    const error = form.errors.familyFileRetentionYears ?? Object.values(form.errors)[0] ?? "";
+    return data<ActionResult>({ ok: false, error, value }, { status: 400 });
   }
+  const years = form.data.familyFileRetentionYears;
   const { changed } = await saveRetentionSetting(await getDatabase(), {
     collectivityId: collectivity.id,
     actor: agent.id,
     requestId: context.requestId,
-    years: parsed.years,
+    years,
   });
-  return {
-    ok: true,
+  return redirectWithFlash(new URL(request.url).pathname, {
+    level: "success",
     message: changed
-      ? `Durée de conservation enregistrée : ${formatYears(parsed.years)}.`
-      : `La durée de conservation reste de ${formatYears(parsed.years)}.`,
-    savedAt: Date.now(),
-  } satisfies ActionResult;
+      ? `Durée de conservation enregistrée : ${formatYears(years)}.`
+      : `La durée de conservation reste de ${formatYears(years)}.`,
+  });
 }
 
 export default function DataRetention() {
-  const { commune, setting, expiredNow, justErased, deletions } = useLoaderData<typeof loader>();
+  const { flash, commune, setting, expiredNow, justErased, deletions } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const base = `/portail/communes/${commune.siret}`;
   return (
     <div className="fr-container fr-my-4w">
-      <Breadcrumb
-        segments={[
-          { label: "Espace agents", to: "/portail" },
-          { label: commune.name, to: base },
-        ]}
-        currentPageLabel="Conservation des données"
-      />
+      <RouteBreadcrumb />
       <h1>Conservation des données</h1>
+      {/* At the top: the page reloads after a save (Post/Redirect/Get), scrolled to the top. */}
+      <FlashAlert flash={flash} />
       {justErased ? (
         <Alert
           type="success"
@@ -123,14 +137,14 @@ export default function DataRetention() {
         </p>
         {outcome ? (
           <Alert
-            type={outcome.ok ? "success" : "error"}
+            type="error"
             small
             announce
             className="fr-mb-2w"
-            description={outcome.ok ? outcome.message : `La durée n’a pas été enregistrée. ${outcome.error}`}
+            description={`La durée n’a pas été enregistrée. ${outcome.error}`}
           />
         ) : null}
-        <Form method="post" key={outcome?.ok ? outcome.savedAt : "retention"} className="fr-col-12 fr-col-md-6 fr-px-0">
+        <Form method="post" className="fr-col-12 fr-col-md-6 fr-px-0">
           <Input
             name="familyFileRetentionYears"
             type="number"
@@ -141,8 +155,8 @@ export default function DataRetention() {
             required
             label="Durée de conservation, en années"
             hint={`Un nombre entier entre ${FAMILY_FILE_RETENTION_MIN_YEARS} et ${FAMILY_FILE_RETENTION_MAX_YEARS}.`}
-            defaultValue={outcome && !outcome.ok ? outcome.value : String(setting.years)}
-            error={outcome && !outcome.ok ? outcome.error : undefined}
+            defaultValue={outcome ? outcome.value : String(setting.years)}
+            error={outcome?.error}
           />
           <Button type="submit" disabled={busy}>
             Enregistrer

@@ -1,8 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/dsfr/alert";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button, ButtonsGroup, buttonClassName } from "~/components/dsfr/button";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
 import { notFound, requireMembership } from "~/portal/access/access.server";
 import { eraseFamilyFile, loadErasurePreview, type ErasureCounts } from "~/portal/family-files/family-erasure.server";
@@ -15,6 +15,17 @@ import { formatDate } from "~/domain/paris-time";
  */
 
 export const meta: MetaFunction = () => [{ title: "Supprimer un dossier - Espace agents - Portail QF" }];
+
+export const handle: BreadcrumbHandle<Awaited<ReturnType<typeof loader>>> = {
+  breadcrumb: ({ data, params }) => {
+    const inbox = `/portail/communes/${params.siret}/dossiers`;
+    return [
+      { label: "Dossiers", to: inbox },
+      { label: data?.family.name ?? "Dossier famille", to: `${inbox}/${params.familyId}` },
+      { label: "Supprimer le dossier" },
+    ];
+  },
+};
 
 const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
 
@@ -81,15 +92,7 @@ export default function EraseFamilyFile() {
   const inbox = `/portail/communes/${commune.siret}/dossiers`;
   return (
     <div className="fr-container fr-my-4w">
-      <Breadcrumb
-        segments={[
-          { label: "Espace agents", to: "/portail" },
-          { label: commune.name, to: `/portail/communes/${commune.siret}` },
-          { label: "Dossiers", to: inbox },
-          { label: family.name, to: `${inbox}/${family.id}` },
-        ]}
-        currentPageLabel="Supprimer le dossier"
-      />
+      <RouteBreadcrumb />
       <h1>Supprimer le dossier de {family.name}</h1>
       <Alert
         type="warning"

@@ -1,10 +1,12 @@
-import { useEffect } from "react";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useEffect, useState } from "react";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { Alert } from "~/components/dsfr/alert";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { ButtonLink } from "~/components/dsfr/button";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
+import { FlashAlert } from "~/components/flash-alert";
 import { getDatabase } from "~/db.server";
+import { readFlash } from "~/http/flash.server";
 import { notFound, requireMembership } from "~/portal/access/access.server";
 import { EXPORT_FORMAT_INFO, EXPORT_STATUS_LABELS } from "~/portal/exports/export-formats";
 import { findExport } from "~/portal/exports/exports.server";
@@ -12,26 +14,38 @@ import { formatDateTime } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Export de dossiers - Espace agents - Portail QF" }];
 
+export const handle: BreadcrumbHandle = {
+  breadcrumb: ({ params }) => [
+    { label: "Exports", to: `/portail/communes/${params.siret}/exports` },
+    { label: "Export" },
+  ],
+};
+
 /** Status page of a background export: waiting, running (progress), ready (download) or failed. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { collectivity } = await requireMembership(request, params.siret);
   const found = await findExport(await getDatabase(), collectivity.id, params.exportId ?? "");
   if (!found || found.expiresAt <= new Date()) throw notFound();
-  return {
-    commune: { name: collectivity.name, siret: collectivity.siret },
-    export: {
-      id: found.id,
-      status: found.status,
-      format: found.format,
-      fileName: found.fileName,
-      totalRows: found.totalRows,
-      processedRows: found.processedRows,
-      byteSize: found.byteSize,
-      error: found.error,
-      createdAt: formatDateTime(found.createdAt),
-      expiresAt: formatDateTime(found.expiresAt),
+  const { flash, headers } = await readFlash(request);
+  return data(
+    {
+      flash,
+      commune: { name: collectivity.name, siret: collectivity.siret },
+      export: {
+        id: found.id,
+        status: found.status,
+        format: found.format,
+        fileName: found.fileName,
+        totalRows: found.totalRows,
+        processedRows: found.processedRows,
+        byteSize: found.byteSize,
+        error: found.error,
+        createdAt: formatDateTime(found.createdAt),
+        expiresAt: formatDateTime(found.expiresAt),
+      },
     },
-  };
+    { headers },
+  );
 }
 
 const POLL_MS = 3000;
@@ -42,7 +56,9 @@ const fileSize = (bytes: number) =>
     : `${(bytes / 1_048_576).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
 
 export default function ExportStatus() {
-  const { commune, export: job } = useLoaderData<typeof loader>();
+  const { flash: justRequested, commune, export: job } = useLoaderData<typeof loader>();
+  // The poll below reloads the data, which no longer carries the message: keep it for this visit.
+  const [flash] = useState(justRequested);
   const revalidator = useRevalidator();
   const waiting = job.status === "pending" || job.status === "running";
   // With JavaScript the page follows the export by itself; without, the "Actualiser" link does.
@@ -58,14 +74,7 @@ export default function ExportStatus() {
 
   return (
     <div className="fr-container fr-my-4w">
-      <Breadcrumb
-        segments={[
-          { label: "Espace agents", to: "/portail" },
-          { label: commune.name, to: base },
-          { label: "Exports", to: `${base}/exports` },
-        ]}
-        currentPageLabel="Export"
-      />
+      <RouteBreadcrumb />
       <h1>
         Export de {job.totalRows.toLocaleString("fr-FR")} dossier{job.totalRows > 1 ? "s" : ""}
       </h1>
@@ -73,6 +82,7 @@ export default function ExportStatus() {
         Format {EXPORT_FORMAT_INFO[job.format].label}, demandé le {job.createdAt}. Statut :{" "}
         <strong>{EXPORT_STATUS_LABELS[job.status]}</strong>.
       </p>
+      <FlashAlert flash={flash} />
       <div role="status" aria-live="polite" className="fr-mb-4w">
         {job.status === "pending" ? <p>L’export attend son tour : il commencera dans quelques secondes.</p> : null}
         {job.status === "running" ? (

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
 import { requireMembership } from "~/portal/access/access.server";
 import { EXPORT_FORMAT_INFO, EXPORT_STATUS_LABELS } from "~/portal/exports/export-formats";
@@ -9,6 +9,8 @@ import { listExports } from "~/portal/exports/exports.server";
 import { formatDateTime } from "~/domain/paris-time";
 
 export const meta: MetaFunction = () => [{ title: "Exports - Espace agents - Portail QF" }];
+
+export const handle: BreadcrumbHandle = { breadcrumb: () => ({ label: "Exports" }) };
 
 /** The commune's large exports of the last 24 hours (small ones are downloaded at once and not kept). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -31,13 +33,7 @@ export default function Exports() {
   const base = `/portail/communes/${commune.siret}`;
   return (
     <div className="fr-container fr-my-4w">
-      <Breadcrumb
-        segments={[
-          { label: "Espace agents", to: "/portail" },
-          { label: commune.name, to: base },
-        ]}
-        currentPageLabel="Exports"
-      />
+      <RouteBreadcrumb />
       <h1>Exports de dossiers</h1>
       <p>
         Les exports de plus de quelques milliers de dossiers sont préparés en arrière-plan. Leurs fichiers sont gardés

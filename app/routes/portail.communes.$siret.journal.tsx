@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Button } from "~/components/dsfr/button";
 import { Input } from "~/components/dsfr/input";
 import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
 import { requireMembership } from "~/portal/access/access.server";
 import { listJournal, parseJournalQuery } from "~/portal/journal/journal.server";
@@ -12,6 +12,8 @@ import { AUDIT_ACTION_LABELS } from "~/audit/audit-actions";
 import { familyFileLabel } from "~/portal/journal/journal-entry-text";
 
 export const meta: MetaFunction = () => [{ title: "Journal de la commune - Espace agents - Portail QF" }];
+
+export const handle: BreadcrumbHandle = { breadcrumb: () => ({ label: "Journal" }) };
 
 /** GET form: the filters live in the URL, so a filtered view can be shared or bookmarked. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -86,13 +88,7 @@ export default function CommuneJournal() {
     );
   return (
     <div className="fr-container fr-my-4w">
-      <Breadcrumb
-        segments={[
-          { label: "Espace agents", to: "/portail" },
-          { label: commune.name, to: `/portail/communes/${commune.siret}` },
-        ]}
-        currentPageLabel="Journal"
-      />
+      <RouteBreadcrumb />
       <h1>Journal de la commune</h1>
       <p>
         Chaque consultation de dossier, export, changement de statut, relève et modification des paramètres y est

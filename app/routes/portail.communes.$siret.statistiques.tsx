@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "~/components/charts/bar-chart";
 import { Alert } from "~/components/dsfr/alert";
-import { Breadcrumb } from "~/components/dsfr/breadcrumb";
 import { Table } from "~/components/dsfr/table";
+import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
 import { requireMembership } from "~/portal/access/access.server";
 import { CAMPAIGN_STATUS_LABELS, formatPeriod, ITEM_STATUS_LABELS } from "~/portal/campaigns/campaign-labels";
@@ -16,6 +16,8 @@ import { ofPlace } from "~/domain/french-elision";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Statistiques - ${data.commune.name} - Portail QF` : "Statistiques - Portail QF" },
 ];
+
+export const handle: BreadcrumbHandle = { breadcrumb: () => ({ label: "Statistiques" }) };
 
 /** Every agent of the commune may look: counts only, no family is named. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -52,13 +54,7 @@ export default function CommuneStatistics() {
     : [];
   return (
     <div className="fr-container fr-my-4w">
-      <Breadcrumb
-        segments={[
-          { label: "Espace agents", to: "/portail" },
-          { label: commune.name, to: `/portail/communes/${commune.siret}` },
-        ]}
-        currentPageLabel="Statistiques"
-      />
+      <RouteBreadcrumb />
       <h1>Statistiques</h1>
       <p>
         Les chiffres des dossiers {ofPlace(commune.name)}, calculés à l’ouverture de la page. Chaque graphique est suivi

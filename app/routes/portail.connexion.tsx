@@ -1,9 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { Alert } from "~/components/dsfr/alert";
 import { ProConnectButton } from "~/components/portal/proconnect-button";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
+import { parseForm } from "~/forms/parse-form";
 import { readAgentSession, safeRedirectTo } from "~/portal/access/agent-session.server";
 import { beginLogin, LOGIN_MESSAGES, type LoginMessageKey } from "~/portal/access/proconnect-login.server";
 import { redirectWithCookies } from "~/portal/access/redirect-with-cookies.server";
@@ -25,11 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** The button's one hidden field, never an error: beginLogin keeps it only if safeRedirectTo accepts it. */
+const loginFormSchema = z.object({ redirectTo: z.string().nullable().catch(null) });
+
 /** The button posts here: the authorization request is built server-side with fresh state, nonce and PKCE. */
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const redirectTo = form.get("redirectTo");
-  const next = await beginLogin(typeof redirectTo === "string" ? redirectTo : null);
+  const form = parseForm(loginFormSchema, await request.formData());
+  const next = await beginLogin(form.success ? form.data.redirectTo : null);
   return redirectWithCookies(next.location, next.setCookies);
 }
 

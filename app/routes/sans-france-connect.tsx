@@ -1,14 +1,18 @@
 import type { MetaFunction } from "@remix-run/node";
-import { ContentPage } from "~/components/content-page";
+import { ContentPage, contentPageHandle } from "~/components/content-page";
 import { ButtonLink, ButtonsGroup } from "~/components/dsfr/button";
 import { ExternalLink } from "~/components/dsfr/external-link";
 
+const TITLE = "Sans FranceConnect";
+
 export const meta: MetaFunction = () => [{ title: "Sans FranceConnect - Portail QF" }];
+
+export const handle = contentPageHandle(TITLE);
 
 export default function WithoutFranceConnect() {
   return (
     <ContentPage
-      title="Sans FranceConnect"
+      title={TITLE}
       lead="FranceConnect n’est pas obligatoire. Vous pouvez donner votre quotient familial à votre commune autrement."
     >
       <h2>Donnez votre attestation à votre mairie</h2>

@@ -1,27 +1,34 @@
 import type { ComponentType } from "react";
 import { describe, expect, it } from "vitest";
+import { renderNested, trailOf } from "../../tests/helpers/render-trail";
 import { render } from "~/components/dsfr/test-render";
 import { loader as catchAllLoader } from "./$";
 import Home from "./_index";
-import AccessibilityStatement from "./accessibilite";
-import TermsOfUse from "./conditions-generales-d-utilisation";
-import PersonalData from "./donnees-personnelles";
-import LegalNotice from "./mentions-legales";
-import WithoutFranceConnect from "./sans-france-connect";
+import * as accessibility from "./accessibilite";
+import * as termsOfUse from "./conditions-generales-d-utilisation";
+import * as personalData from "./donnees-personnelles";
+import * as legalNotice from "./mentions-legales";
+import * as withoutFranceConnect from "./sans-france-connect";
 
-const pages: Array<[string, ComponentType]> = [
-  ["/", Home],
-  ["/accessibilite", AccessibilityStatement],
-  ["/mentions-legales", LegalNotice],
-  ["/donnees-personnelles", PersonalData],
-  ["/conditions-generales-d-utilisation", TermsOfUse],
-  ["/sans-france-connect", WithoutFranceConnect],
+type PageModule = { default: ComponentType; handle?: unknown };
+
+const pages: Array<[string, PageModule, string | null]> = [
+  ["/", { default: Home }, null],
+  ["/accessibilite", accessibility, "Déclaration d'accessibilité"],
+  ["/mentions-legales", legalNotice, "Mentions légales"],
+  ["/donnees-personnelles", personalData, "Données personnelles"],
+  ["/conditions-generales-d-utilisation", termsOfUse, "Conditions générales d'utilisation"],
+  ["/sans-france-connect", withoutFranceConnect, "Sans FranceConnect"],
 ];
+
+/** As Remix renders the page: its `handle` gives the breadcrumb. */
+const renderPage = (path: string, page: PageModule) =>
+  renderNested([{ path, handle: page.handle, Component: page.default }], path);
 
 const headingLevels = (html: string) => [...html.matchAll(/<h([1-6])[\s>]/g)].map((match) => Number(match[1]));
 
-describe.each(pages)("page %s", (path, Page) => {
-  const html = render(<Page />, path);
+describe.each(pages)("page %s", async (path, page, title) => {
+  const html = await renderPage(path, page);
 
   it("has one h1 and never skips a heading level (RGAA 9.1)", () => {
     const levels = headingLevels(html);
@@ -38,6 +45,11 @@ describe.each(pages)("page %s", (path, Page) => {
       expect(link).toContain('rel="noopener noreferrer external"');
     }
   });
+
+  it.runIf(title)("shows the trail « Accueil › <its h1> »", () => {
+    expect(trailOf(html)).toEqual([{ label: "Accueil", to: "/" }, { label: title }]);
+    expect(html).toContain(`<h1>${title!.replace(/'/g, "&#x27;")}</h1>`);
+  });
 });
 
 describe("home page", () => {
@@ -50,15 +62,15 @@ describe("home page", () => {
 });
 
 describe("legal pages", () => {
-  it("declares the service non compliant, with the date and the Défenseur des droits", () => {
-    const html = render(<AccessibilityStatement />);
+  it("declares the service non compliant, with the date and the Défenseur des droits", async () => {
+    const html = await renderPage("/accessibilite", accessibility);
     expect(html).toContain("<strong>non conforme</strong>");
     expect(html).toContain("26 novembre 2026");
     expect(html).toContain("Défenseur des droits");
   });
 
-  it("states the retention periods the jobs enforce", () => {
-    const html = render(<PersonalData />);
+  it("states the retention periods the jobs enforce", async () => {
+    const html = await renderPage("/donnees-personnelles", personalData);
     expect(html).toContain("<strong>90 jours au plus</strong>");
     expect(html).toContain("<strong>30 jours</strong>");
     expect(html).toContain("<strong>2 ans</strong>");

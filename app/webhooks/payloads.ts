@@ -1,5 +1,5 @@
 import type { PivotIdentity } from "~/domain/pivot-identity";
-import type { AnyWebhookEventType, WebhookEventType } from "../../db/schema/outgoing-webhooks.ts";
+import type { AnyWebhookEventType, WebhookEventType } from "./event-types";
 import { WEBHOOK_PAYLOAD_VERSION } from "./event-schemas";
 
 /**

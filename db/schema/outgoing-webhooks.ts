@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { WEBHOOK_ALL_EVENT_TYPES, type WebhookEventType } from "../../app/webhooks/event-types.ts";
 import { agents } from "./agents.ts";
 import { collectivities } from "./collectivities.ts";
 
@@ -10,11 +11,14 @@ import { collectivities } from "./collectivities.ts";
  * endpoint, and delivered by the worker (app/webhooks/delivery.server.ts).
  */
 
-/** Events an endpoint can subscribe to; "test.ping" is only ever sent on demand to one endpoint. */
-export const WEBHOOK_EVENT_TYPES = ["dossier.recu", "qf.mis_a_jour", "campagne.terminee"] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-export const WEBHOOK_ALL_EVENT_TYPES = [...WEBHOOK_EVENT_TYPES, "test.ping"] as const;
-export type AnyWebhookEventType = (typeof WEBHOOK_ALL_EVENT_TYPES)[number];
+// The event types live in a drizzle-free module that the portal's forms can ship to the browser;
+// re-exported here for the server code that reads them with the tables.
+export {
+  WEBHOOK_ALL_EVENT_TYPES,
+  WEBHOOK_EVENT_TYPES,
+  type AnyWebhookEventType,
+  type WebhookEventType,
+} from "../../app/webhooks/event-types.ts";
 
 export const WEBHOOK_ENDPOINT_STATUSES = ["active", "disabled"] as const;
 export type WebhookEndpointStatus = (typeof WEBHOOK_ENDPOINT_STATUSES)[number];

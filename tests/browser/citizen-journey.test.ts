@@ -23,6 +23,11 @@ describe("citizen journey in Chromium, over the simulators", () => {
       await page.getByRole("button", { name: "Rechercher" }).click();
       await page.getByRole("link", { name: "Angers", exact: true }).click();
       await page.waitForURL(new RegExp(`/collectivites/${ANGERS}$`));
+      const trail = page.getByRole("navigation", { name: "vous êtes ici :" });
+      expect(await trail.locator("li").allInnerTexts()).toEqual(["Accueil", "Choisir votre commune", "Angers"]);
+      expect(await trail.getByRole("link", { name: "Choisir votre commune" }).getAttribute("href")).toBe(
+        "/collectivites",
+      );
 
       await page.getByRole("button", { name: /S’identifier avec FranceConnect/ }).click();
       await page.getByTestId("fc-user-test").check();

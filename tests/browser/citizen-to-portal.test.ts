@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+import { pollInboxUntilRead, signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 
 const ANGERS = "21490007900010";
 
@@ -36,11 +36,7 @@ describe("from the citizen form to the commune portal, in Chromium", () => {
     const { page } = agent;
     page.setDefaultTimeout(15_000);
     await signInAsAgent(page, `/portail/communes/${ANGERS}/dossiers`);
-    await page.getByRole("button", { name: "Relever maintenant" }).click();
-    await page
-      .getByRole("status")
-      .filter({ hasText: /dossier/ })
-      .waitFor({ timeout: 45_000 });
+    await pollInboxUntilRead(page);
 
     // The reference the citizen was shown finds the file.
     await page.getByLabel("Rechercher").fill(reference!);

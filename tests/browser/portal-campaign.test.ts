@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { duboisShipment } from "../fixtures/shipment-data.ts";
 import { buildAttachments } from "../../app/formulaire-qf/index.ts";
-import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+import { pollInboxUntilRead, signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 
 const ANGERS = "21490007900010";
 const FAMILIES = 8;
@@ -48,13 +48,7 @@ describe("QF campaign in Chromium", () => {
     const { page, errors } = await stack.newPage();
     page.setDefaultTimeout(15_000);
     await signInAsAgent(page, `/portail/communes/${ANGERS}/dossiers`);
-    await page.getByRole("button", { name: "Relever maintenant" }).click();
-    // The relevé downloads and checks 3 files per folder: on CI's shared cores with PGlite in
-    // the web process it can take longer than a click usually waits.
-    await page
-      .getByRole("status")
-      .filter({ hasText: /dossier/ })
-      .waitFor({ timeout: 45_000 });
+    await pollInboxUntilRead(page);
     // The current search (the demo's own transmissions arrive in the inbox too).
     await page.getByLabel("Rechercher").fill("synthcampagne");
     await page.getByRole("button", { name: "Appliquer" }).click();
@@ -89,6 +83,8 @@ describe("QF campaign in Chromium", () => {
     page.on("request", (request) => requested.push(new URL(request.url()).pathname));
     await page.getByRole("button", { name: `Lancer la mise à jour de ${FAMILIES} familles` }).click();
     await page.waitForURL(/\/campagnes\/[0-9a-f-]{36}$/);
+    // Post/Redirect/Get: the campaign's page says once that the update started.
+    await page.getByRole("status").filter({ hasText: "Mise à jour lancée" }).waitFor();
 
     const bar = page.getByRole("progressbar");
     expect(await bar.getAttribute("max")).toBe(String(FAMILIES));

@@ -74,8 +74,17 @@ describe("background portal export in Chromium", () => {
     await page.getByRole("button", { name: "Exporter" }).click();
     await page.waitForURL(/\/portail\/communes\/\d+\/exports\/[0-9a-f-]{36}$/);
     expect(await page.locator("h1").innerText()).toBe("Export de 1 dossier");
+    // Post/Redirect/Get: the status page says the export was requested, and keeps saying it while it polls.
+    const requested = page.getByRole("status").filter({ hasText: "Export demandé" });
+    expect(await requested.count()).toBe(1);
+    const trail = page.getByRole("navigation", { name: "vous êtes ici :" });
+    expect(await trail.locator("li").allInnerTexts()).toEqual(["Espace agents", "Angers", "Exports", "Export"]);
+    expect(await trail.getByRole("link", { name: "Exports" }).getAttribute("href")).toBe(
+      `/portail/communes/${ANGERS}/exports`,
+    );
     // The worker runs every 10 s; the page follows by itself.
     await page.getByText("Le fichier est prêt", { exact: false }).waitFor({ timeout: 30_000 });
+    expect(await requested.count()).toBe(1);
     await page.screenshot({ path: "/tmp/portal-export-status.png", fullPage: true });
     const [download] = await Promise.all([
       page.waitForEvent("download"),

@@ -50,6 +50,9 @@ describe("a family file's access history in Chromium", () => {
     await page.getByRole("link", { name: "Historique des accès" }).click();
     await page.waitForURL(`**/journal?dossier=${familyId}`);
     await page.getByRole("heading", { name: `Historique des accès au dossier ${shortId}` }).waitFor();
+    const trail = page.getByRole("navigation", { name: "vous êtes ici :" });
+    expect(await trail.locator("li").allInnerTexts()).toEqual(["Espace agents", "Angers", "Journal"]);
+    expect(await trail.getByRole("link", { name: "Angers" }).getAttribute("href")).toBe(`/portail/communes/${ANGERS}`);
     const table = page.getByRole("table", { name: /Entrées du journal/ });
     const viewed = table.getByRole("row").filter({ hasText: "Dossier consulté" });
     expect(await viewed.count()).toBe(1);

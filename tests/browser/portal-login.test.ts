@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../helpers/browser.ts";
+import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 
 const ANGERS = "21490007900010";
 
@@ -76,5 +76,36 @@ describe("portal login in Chromium", () => {
     await page.waitForURL("**/portail/connexion?deconnexion=deconnexion");
     expect(await page.getByText("Vous êtes déconnecté.").count()).toBe(1);
     expect(errors.filter((e) => !e.includes("status of 404"))).toEqual([]);
+  });
+
+  it("saves the commune's settings with Post/Redirect/Get: a message once, the stored values, no typed secret", async () => {
+    const { page, errors } = await stack.newPage();
+    const path = `/portail/communes/${ANGERS}/parametres`;
+    await signInAsAgent(page, path);
+    const breadcrumb = page.getByRole("navigation", { name: "vous êtes ici :" });
+    expect(await breadcrumb.getByRole("link", { name: "Angers" }).getAttribute("href")).toBe(
+      `/portail/communes/${ANGERS}`,
+    );
+    expect(await breadcrumb.locator('[aria-current="page"]').innerText()).toBe("Paramètres");
+
+    const section = (title: string) => page.locator("section", { has: page.getByRole("heading", { name: title }) });
+    await page.locator("#hubeeSiClientId").fill("si-49007-navigateur");
+    await page.locator("#hubeeSiSecret").fill("secret-tape-dans-le-navigateur");
+    await section("Réception des dossiers (HubEE)").getByRole("button", { name: "Enregistrer" }).click();
+    await page.getByRole("status").filter({ hasText: "Identifiants HubEE enregistrés." }).waitFor();
+    // The form was rebuilt from what is stored: the secret typed is gone from the page.
+    expect(await page.locator("#hubeeSiSecret").inputValue()).toBe("");
+    expect(await page.locator("#hubeeSiClientId").inputValue()).toBe("si-49007-navigateur");
+    expect(await page.content()).not.toContain("secret-tape-dans-le-navigateur");
+
+    await page.locator("#contactEmail").fill("QF@Angers.fr");
+    await section("Page publique de la commune").getByRole("button", { name: "Enregistrer" }).click();
+    await page.getByRole("status").filter({ hasText: "Page publique enregistrée." }).waitFor();
+    expect(await page.locator("#contactEmail").inputValue()).toBe("qf@angers.fr");
+    // Once: a reload shows the page without the message, and re-posts nothing.
+    await page.reload();
+    await page.locator("h1", { hasText: "Paramètres de la commune" }).waitFor();
+    expect(await page.getByText("Page publique enregistrée.").count()).toBe(0);
+    expect(errors).toEqual([]);
   });
 });

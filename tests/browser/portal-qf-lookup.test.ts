@@ -69,7 +69,13 @@ describe("QF lookup in Chromium", () => {
     expect(await plain.getByRole("table", { name: "Quotient familial" }).innerText()).toMatch(/€/);
 
     await plain.getByRole("button", { name: "Enregistrer comme dossier de la commune" }).click();
-    await plain.getByRole("heading", { name: "Dossier famille créé" }).waitFor();
+    // Post/Redirect/Get: back to an empty form, with where the QF went and a link to that file.
+    await plain
+      .getByRole("status")
+      .filter({ hasText: /^Dossier famille créé/ })
+      .waitFor();
+    expect(plain.url()).toMatch(/\/recherche-qf\?dossier=[0-9a-f-]{36}$/);
+    expect(await plain.getByLabel("Nom de naissance", { exact: true }).inputValue()).toBe("");
     await plain.getByRole("link", { name: "Ouvrir le dossier famille" }).click();
     await plain.waitForURL(/\/dossiers\/[0-9a-f-]{36}$/);
     expect(await plain.locator("body").innerText()).toMatch(/Recherche manuelle/);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFormulaireQfCase } from "../helpers/formulaire-qf-case.ts";
-import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+import { pollInboxUntilRead, signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 import { schemaErrors, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
 const ANGERS = "21490007900010";
@@ -77,11 +77,7 @@ describe("portal webhooks in Chromium", () => {
       applicantFirstName: "Angela",
     });
     await page.goto(`/portail/communes/${ANGERS}/dossiers`);
-    await page.getByRole("button", { name: "Relever maintenant" }).click();
-    await page
-      .getByRole("status")
-      .filter({ hasText: /dossier/ })
-      .waitFor();
+    await pollInboxUntilRead(page);
     await expect
       .poll(
         () => receiver.accepted.some((r) => r.type === "dossier.recu" && JSON.stringify(r.payload).includes(REFERENCE)),
@@ -92,8 +88,8 @@ describe("portal webhooks in Chromium", () => {
       .toBe(true);
     const dossier = receiver.accepted.find((r) => JSON.stringify(r.payload).includes(REFERENCE))!;
     expect(schemaErrors(dossier.payload)).toEqual([]);
-    await page.goBack();
-    await page.goto(page.url().replace(/\/dossiers.*$/, "/webhooks"));
+    // The list, by its address: the history now holds the redirects of Post/Redirect/Get.
+    await page.goto(`/portail/communes/${ANGERS}/webhooks`);
     await page.getByRole("link", { name: receiver.url }).click();
     await page.getByRole("row").filter({ hasText: "Dossier reçu" }).first().waitFor();
     await page.screenshot({ path: "/tmp/webhooks-endpoint.png", fullPage: true });

@@ -19,7 +19,7 @@ import {
 import { DEMO_COMMUNES, DEMO_HUBEE_OSL } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
 import * as settingsRoute from "../../app/routes/portail.communes.$siret.parametres/route.tsx";
-import { addMember, callRoute, createAgent, signIn } from "../helpers/portal-fixtures.ts";
+import { addMember, callRoute, createAgent, signIn, withCookies } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -60,10 +60,20 @@ describe("commune settings", () => {
   });
 
   it("stores the secrets encrypted and never returns them to the page", async () => {
-    expect(
-      (await post({ intent: "save-hubee", hubeeSiClientId: ANGERS.hubeeSi.clientId, hubeeSiSecret: SECRET })).status,
-    ).toBe(200);
-    expect((await post({ intent: "save-api-particulier", apiParticulierToken: TOKEN })).status).toBe(200);
+    const savedHubee = await post({
+      intent: "save-hubee",
+      hubeeSiClientId: ANGERS.hubeeSi.clientId,
+      hubeeSiSecret: SECRET,
+    });
+    expect(savedHubee).toMatchObject({ status: 302, location: path });
+    // Post/Redirect/Get: the page it leads to says so, once.
+    const next = await callRoute(settingsRoute, "loader", { path, params, cookie: withCookies(cookie, savedHubee) });
+    expect(next.data).toMatchObject({ flash: { level: "success", message: "Identifiants HubEE enregistrés." } });
+    expect((await load()).data).toMatchObject({ flash: null });
+    expect(await post({ intent: "save-api-particulier", apiParticulierToken: TOKEN })).toMatchObject({
+      status: 302,
+      location: path,
+    });
 
     const [raw] = await handle.db
       .select()
@@ -105,6 +115,25 @@ describe("commune settings", () => {
     expect(trail).toContain("hubeeSiSecret");
     expect(trail).not.toContain(SECRET);
     expect(trail).not.toContain(TOKEN);
+  });
+
+  it("never sends a typed secret back, not even with a field to correct", async () => {
+    const missingId = await post({ intent: "save-hubee", hubeeSiClientId: "", hubeeSiSecret: "secret-tape" });
+    expect(missingId.status).toBe(400);
+    expect(missingId.data).toMatchObject({ errors: { hubeeSiClientId: expect.stringMatching(/identifiant client/) } });
+    const badToken = await post({ intent: "save-api-particulier", apiParticulierToken: "jeton avec espace" });
+    expect(badToken.status).toBe(400);
+    for (const answer of [missingId, badToken]) {
+      const json = JSON.stringify(answer.data);
+      expect(json).not.toContain("secret-tape");
+      expect(json).not.toContain("jeton avec espace");
+    }
+  });
+
+  it("refuses a forged button with a 400", async () => {
+    for (const intent of ["toString", "__proto__", "supprimer"]) {
+      expect(await post({ intent })).toMatchObject({ status: 400, thrown: true });
+    }
   });
 
   it("tests the stored credentials through the page and says what is wrong in French", async () => {
@@ -153,15 +182,13 @@ describe("commune settings", () => {
     ]);
     expect(bad.data).toMatchObject({ result: { level: "error", message: "3 champs sont à corriger ci-dessous." } });
     expect(
-      (
-        await post({
-          intent: "save-public-page",
-          contactEmail: "QF@Angers.fr",
-          contactPhone: "02 41 05 40 00",
-          website: "https://www.angers.fr",
-        })
-      ).status,
-    ).toBe(200);
+      await post({
+        intent: "save-public-page",
+        contactEmail: "QF@Angers.fr",
+        contactPhone: "02 41 05 40 00",
+        website: "https://www.angers.fr",
+      }),
+    ).toMatchObject({ status: 302, location: path });
     expect((await load()).data).toMatchObject({
       publicPage: { contactEmail: "qf@angers.fr", contactPhone: "02 41 05 40 00", website: "https://www.angers.fr/" },
     });

@@ -19,7 +19,8 @@ import { parseInboxQuery } from "../../app/portal/dossiers/dossier-list-query.se
 import * as statusRoute from "../../app/routes/portail.communes.$siret.exports.$exportId.tsx";
 import * as fileRoute from "../../app/routes/portail.communes.$siret.exports.$exportId.fichier.ts";
 import * as newExportRoute from "../../app/routes/portail.communes.$siret.exports.nouveau.ts";
-import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
+import { getConfig } from "../../app/config.server.ts";
+import { addMember, callRoute, createAgent, createCommune, signIn, withCookies } from "../helpers/portal-fixtures.ts";
 import { insertFamily, insertManyFamilies } from "../helpers/export-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -452,5 +453,46 @@ describe("background exports", () => {
       form: { format: "csv" },
     });
     expect(foreign.status).toBe(404);
+  });
+
+  it("queues a large export through the route: its status page says once that it was requested (Post/Redirect/Get)", async () => {
+    const config = getConfig();
+    const threshold = config.EXPORT_BACKGROUND_THRESHOLD;
+    config.EXPORT_BACKGROUND_THRESHOLD = 100;
+    const path = `/portail/communes/${commune.siret}/exports/nouveau`;
+    const post = () =>
+      callRoute(newExportRoute, "action", {
+        path,
+        params: { siret: commune.siret },
+        cookie: memberCookie,
+        form: { format: "ods", onglet: "tous", tri: "nom" },
+      });
+    const statusPage = (location: string, cookie: string) =>
+      callRoute(statusRoute, "loader", {
+        path: location,
+        params: { siret: commune.siret, exportId: location.split("/").at(-1)! },
+        cookie,
+      });
+    try {
+      const queued = await post();
+      expect(queued.status).toBe(303);
+      expect(queued.location).toMatch(new RegExp(`^/portail/communes/${commune.siret}/exports/[0-9a-f-]{36}$`));
+      const landed = await statusPage(queued.location!, withCookies(memberCookie, queued));
+      expect(landed.data).toMatchObject({
+        flash: { level: "success", message: "Export demandé : le fichier est préparé en arrière-plan." },
+        export: { status: "pending", format: "ods" },
+      });
+      expect((await statusPage(queued.location!, memberCookie)).data).toMatchObject({ flash: null });
+
+      // The same request again, data unchanged: the same export, and the page says so.
+      const again = await post();
+      expect(again.location).toBe(queued.location);
+      expect((await statusPage(again.location!, withCookies(memberCookie, again))).data).toMatchObject({
+        flash: { level: "success", message: "Le même export a déjà été demandé : le voici." },
+      });
+    } finally {
+      config.EXPORT_BACKGROUND_THRESHOLD = threshold;
+      await handle.db.delete(familyExports).where(eq(familyExports.collectivityId, commune.id));
+    }
   });
 });

@@ -66,7 +66,7 @@ describe("encryption key rotation", () => {
       id: endpointId,
       collectivityId: commune.id,
       url: "https://editeur.example.fr/webhooks",
-      events: ["test.ping"],
+      events: ["qf.mis_a_jour"],
       secretEncrypted: sealEndpointSecret(oldKey, commune.id, endpointId, "whsec_actuel"),
       previousSecretEncrypted: sealEndpointSecret(oldKey, commune.id, endpointId, "whsec_precedent"),
       previousSecretExpiresAt: new Date(Date.now() + 3_600_000),

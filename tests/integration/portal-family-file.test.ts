@@ -18,9 +18,10 @@ import { getConfig } from "../../app/config.server.ts";
 import { createHubeeClient } from "../../app/integrations/hubee/client.server.ts";
 import { createHubeeReceiver } from "../../app/integrations/hubee/receiver.server.ts";
 import { createHubeeTokenProvider } from "../../app/integrations/hubee/token.server.ts";
-import { changeFamilyStatus, STATUS_REPORT_GRACE_MS } from "../../app/portal/family-files/family-file.server.ts";
+import { changeFamilyStatus } from "../../app/portal/family-files/family-status-change.server.ts";
+import { STATUS_REPORT_GRACE_MS } from "../../app/portal/family-files/owed-status-reports.server.ts";
 import { clearHubeeReceiverCache, hubeeInboxSettings } from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
-import { ingestCommuneInbox } from "../../app/portal/hubee-reception/inbox-ingestion.server.ts";
+import { ingestCommuneInbox } from "../../app/portal/hubee-reception/poll-inbox.server.ts";
 import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId/route.tsx";
 import * as attachmentRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId.pieces-jointes.$attachmentId.ts";
@@ -28,7 +29,15 @@ import * as inboxRoute from "../../app/routes/portail.communes.$siret.dossiers._
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
 import { enqueueNotification } from "../../simulators/hubee/notifications.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
-import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
+import {
+  addMember,
+  callRoute,
+  createAgent,
+  createCommune,
+  signIn,
+  withCookies,
+  type RouteAnswer,
+} from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -134,6 +143,13 @@ const act = (familyId: string, form: Record<string, string>, who = cookie, siret
     form,
   });
 
+/** Post/Redirect/Get: a successful action leads back to the file (with the inbox query it was opened with). */
+const redirected = (answer: RouteAnswer, familyId: string, query = "") => {
+  expect(answer.status).toBe(302);
+  expect(answer.location).toBe(`/portail/communes/${ANGERS.siret}/dossiers/${familyId}${query}`);
+  return true;
+};
+
 describe("status actions", () => {
   it("takes a file in charge, then marks it treated: each step reaches HubEE as event + case status", async () => {
     const { familyId, caseId } = await receiveTransmission("LEROUX");
@@ -144,11 +160,11 @@ describe("status actions", () => {
     expect(early.status).toBe(400);
     expect(simulatorCase(caseId).status).toBe("SI_RECEIVED");
 
-    expect((await act(familyId, { intent: "prendre" })).status).toBe(200);
+    expect(redirected(await act(familyId, { intent: "prendre" }), familyId)).toBe(true);
     expect(simulatorCase(caseId).status).toBe("IN_PROGRESS");
     expect((await act(familyId, { intent: "prendre" })).status).toBe(400);
 
-    expect((await act(familyId, { intent: "traiter", confirm: "1" })).status).toBe(200);
+    expect(redirected(await act(familyId, { intent: "traiter", confirm: "1" }), familyId)).toBe(true);
     const kase = simulatorCase(caseId);
     expect(kase.status).toBe("DONE");
     // HubEE's own SENT (when the portal first read the case) comes first.
@@ -227,7 +243,7 @@ describe("status actions", () => {
     expect(shown).toMatch(/role="alert"[^>]*>\s*<h3 class="fr-alert__title">Marquer ce dossier comme traité \?/);
 
     // Confirmed, it closes, audited and reported to HubEE as before.
-    expect((await act(familyId, { intent: "traiter", confirm: "1" })).status).toBe(200);
+    expect(redirected(await act(familyId, { intent: "traiter", confirm: "1" }), familyId)).toBe(true);
     expect(await stored()).toBe("done");
     expect(simulatorCase(caseId).status).toBe("DONE");
     const audited = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, familyId));
@@ -236,15 +252,59 @@ describe("status actions", () => {
     expect(await page("?confirmer=traite")).not.toContain("Marquer ce dossier comme traité ?");
   });
 
+  it("leads back to the file after a success: the page shows the stored status and the message, once", async () => {
+    const { familyId } = await receiveTransmission("REDIRIGE");
+    const retour = "onglet=tous&q=redirige";
+    const query = `?retour=${encodeURIComponent(retour)}`;
+    const path = `/portail/communes/${ANGERS.siret}/dossiers/${familyId}`;
+    const params = { siret: ANGERS.siret, familyId };
+    const taken = await callRoute(fileRoute, "action", {
+      path: `${path}${query}&confirmer=traite`,
+      params,
+      cookie,
+      form: { intent: "prendre" },
+    });
+    // Back to the file as it was opened from the inbox, without the confirmation's query.
+    expect(redirected(taken, familyId, query)).toBe(true);
+    const landed = await callRoute(fileRoute, "loader", {
+      path: `${path}${query}`,
+      params,
+      cookie: withCookies(cookie, taken),
+    });
+    expect(landed.data).toMatchObject({
+      flash: { level: "success", message: "Dossier pris en charge. HubEE en a été informé." },
+      family: { status: "in_progress" },
+      retour,
+    });
+    const html = await renderRoute(fileRoute.default, landed.data as object, `${path}${query}`);
+    expect(html).toMatch(
+      /<p class="fr-badge[^"]*">En cours<\/p>[\s\S]*Dossier pris en charge\. HubEE en a été informé\./,
+    );
+    // Shown once: the next page has no message left.
+    const again = await callRoute(fileRoute, "loader", { path, params, cookie });
+    expect(again.data).toMatchObject({ flash: null, family: { status: "in_progress" } });
+
+    // A failure stays on the page, with its message, and leaves no flash.
+    const unknown = await act(familyId, { intent: "inventer" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.data).toMatchObject({ ok: false, message: "Action inconnue." });
+    expect(unknown.cookies).toEqual([]);
+  });
+
   it("refuses with a required message to the citizen, only once taken in charge", async () => {
     const { familyId, caseId } = await receiveTransmission("NOIRET");
     expect((await act(familyId, { intent: "refuser", message: "Pièce manquante" })).status).toBe(400);
     await act(familyId, { intent: "prendre" });
     const missing = await act(familyId, { intent: "refuser", message: "  " });
     expect(missing.status).toBe(400);
-    expect((missing.data as { message: string }).message).toMatch(/motif/);
-    expect((missing.data as { field?: string }).field).toBe("message");
-    expect((await act(familyId, { intent: "refuser", message: "Votre commune n’est pas Angers." })).status).toBe(200);
+    expect(missing.data).toMatchObject({
+      ok: false,
+      message: "Indiquez au demandeur le motif du refus.",
+      errors: { message: "Indiquez au demandeur le motif du refus." },
+    });
+    expect(
+      redirected(await act(familyId, { intent: "refuser", message: "Votre commune n’est pas Angers." }), familyId),
+    ).toBe(true);
     const kase = simulatorCase(caseId);
     expect(kase.status).toBe("REFUSED");
     expect(kase.events.at(-1)).toMatchObject({ caseNewStatus: "REFUSED", message: "Votre commune n’est pas Angers." });
@@ -261,13 +321,18 @@ describe("status actions", () => {
 
     // Not about the reason (the file is not taken in charge yet): the field is not in error, the text stays.
     const early = await act(familyId, { intent: "refuser", message: "Pièce manquante" });
-    expect(early.data).toMatchObject({ ok: false, field: undefined, reason: "Pièce manquante" });
+    expect(early.data).toMatchObject({ ok: false, reason: "Pièce manquante" });
+    expect((early.data as { errors: Record<string, string> }).errors.message).toBeUndefined();
 
     await act(familyId, { intent: "prendre" });
     const tooLong = "Justificatif manquant. ".repeat(50);
     const refused = await act(familyId, { intent: "refuser", message: tooLong });
     expect(refused.status).toBe(400);
-    expect(refused.data).toMatchObject({ ok: false, message: expect.stringMatching(/trop long/), field: "message" });
+    expect(refused.data).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/trop long/),
+      errors: { message: expect.stringMatching(/trop long/) },
+    });
     const html = await page(refused.data);
     const [field, typed] = textarea(html) ?? [];
     expect(field).toContain('aria-invalid="true"');
@@ -324,9 +389,20 @@ describe("status actions", () => {
 
   it("keeps a private note per file", async () => {
     const { familyId } = await receiveTransmission("ROUX");
-    expect((await act(familyId, { intent: "annoter", annotation: "Rappeler la famille lundi." })).status).toBe(200);
+    const saved = await act(familyId, { intent: "annoter", annotation: "Rappeler la famille lundi." });
+    expect(redirected(saved, familyId)).toBe(true);
     const [note] = await handle.db.select().from(familyAnnotations).where(eq(familyAnnotations.familyId, familyId));
     expect(note!.body).toBe("Rappeler la famille lundi.");
+    const path = `/portail/communes/${ANGERS.siret}/dossiers/${familyId}`;
+    const shown = await callRoute(fileRoute, "loader", {
+      path,
+      params: { siret: ANGERS.siret, familyId },
+      cookie: withCookies(cookie, saved),
+    });
+    expect(shown.data).toMatchObject({
+      flash: { level: "success", message: "Note enregistrée." },
+      annotation: { body: "Rappeler la famille lundi." },
+    });
   });
 });
 
@@ -464,13 +540,13 @@ describe("status reports to HubEE: durable first, then reported, never twice", (
       author: "Portail QF (Angers)",
       message: "Votre demande est en cours de traitement par la commune.",
     });
-    expect((await act(familyId, { intent: "prendre" })).status).toBe(200);
+    expect(redirected(await act(familyId, { intent: "prendre" }), familyId)).toBe(true);
     expect(await familyStatus(familyId)).toBe("in_progress");
     expect(statusEvents(caseId)).toEqual(["SENT→SI_RECEIVED", "SI_RECEIVED→IN_PROGRESS"]);
     expect(await storedCase(caseId)).toMatchObject({ hubeeStatus: "IN_PROGRESS" });
     expect((await storedCase(caseId)).statusReportedAt).toBeInstanceOf(Date);
     // And the file goes on normally.
-    expect((await act(familyId, { intent: "traiter", confirm: "1" })).status).toBe(200);
+    expect(redirected(await act(familyId, { intent: "traiter", confirm: "1" }), familyId)).toBe(true);
     expect(simulatorCase(caseId).status).toBe("DONE");
   });
 
@@ -560,7 +636,14 @@ describe("inbox page", () => {
       cookie,
       form: { intent: "relever" },
     });
-    expect(poll.data).toEqual({ level: "success", message: "Aucun nouveau dossier." });
+    // Post/Redirect/Get: back to the list, whose next load says what the poll found, once.
+    expect(poll).toMatchObject({ status: 302, location: `/portail/communes/${ANGERS.siret}/dossiers` });
+    const after = await callRoute(inboxRoute, "loader", {
+      path: `/portail/communes/${ANGERS.siret}/dossiers`,
+      params: { siret: ANGERS.siret },
+      cookie: withCookies(cookie, poll),
+    });
+    expect(after.data).toMatchObject({ flash: { level: "success", message: "Aucun nouveau dossier." } });
   });
 
   it("announces an error as an alert, and names the date fields so that they read alone", async () => {

@@ -20,7 +20,7 @@ import { saveTariffBrackets } from "../../app/portal/settings/tariff-brackets.se
 import * as campaignRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId/route.tsx";
 import * as progressRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId.progression.ts";
 import * as indexRoute from "../../app/routes/portail.communes.$siret.campagnes._index/route.tsx";
-import * as newRoute from "../../app/routes/portail.communes.$siret.campagnes.nouvelle.tsx";
+import * as newRoute from "../../app/routes/portail.communes.$siret.campagnes.nouvelle/route.tsx";
 import * as bracketsRoute from "../../app/routes/portail.communes.$siret.tranches.tsx";
 import * as inboxRoute from "../../app/routes/portail.communes.$siret.dossiers._index/route.tsx";
 import * as fileRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId/route.tsx";
@@ -150,6 +150,13 @@ describe("starting a campaign from the portal", () => {
     });
     expect(answer.status).toBe(302);
     const id = campaignIdFrom(answer.location);
+    // Post/Redirect/Get: the campaign's page says once that it started.
+    const started = await callRoute(campaignRoute, "loader", {
+      path: answer.location!,
+      params: { siret: c.siret, campaignId: id },
+      cookie: withCookies(c.agentCookie, answer),
+    });
+    expect(started.data).toMatchObject({ flash: { level: "success", message: expect.stringContaining("lancée") } });
     const [campaign] = await handle.db.select().from(qfCampaigns).where(eq(qfCampaigns.id, id));
     expect(campaign).toMatchObject({ scope: "all", trigger: "agent", totalCount: 10, ...currentParisPeriod() });
     expect((await itemsOf(id)).map((i) => i.familyId).sort()).toEqual([...c.familyIds].sort());
@@ -353,8 +360,18 @@ describe("following a campaign", () => {
       callRoute(campaignRoute, "action", { path, params, cookie: c.agentCookie, form: { intent } });
     const status = async () =>
       (await handle.db.select().from(qfCampaigns).where(eq(qfCampaigns.id, campaign.id)))[0]!.status;
-    expect((await act("pause")).status).toBe(302);
+    const paused = await act("pause");
+    expect(paused).toMatchObject({ status: 302, location: path });
     expect(await status()).toBe("paused");
+    const pausedPage = await callRoute(campaignRoute, "loader", {
+      path,
+      params,
+      cookie: withCookies(c.agentCookie, paused),
+    });
+    expect(pausedPage.data).toMatchObject({
+      campaign: { status: "paused" },
+      flash: { level: "success", message: "Mise à jour suspendue." },
+    });
     expect((await act("pause")).status).toBe(409);
     expect((await act("resume")).status).toBe(302);
     expect(await status()).toBe("running");
@@ -432,9 +449,17 @@ describe("token alerts", () => {
       cookie: c.adminCookie,
       form: { intent: "acquitter", alertId: alert!.id },
     });
-    expect(byAdmin.status).toBe(200);
-    const after = await callRoute(indexRoute, "loader", { path, params, cookie: c.adminCookie });
-    expect(after.data).toMatchObject({ alerts: [] });
+    expect(byAdmin).toMatchObject({ status: 302, location: path });
+    const after = await callRoute(indexRoute, "loader", { path, params, cookie: withCookies(c.adminCookie, byAdmin) });
+    expect(after.data).toMatchObject({ alerts: [], flash: { level: "success" } });
+    // A forged alert id is refused, not a 500.
+    const forged = await callRoute(indexRoute, "action", {
+      path,
+      params,
+      cookie: c.adminCookie,
+      form: { intent: "acquitter", alertId: "pas-une-alerte" },
+    });
+    expect(forged.status).toBe(400);
     const [row] = await handle.db.select().from(qfCampaignAlerts).where(eq(qfCampaignAlerts.id, alert!.id));
     expect(row!.acknowledgedBy).toBe(c.adminId);
   });
@@ -480,15 +505,24 @@ describe("the yearly campaign day", () => {
     expect(noModePage).toContain('<p class="fr-message fr-message--error" id="mode-error">');
     expect(noModePage).toContain('<a href="#mode-defaut">');
 
-    expect((await save({ mode: "date", day: "15", month: "9" })).status).toBe(200);
+    // Post/Redirect/Get: back to the page, which says once that the schedule was saved.
+    const saved = await save({ mode: "date", day: "15", month: "9" });
+    expect(saved).toMatchObject({ status: 302, location: path });
     expect(await rows()).toMatchObject([{ day: 15, month: 9, enabled: true }]);
+    const savedPage = await callRoute(indexRoute, "loader", {
+      path,
+      params,
+      cookie: withCookies(c.adminCookie, saved),
+    });
+    expect(savedPage.data).toMatchObject({ flash: { level: "success", message: "Calendrier enregistré." } });
     expect((await callRoute(indexRoute, "loader", { path, params, cookie: c.agentCookie })).data).toMatchObject({
       schedule: { mode: "date", day: 15, month: 9 },
       nextRun: expect.stringMatching(/^15 septembre \d{4}$/),
+      flash: null,
     });
-    expect((await save({ mode: "aucune" })).status).toBe(200);
+    expect((await save({ mode: "aucune" })).status).toBe(302);
     expect(await rows()).toMatchObject([{ enabled: false }]);
-    expect((await save({ mode: "defaut" })).status).toBe(200);
+    expect((await save({ mode: "defaut" })).status).toBe(302);
     expect(await rows()).toEqual([]);
     expect((await save({ mode: "date", day: "1", month: "1" }, c.agentCookie)).status).toBe(403);
     const audits = await handle.db

@@ -21,7 +21,7 @@ import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
 import * as lookupRoute from "../../app/routes/portail.communes.$siret.recherche-qf/route.tsx";
 import * as communesRoute from "../../app/routes/portail.communes.$siret.communes-de-naissance.ts";
-import { addMember, callRoute, createAgent, createCommune, signIn } from "../helpers/portal-fixtures.ts";
+import { addMember, callRoute, createAgent, createCommune, signIn, withCookies } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -50,8 +50,9 @@ type Answer = {
   message: { level: string; title: string; description: string; advice?: string[]; settingsLink?: boolean } | null;
   found: { value: string; period: string; provider: string; allocataires: unknown[]; enfants: unknown[] } | null;
   sealed: string | null;
-  saved: { familyId: string; isNew: boolean } | null;
 };
+
+type LookupPage = { flash: { level: string; message: string } | null; savedFamilyId: string | null };
 
 /** The agent's lookup page over the API Particulier simulator, reached over real HTTP. */
 describe("QF lookup by pivot identity", () => {
@@ -73,6 +74,7 @@ describe("QF lookup by pivot identity", () => {
     });
     return { status: answer.status, data: answer.data as Answer };
   };
+  /** Saves, then follows the redirect (Post/Redirect/Get) to the page that says where the QF went. */
   const save = async (sealed: string, who = cookie) => {
     const answer = await callRoute(lookupRoute, "action", {
       path,
@@ -80,7 +82,27 @@ describe("QF lookup by pivot identity", () => {
       cookie: who,
       form: { intent: "enregistrer", resultat: sealed },
     });
-    return { status: answer.status, data: answer.data as Answer };
+    if (answer.status !== 302) return { status: answer.status, data: answer.data as Answer, saved: null };
+    expect(answer.location).toMatch(new RegExp(`^${path}\\?dossier=[0-9a-f-]{36}$`));
+    const page = await callRoute(lookupRoute, "loader", {
+      path: answer.location!,
+      params,
+      cookie: withCookies(who, answer),
+    });
+    const { flash, savedFamilyId } = page.data as LookupPage;
+    expect(flash?.level).toBe("success");
+    expect(savedFamilyId).toBe(answer.location!.split("=")[1]);
+    // Shown once (the page clears it), with a link to the file the QF went to.
+    expect(page.cookies).toEqual([]);
+    const html = await renderRoute(lookupRoute.default, page.data as object, answer.location!);
+    expect(html).toContain(
+      `href="${path.replace("recherche-qf", "dossiers")}/${savedFamilyId}">Ouvrir le dossier famille</a>`,
+    );
+    return {
+      status: answer.status,
+      data: null,
+      saved: { familyId: savedFamilyId!, isNew: /^Dossier famille créé/.test(flash!.message), flash: flash! },
+    };
   };
   /** The query strings API Particulier received, oldest first. */
   const sentQueries = async () => {
@@ -226,13 +248,15 @@ describe("QF lookup by pivot identity", () => {
     expect(query.getAll("prenoms[]")).toEqual(["ANGELA", "CLAIRE", "LOUISE"]);
 
     const saved = await save(first.data.sealed!);
-    expect(saved.data.saved).toEqual({ familyId: expect.any(String), isNew: true });
-    const familyId = saved.data.saved!.familyId;
+    expect(saved.saved).toMatchObject({ familyId: expect.any(String), isNew: true });
+    expect(saved.saved!.flash.message).toMatch(/^Dossier famille créé : le quotient familial est enregistré/);
+    const familyId = saved.saved!.familyId;
 
     // The same person again (the commune as the autocomplete writes it): the same file.
     const second = await search({ ...DUBOIS, communeNaissance: "Paris 7e Arrondissement (75)" });
     const merged = await save(second.data.sealed!);
-    expect(merged.data.saved).toEqual({ familyId, isNew: false });
+    expect(merged.saved).toMatchObject({ familyId, isNew: false });
+    expect(merged.saved!.flash.message).toMatch(/^QF ajouté au dossier famille existant : /);
 
     const [family] = await handle.db.select().from(families).where(eq(families.id, familyId));
     expect(family).toMatchObject({
@@ -286,8 +310,8 @@ describe("QF lookup by pivot identity", () => {
       communeNaissance: "paris 7E arrondissement",
     });
     const second = await save(again.data.sealed!);
-    expect(second.data.saved).toEqual({ familyId: first.data.saved!.familyId, isNew: false });
-    const history = await handle.db.select().from(qfHistory).where(eq(qfHistory.familyId, first.data.saved!.familyId));
+    expect(second.saved).toMatchObject({ familyId: first.saved!.familyId, isNew: false });
+    const history = await handle.db.select().from(qfHistory).where(eq(qfHistory.familyId, first.saved!.familyId));
     expect(history.map((h) => h.source)).toEqual(["manual_lookup", "manual_lookup"]);
   });
 
@@ -295,7 +319,7 @@ describe("QF lookup by pivot identity", () => {
     const found = await search(DUBOIS);
     const stolen = await save(found.data.sealed!, otherCookie);
     expect(stolen.status).toBe(400);
-    expect(stolen.data.message?.title).toMatch(/ne peut plus être enregistré/);
+    expect(stolen.data?.message?.title).toMatch(/ne peut plus être enregistré/);
     const altered = await save(`${found.data.sealed!.slice(0, -4)}AAAA`);
     expect(altered.status).toBe(400);
   });
@@ -325,7 +349,7 @@ describe("QF lookup by pivot identity", () => {
       false,
     ]);
     const saved = await save(abroad.data.sealed!);
-    const [family] = await handle.db.select().from(families).where(eq(families.id, saved.data.saved!.familyId));
+    const [family] = await handle.db.select().from(families).where(eq(families.id, saved.saved!.familyId));
     expect(family).toMatchObject({ birthdate: "1990-05-00", birthplace: null, birthcountry: "99350" });
 
     // YYYY-00-00: the year alone.
@@ -344,7 +368,7 @@ describe("QF lookup by pivot identity", () => {
     expect(query.has("jourDateNaissance")).toBe(false);
     expect(query.get("codeCogInseeCommuneNaissance")).toBe("49007");
     const savedYear = await save(yearOnly.data.sealed!);
-    const [yearFamily] = await handle.db.select().from(families).where(eq(families.id, savedYear.data.saved!.familyId));
+    const [yearFamily] = await handle.db.select().from(families).where(eq(families.id, savedYear.saved!.familyId));
     expect(yearFamily?.birthdate).toBe("1975-00-00");
   });
 
@@ -395,7 +419,7 @@ describe("QF lookup by pivot identity", () => {
     );
 
     const saved = await save(former.data.sealed!);
-    const [family] = await handle.db.select().from(families).where(eq(families.id, saved.data.saved!.familyId));
+    const [family] = await handle.db.select().from(families).where(eq(families.id, saved.saved!.familyId));
     expect(family).toMatchObject({
       birthplace: null,
       birthcountry: "99100",

@@ -149,14 +149,29 @@ function formVocabulary(source: string) {
   return { names: [...names], values: [...values] };
 }
 
-const portalActionRoutes = readdirSync(ROUTES_DIR)
-  .filter((f) => f.startsWith("portail.communes.$siret") && /\.tsx?$/.test(f) && !/\.test\./.test(f))
+// A route is a file (`x.tsx`) or a folder (`x/route.tsx`) whose forms and action may live in the
+// files beside it: the vocabulary of a folder is all of its files.
+const portalActionRoutes = readdirSync(ROUTES_DIR, { withFileTypes: true })
+  .filter((entry) => entry.name.startsWith("portail.communes.$siret"))
+  .flatMap((entry) => {
+    if (entry.isDirectory()) return [`${entry.name}/route.tsx`];
+    return /\.tsx?$/.test(entry.name) && !/\.test\./.test(entry.name) ? [entry.name] : [];
+  })
   .filter((f) =>
     /export (async )?function action|export const action/.test(readFileSync(path.join(ROUTES_DIR, f), "utf8")),
   );
 
+function routeSource(file: string): string {
+  if (!file.endsWith("/route.tsx")) return readFileSync(path.join(ROUTES_DIR, file), "utf8");
+  const folder = path.join(ROUTES_DIR, path.dirname(file));
+  return readdirSync(folder)
+    .filter((f) => !/\.test\./.test(f))
+    .map((f) => readFileSync(path.join(folder, f), "utf8"))
+    .join("\n");
+}
+
 function routePath(file: string, params: Record<string, string>) {
-  const id = file.replace(/\.tsx?$/, "");
+  const id = file.replace(/\/route\.tsx$/, "").replace(/\.tsx?$/, "");
   const segments = id
     .split(".")
     .map((s) => s.replace(/_$/, ""))
@@ -174,7 +189,7 @@ describe("bad-input sweep", () => {
     expect(portalActionRoutes.length).toBeGreaterThan(5);
     const statuses = new Map<string, number>();
     for (const file of portalActionRoutes) {
-      const source = readFileSync(path.join(ROUTES_DIR, file), "utf8");
+      const source = routeSource(file);
       const module = (await import(path.join(ROUTES_DIR, file))) as RouteModule;
       const vocabulary = formVocabulary(source);
       const value = fc.oneof(

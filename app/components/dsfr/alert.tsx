@@ -18,6 +18,9 @@ type AlertProps = {
    */
   announce?: boolean;
   className?: string;
+  /** Content beyond a sentence (a list, a form, a link): rendered after the description. */
+  children?: ReactNode;
+  "data-testid"?: string;
 };
 
 /** DSFR "alerte": a message about the state of the page or of the user's request. */
@@ -30,12 +33,19 @@ export function Alert({
   role,
   announce,
   className,
+  children,
+  "data-testid": testId,
 }: AlertProps) {
   const liveRole = role ?? (announce ? (type === "error" ? "alert" : "status") : undefined);
   return (
-    <div className={cx("fr-alert", `fr-alert--${type}`, small && "fr-alert--sm", className)} role={liveRole}>
+    <div
+      className={cx("fr-alert", `fr-alert--${type}`, small && "fr-alert--sm", className)}
+      role={liveRole}
+      data-testid={testId}
+    >
       {title ? <Title className="fr-alert__title">{title}</Title> : null}
       {description ? <p>{description}</p> : null}
+      {children}
     </div>
   );
 }

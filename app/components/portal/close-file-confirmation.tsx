@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { Alert } from "~/components/dsfr/alert";
 import { Button, ButtonLink } from "~/components/dsfr/button";
 import { CONFIRMED_FIELD } from "~/portal/family-files/family-status";
 
@@ -20,13 +21,14 @@ export function CloseFileConfirmation({
   announce?: boolean;
 }) {
   return (
-    <div
-      className="fr-alert fr-alert--warning fr-mb-2w"
+    <Alert
+      type="warning"
+      className="fr-mb-2w"
       role={announce ? "alert" : undefined}
       data-testid="confirmation-traite"
+      title="Marquer ce dossier comme traité ?"
+      description="La commune le signale à HubEE ; ce statut est définitif."
     >
-      <h3 className="fr-alert__title">Marquer ce dossier comme traité ?</h3>
-      <p>La commune le signale à HubEE ; ce statut est définitif.</p>
       <Form method="post" action={action} className="fr-mt-2w">
         <input type="hidden" name="intent" value="traiter" />
         <input type="hidden" name={CONFIRMED_FIELD} value="1" />
@@ -43,6 +45,6 @@ export function CloseFileConfirmation({
           </li>
         </ul>
       </Form>
-    </div>
+    </Alert>
   );
 }

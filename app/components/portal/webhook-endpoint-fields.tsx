@@ -1,8 +1,8 @@
+import { Alert } from "~/components/dsfr/alert";
 import type { ErrorSummaryItem } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
 import { cx } from "~/components/dsfr/shared";
-import { WEBHOOK_EVENT_LABELS } from "~/webhooks/event-schemas";
-import { WEBHOOK_EVENT_TYPES } from "../../../db/schema/outgoing-webhooks.ts";
+import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES } from "~/webhooks/event-types";
 
 export interface EndpointFieldValues {
   url: string;
@@ -102,12 +102,16 @@ export function endpointErrorItems(errors: EndpointFieldErrors, idPrefix = ""): 
 /** A secret, shown once after creation or rotation. */
 export function WebhookSecretReveal({ secret, rotated }: { secret: string; rotated: boolean }) {
   return (
-    <div className="fr-alert fr-alert--success fr-mb-4w" role="status">
-      <h2 className="fr-alert__title">{rotated ? "Nouveau secret de signature" : "Secret de signature"}</h2>
-      <p>
-        Copiez-le maintenant dans le logiciel qui reçoit les événements : il ne sera plus jamais affiché.
-        {rotated ? " L’ancien secret reste valable 24 heures : chaque envoi porte les deux signatures." : ""}
-      </p>
+    <Alert
+      type="success"
+      className="fr-mb-4w"
+      role="status"
+      titleAs="h2"
+      title={rotated ? "Nouveau secret de signature" : "Secret de signature"}
+      description={`Copiez-le maintenant dans le logiciel qui reçoit les événements : il ne sera plus jamais affiché.${
+        rotated ? " L’ancien secret reste valable 24 heures : chaque envoi porte les deux signatures." : ""
+      }`}
+    >
       <Input
         name="secret"
         id="webhook-secret"
@@ -118,7 +122,7 @@ export function WebhookSecretReveal({ secret, rotated }: { secret: string; rotat
         autoComplete="off"
         className="fr-mb-0"
       />
-    </div>
+    </Alert>
   );
 }
 

@@ -1,3 +1,4 @@
+import { formatMonthYear } from "~/domain/format";
 import type { CampaignItemStatus, CampaignScope, CampaignStatus } from "../../../db/schema/campaigns.ts";
 
 /*
@@ -55,4 +56,7 @@ export const ALERT_LABELS: Record<string, string> = {
   token_missing: "Aucun jeton API Particulier n’est enregistré pour la commune : la mise à jour des QF a été arrêtée.",
 };
 
-export { MONTH_NAMES_FR as MONTHS, formatMonthYear as formatPeriod } from "~/domain/format";
+export { MONTH_NAMES_FR as MONTHS } from "~/domain/format";
+
+/** "janvier 2027": a campaign's QF period, year first as the campaigns store it. */
+export const formatPeriod = (annee: number, mois: number) => formatMonthYear(mois, annee);

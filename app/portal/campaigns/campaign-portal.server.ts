@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "../../../db/client.ts";
-import { families, qfCampaignItems, qfCampaigns, qfCampaignSchedules } from "../../../db/schema/index.ts";
+import { families, qfCampaignItems, qfCampaigns } from "../../../db/schema/index.ts";
 import { buildInboxWhere, type InboxQuery } from "../dossiers/dossier-list-query.server";
 import { bracketFor } from "../settings/tariff-brackets";
 import { loadTariffBrackets } from "../settings/tariff-brackets.server";
@@ -8,7 +8,7 @@ import { loadTariffBrackets } from "../settings/tariff-brackets.server";
 /**
  * What the portal's campaign pages need beyond the engine (campaigns.server.ts): which
  * families a campaign would cover, the families whose tariff bracket changed, the last
- * campaign's QF changes for the inbox notice, and the commune's yearly campaign day.
+ * campaign's QF changes for the inbox notice. The yearly campaign day is campaign-schedule.server.ts.
  */
 
 /** Same rule as createCampaign: only families with a usable pivot identity can be asked for. */
@@ -215,64 +215,4 @@ export async function lastCampaignChanges(
     total,
     rows: rows.map(changedFamily),
   };
-}
-
-export type ScheduleMode = "defaut" | "date" | "aucune";
-
-export interface CampaignSchedule {
-  mode: ScheduleMode;
-  /** Set in "date" mode only. */
-  day: number | null;
-  month: number | null;
-}
-
-/** No row = the default day; a disabled row keeps its date columns valid but they are not used. */
-export async function loadCampaignSchedule(db: Database, collectivityId: string): Promise<CampaignSchedule> {
-  const [row] = await db
-    .select()
-    .from(qfCampaignSchedules)
-    .where(eq(qfCampaignSchedules.collectivityId, collectivityId));
-  if (!row) return { mode: "defaut", day: null, month: null };
-  if (!row.enabled) return { mode: "aucune", day: null, month: null };
-  return { mode: "date", day: row.day, month: row.month };
-}
-
-/** The form's fields; days stop at 28 so that the date exists every year. */
-export function parseCampaignSchedule(input: {
-  mode: string;
-  day: string;
-  month: string;
-}): { ok: true; schedule: CampaignSchedule } | { ok: false; errors: Record<string, string> } {
-  if (input.mode === "defaut" || input.mode === "aucune") {
-    return { ok: true, schedule: { mode: input.mode, day: null, month: null } };
-  }
-  if (input.mode !== "date") return { ok: false, errors: { mode: "Choisissez quand la mise à jour a lieu." } };
-  const errors: Record<string, string> = {};
-  const day = /^\d{1,2}$/.test(input.day.trim()) ? Number(input.day) : null;
-  const month = /^\d{1,2}$/.test(input.month.trim()) ? Number(input.month) : null;
-  if (day === null || day < 1 || day > 28)
-    errors.day = "Saisissez un jour entre 1 et 28 (il doit exister chaque année).";
-  if (month === null || month < 1 || month > 12) errors.month = "Choisissez un mois.";
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, schedule: { mode: "date", day, month } };
-}
-
-export async function saveCampaignSchedule(
-  db: Database,
-  collectivityId: string,
-  schedule: CampaignSchedule,
-): Promise<void> {
-  if (schedule.mode === "defaut") {
-    await db.delete(qfCampaignSchedules).where(eq(qfCampaignSchedules.collectivityId, collectivityId));
-    return;
-  }
-  // "aucune": the scheduler skips disabled rows, whatever their date (January 2nd keeps the checks happy).
-  const values =
-    schedule.mode === "date"
-      ? { day: schedule.day!, month: schedule.month!, enabled: true }
-      : { day: 2, month: 1, enabled: false };
-  await db
-    .insert(qfCampaignSchedules)
-    .values({ collectivityId, ...values, updatedAt: new Date() })
-    .onConflictDoUpdate({ target: qfCampaignSchedules.collectivityId, set: { ...values, updatedAt: new Date() } });
 }

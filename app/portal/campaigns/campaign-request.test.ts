@@ -1,26 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { parseCampaignRequest, parsePeriod, searchCampaignHref } from "./campaign-request";
+import { parseForm } from "~/forms/parse-form";
+import { campaignPeriodSchema, parseCampaignRequest, searchCampaignHref } from "./campaign-request";
 
-describe("parsePeriod", () => {
+describe("campaignPeriodSchema", () => {
   const current = { annee: 2026, mois: 3 };
+  const parse = (fields: Record<string, string>) =>
+    parseForm(campaignPeriodSchema(current), new URLSearchParams(fields));
   it("defaults to the current month", () => {
-    expect(parsePeriod({ annee: "", mois: null }, current)).toEqual({ ok: true, period: current });
+    expect(parse({ annee: "" })).toMatchObject({ success: true, data: current });
   });
   it("accepts a past month of the last two years", () => {
-    expect(parsePeriod({ annee: "2024", mois: "1" }, current)).toEqual({ ok: true, period: { annee: 2024, mois: 1 } });
+    expect(parse({ annee: "2024", mois: "1" })).toMatchObject({ success: true, data: { annee: 2024, mois: 1 } });
   });
   it("refuses a month that has not started, a year out of range, a bad month", () => {
-    expect(parsePeriod({ annee: "2026", mois: "4" }, current)).toMatchObject({
-      ok: false,
+    expect(parse({ annee: "2026", mois: "4" })).toMatchObject({
+      success: false,
       errors: { mois: expect.stringContaining("pas encore commencé") },
     });
-    expect(parsePeriod({ annee: "2023", mois: "5" }, current)).toMatchObject({
-      ok: false,
+    expect(parse({ annee: "2023", mois: "5" })).toEqual({
+      success: false,
       errors: { annee: "Saisissez une année entre 2024 et 2026." },
+      values: { annee: "2023", mois: "5" },
     });
-    expect(parsePeriod({ annee: "2025", mois: "0" }, current)).toMatchObject({
-      ok: false,
+    expect(parse({ annee: "2025", mois: "0" })).toMatchObject({
+      success: false,
       errors: { mois: "Choisissez un mois." },
+    });
+    expect(parse({ annee: "deux mille", mois: "13" })).toMatchObject({
+      success: false,
+      errors: { annee: "Saisissez une année entre 2024 et 2026.", mois: "Choisissez un mois." },
     });
   });
 });

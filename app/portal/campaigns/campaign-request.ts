@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { optionalText } from "~/forms/fields";
 import { inboxSearchParams, parseInboxQuery, type InboxQuery } from "../dossiers/dossier-list-query";
 
 /**
@@ -57,23 +59,20 @@ export interface PeriodInput {
 }
 
 /**
- * The QF period asked of API Particulier: a month of the past two years up to the current one
- * (a later month has no QF yet). Empty fields mean the current month.
+ * The confirmation form's period, the QF period asked of API Particulier: a month of the past two
+ * years up to the current one (a later month has no QF yet). Empty fields mean the current month.
+ * The other fields (scope, search, selection) are the request's, read by parseCampaignRequest.
  */
-export function parsePeriod(
-  input: { annee: string | null; mois: string | null },
-  current: PeriodInput,
-): { ok: true; period: PeriodInput } | { ok: false; errors: Record<string, string> } {
-  const annee = input.annee?.trim() ? Number(input.annee) : current.annee;
-  const mois = input.mois?.trim() ? Number(input.mois) : current.mois;
-  const errors: Record<string, string> = {};
-  if (!Number.isInteger(annee) || annee < current.annee - 2 || annee > current.annee) {
-    errors.annee = `Saisissez une année entre ${current.annee - 2} et ${current.annee}.`;
-  }
-  if (!Number.isInteger(mois) || mois < 1 || mois > 12) errors.mois = "Choisissez un mois.";
-  else if (!errors.annee && annee * 12 + mois > current.annee * 12 + current.mois) {
-    errors.mois = "Cette période n’a pas encore commencé : choisissez le mois en cours ou un mois passé.";
-  }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, period: { annee, mois } };
-}
+export const campaignPeriodSchema = (current: PeriodInput) =>
+  z.object({ annee: optionalText(20), mois: optionalText(20) }).transform((input, ctx): PeriodInput => {
+    const annee = input.annee ? Number(input.annee) : current.annee;
+    const mois = input.mois ? Number(input.mois) : current.mois;
+    const issue = (path: "annee" | "mois", message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    const badYear = !Number.isInteger(annee) || annee < current.annee - 2 || annee > current.annee;
+    if (badYear) issue("annee", `Saisissez une année entre ${current.annee - 2} et ${current.annee}.`);
+    if (!Number.isInteger(mois) || mois < 1 || mois > 12) issue("mois", "Choisissez un mois.");
+    else if (!badYear && annee * 12 + mois > current.annee * 12 + current.mois) {
+      issue("mois", "Cette période n’a pas encore commencé : choisissez le mois en cours ou un mois passé.");
+    }
+    return { annee, mois };
+  });

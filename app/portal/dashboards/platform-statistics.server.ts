@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../../db/client.ts";
 import type { CampaignStatus } from "../../../db/schema/index.ts";
-import { deliveryErrorCodeSql } from "./delivery-errors";
+import { deliveryErrorCodeSql } from "./delivery-errors.server";
 import { lastDays, type Bucket } from "./periods";
 
 /**

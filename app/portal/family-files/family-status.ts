@@ -21,20 +21,12 @@ export const STATUS_ACTIONS = {
 >;
 export type StatusAction = keyof typeof STATUS_ACTIONS;
 
-export const isStatusAction = (value: unknown): value is StatusAction =>
-  typeof value === "string" && Object.hasOwn(STATUS_ACTIONS, value);
-
 /**
  * « Traité » closes the file with one button and HubEE has no way back from DONE, so it is confirmed
  * first (a page of its own, to work without JavaScript). « Refuser » needs no such step: its reason
- * must be typed.
+ * must be typed. The query that shows the confirmation (`?confirmer=traite`), and the field its own
+ * form sends: a post without it closes nothing.
  */
-export const requiresConfirmation = (action: StatusAction) => action === "traiter";
-
-/** The query that shows the confirmation (`?confirmer=traite`), and the form field that carries it. */
 export const CONFIRMATION_PARAM = "confirmer";
 export const CONFIRMATION_VALUE = "traite";
 export const CONFIRMED_FIELD = "confirm";
-
-/** A post is confirmed only with the field the confirmation's own form sends: a stray post closes nothing. */
-export const isConfirmed = (form: FormData) => form.get(CONFIRMED_FIELD) === "1";

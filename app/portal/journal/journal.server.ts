@@ -223,6 +223,6 @@ async function linkedRecords(
   ]);
   return {
     liveFamilies: new Set(liveFamilies.map((row) => row.id)),
-    campaigns: new Map(campaignRows.map((row) => [row.id, formatMonthYear(row.annee, row.mois)])),
+    campaigns: new Map(campaignRows.map((row) => [row.id, formatMonthYear(row.mois, row.annee)])),
   };
 }

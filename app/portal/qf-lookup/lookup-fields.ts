@@ -28,3 +28,21 @@ export const EMPTY_LOOKUP_VALUES: LookupValues = {
   ...(Object.fromEntries(LOOKUP_FIELDS.map((field) => [field, ""])) as LookupValues),
   paysNaissance: "France",
 };
+
+/** Each field's name in the error summary at the top of the form. */
+export const LOOKUP_FIELD_LABELS: Record<LookupField, string> = {
+  nomNaissance: "Nom de naissance",
+  nomUsage: "Nom d’usage",
+  prenom1: "Premier prénom",
+  prenom2: "Deuxième prénom",
+  prenom3: "Troisième prénom",
+  sexe: "Sexe",
+  jourNaissance: "Jour de naissance",
+  moisNaissance: "Mois de naissance",
+  anneeNaissance: "Année de naissance",
+  paysNaissance: "Pays de naissance",
+  communeNaissance: "Commune de naissance",
+  communeCode: "Choix de la commune",
+  ancienneCommune: "Ancienne commune",
+  departementNaissance: "Département de naissance",
+};

@@ -107,8 +107,7 @@ export async function saveLookupAsFamily(
     updatedAt: now,
   };
 
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  return db.transaction(async (t) => {
     const [inserted] = await t
       .insert(families)
       .values({

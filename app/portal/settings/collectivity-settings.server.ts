@@ -65,8 +65,7 @@ type SettingsRow = Partial<typeof collectivitySettings.$inferInsert>;
 async function upsertSettings(db: Database, change: Change, set: SettingsRow, section: string, fields: string[]) {
   const now = change.now ?? new Date();
   const values = { ...set, updatedAt: now, updatedBy: change.actor };
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  await db.transaction(async (t) => {
     await t
       .insert(collectivitySettings)
       .values({ collectivityId: change.collectivityId, ...values })
@@ -134,8 +133,7 @@ export async function savePublicPageDetails(
 }
 
 export async function saveRedirectOrigins(db: Database, change: Change & { origins: string[] }): Promise<void> {
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Database;
+  await db.transaction(async (t) => {
     await t
       .update(collectivities)
       .set({ redirectOrigins: change.origins, updatedAt: change.now ?? new Date() })

@@ -1,0 +1,1 @@
+export const roleLabel = (role: string) => (role === "admin" ? "Administrateur" : "Agent");

@@ -1,0 +1,47 @@
+import { Form } from "@remix-run/react";
+import { Alert } from "~/components/dsfr/alert";
+import { Button } from "~/components/dsfr/button";
+import { Textarea } from "~/components/dsfr/textarea";
+import type { SectionAnswer } from "./settings-actions.server";
+
+/** The commune's website origins, where families may be sent back at the end of the procedure. */
+export function RedirectOriginsForm({
+  origins,
+  allowHttp,
+  formKey,
+  answer,
+  busy,
+}: {
+  origins: string[];
+  allowHttp: boolean;
+  formKey: string;
+  answer: SectionAnswer | null;
+  busy: boolean;
+}) {
+  return (
+    <section className="fr-mt-6w" aria-labelledby="origines-titre">
+      <h2 id="origines-titre">Site de la commune</h2>
+      <p>
+        Si le portail famille de la commune envoie les familles vers Portail QF, indiquez ici son adresse : à la fin de
+        la démarche, les familles pourront y revenir. Les autres adresses de retour sont refusées.
+      </p>
+      {answer ? (
+        <Alert type={answer.result.level} small announce description={answer.result.message} className="fr-mb-3w" />
+      ) : null}
+      <Form method="post" key={formKey} className="fr-col-12 fr-col-md-8 fr-px-0">
+        <Textarea
+          name="redirectOrigins"
+          label="Origines autorisées"
+          hint={`Une par ligne, sans chemin : par exemple https://www.mairie-exemple.fr${allowHttp ? " (http:// accepté en démonstration)" : ""}.`}
+          rows={4}
+          spellCheck={false}
+          defaultValue={answer?.values.redirectOrigins ?? origins.join("\n")}
+          error={answer?.errors.redirectOrigins}
+        />
+        <Button type="submit" name="intent" value="save-origins" disabled={busy}>
+          Enregistrer
+        </Button>
+      </Form>
+    </section>
+  );
+}

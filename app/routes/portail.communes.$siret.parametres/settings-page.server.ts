@@ -1,0 +1,30 @@
+import type { Database } from "../../../db/client.ts";
+import { formatDate } from "~/domain/paris-time";
+import { getSettingsView } from "~/portal/settings/collectivity-settings.server";
+
+/** Secrets never leave the server: the page only learns whether, and since when, they are set. */
+export async function loadSettingsPage(db: Database, collectivityId: string, { allowHttpOrigins = false } = {}) {
+  const settings = await getSettingsView(db, collectivityId);
+  const day = (value: Date | null) => (value ? formatDate(value) : null);
+  const { hubeeSi, apiParticulier, redirectOrigins, publicPage } = settings;
+  return {
+    hubeeSi: { clientId: hubeeSi.clientId, secretConfiguredOn: day(hubeeSi.secretConfiguredAt) },
+    apiParticulier: { tokenConfiguredOn: day(apiParticulier.tokenConfiguredAt) },
+    redirectOrigins,
+    publicPage,
+    allowHttpOrigins,
+    /**
+     * Each form's React key changes when what it saves changes: after a save and its redirect the
+     * form is rebuilt from the stored values, so no typed secret lingers in the page, while a
+     * connection test (no change) leaves what was typed in place, ready to be saved.
+     */
+    formKeys: {
+      hubee: `hubee-${hubeeSi.clientId ?? ""}-${hubeeSi.secretConfiguredAt?.toISOString() ?? ""}`,
+      apiParticulier: `token-${apiParticulier.tokenConfiguredAt?.toISOString() ?? ""}`,
+      origins: `origins-${redirectOrigins.join(" ")}`,
+      publicPage: `page-${Object.values(publicPage).join(" ")}`,
+    },
+  };
+}
+
+export type SettingsPage = Awaited<ReturnType<typeof loadSettingsPage>>;
