@@ -17,6 +17,10 @@ const dateFormat = new Intl.DateTimeFormat("fr-FR", {
   timeZone: TIME_ZONE,
 });
 
+const timeFormat = new Intl.DateTimeFormat("fr-FR", { timeStyle: "medium", timeZone: TIME_ZONE });
+
+/** "14:03:27" */
+export const formatTime = (date: Date) => timeFormat.format(date);
 /** "15/01/2025 14:03:27" */
 export const formatDateTime = (date: Date) => dateTimeFormat.format(date);
 /** "15 janvier 2025" */

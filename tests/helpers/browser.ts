@@ -76,6 +76,29 @@ export async function startStack(options: { env?: Record<string, string> } = {})
 }
 
 /**
+ * Clicks « Relever maintenant » on the inbox until a relevé by the agent has read it (the flash
+ * counts the new files). The worker sweeps every inbox each minute: when its sweep holds the commune's
+ * inbox, the page says one is already running (« en cours »), and the next click, once it is done,
+ * reads what is left. On CI's shared cores a relevé can take longer than a click usually waits.
+ */
+export async function pollInboxUntilRead(page: Page, timeout = 45_000): Promise<void> {
+  const deadline = Date.now() + 2 * timeout;
+  for (;;) {
+    await page.getByRole("button", { name: "Relever maintenant" }).click();
+    const status = page
+      .getByRole("status")
+      .filter({ hasText: /dossier|en cours/ })
+      .last();
+    await status.waitFor({ timeout });
+    // « vient d’être relevée »: an earlier click of this stack read it seconds ago (coalesced), and
+    // the files a test has just put there may not have been read: click again once allowed.
+    if (!/en cours|vient d’être relevée/.test(await status.innerText())) return;
+    if (Date.now() > deadline) throw new Error("the HubEE inbox stayed busy: no relevé by the agent");
+    await page.waitForTimeout(1_000);
+  }
+}
+
+/**
  * Opens a portal page and signs in on the ProConnect simulator as a demo agent (Claire
  * Lefebvre, Angers' administrator, by default); resolves once back on that page.
  */

@@ -1,7 +1,9 @@
-import { asc, eq, sql } from "drizzle-orm";
+import crypto from "node:crypto";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import {
+  auditEvents,
   caseAttachments,
   collectivities,
   collectivitySettings,
@@ -25,6 +27,7 @@ import {
   type HubeeInboxSettings,
 } from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
 import { ingestCommuneInbox } from "../../app/portal/hubee-reception/poll-inbox.server.ts";
+import { pollInboxNow } from "../../app/routes/portail.communes.$siret.dossiers._index/poll-inbox.server.ts";
 import { logger } from "../../app/utils/logger.server.ts";
 import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import { DEMO_COMMUNES, DEMO_HUBEE_OSL, FOREIGN_PROCESS_CODE } from "../../simulators/demo-data.ts";
@@ -693,6 +696,48 @@ describe("every commune's inbox", () => {
     await handle.db.update(hubeeInboxPolls).set({ lockedUntil: sql`now() - interval '1 second'` });
     const result = await ingestCommuneNow(handle.db, ids.get("Angers")!, settings());
     expect(result).toMatchObject({ status: "done", counts: { cases: 1 } });
+  });
+
+  it("coalesces an agent's repeated « Relever maintenant », but not after the worker's sweep or a failure", async () => {
+    await configure(ANGERS);
+    const angersId = ids.get("Angers")!;
+    const agent = { agentId: crypto.randomUUID(), collectivityId: angersId, isAdmin: false, requestId: null };
+    const journaled = async () =>
+      (
+        await handle.db
+          .select({ details: auditEvents.details })
+          .from(auditEvents)
+          .where(and(eq(auditEvents.collectivityId, angersId), eq(auditEvents.action, "inbox.polled")))
+      ).map((row) => row.details.status);
+    const storedCases = async () => (await handle.db.select().from(receivedCases)).length;
+
+    // The worker's sweep just ran: an agent who clicks right after still polls.
+    await ingestAllCommunes(handle.db, settings());
+    await injectTransmission();
+    expect(await pollInboxNow(handle.db, agent, settings())).toEqual({
+      flash: { level: "success", message: "1 nouveau dossier reçu." },
+    });
+
+    // Clicked again at once: no poll (the file sent meanwhile stays in HubEE), no journal entry.
+    await injectTransmission();
+    const again = await pollInboxNow(handle.db, agent, settings());
+    expect(again).toMatchObject({ flash: { level: "info", message: expect.stringContaining("vient d’être relevée") } });
+    expect(await storedCases()).toBe(1);
+    expect(await journaled()).toEqual(["done"]);
+
+    // Once the interval is over, the next click polls.
+    await handle.db.execute(sql`update audit_events set occurred_at = occurred_at - interval '1 minute'`);
+    expect(await pollInboxNow(handle.db, agent, settings())).toMatchObject({ flash: { level: "success" } });
+    expect(await storedCases()).toBe(2);
+
+    // A failed relevé is not coalesced: the agent retries at once, and each try is journaled.
+    await handle.db.delete(collectivitySettings).where(eq(collectivitySettings.collectivityId, angersId));
+    await configure(ANGERS, "mauvais-secret");
+    clearHubeeReceiverCache();
+    await handle.db.execute(sql`update audit_events set occurred_at = occurred_at - interval '1 minute'`);
+    expect(await pollInboxNow(handle.db, agent, settings())).toMatchObject({ problem: { level: "error" } });
+    expect(await pollInboxNow(handle.db, agent, settings())).toMatchObject({ problem: { level: "error" } });
+    expect(await journaled()).toEqual(["done", "done", "failed", "failed"]);
   });
 
   it("keeps one token per commune across runs, and a new one when the credentials change", async () => {

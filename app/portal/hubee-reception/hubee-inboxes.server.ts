@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { hubeeInboxPolls, type InboxRunCounts } from "../../../db/schema/index.ts";
+import { auditEvents, hubeeInboxPolls, type InboxRunCounts } from "../../../db/schema/index.ts";
 import type { Config } from "~/config.server";
 import { createHubeeClient } from "~/integrations/hubee/client.server";
 import { HubeeError } from "~/integrations/hubee/errors.server";
@@ -153,6 +153,47 @@ export async function ingestCommuneNow(
   const [credentials] = await loadHubeeSiCredentials(db, settings.encryptionKey, { collectivityId });
   if (!credentials) return { status: "not_configured" };
   return ingestWithCredentials(db, credentials, settings);
+}
+
+/**
+ * An agent's "Relever maintenant" this soon after another agent's successful one is coalesced.
+ * Short on purpose: it absorbs double clicks and repeated clicks (30 in 5 s made 30 HubEE polls),
+ * while an agent told by phone that a file was just sent can read it a few seconds later.
+ */
+export const ON_DEMAND_POLL_INTERVAL_SECONDS = 5;
+
+export type OnDemandIngestionResult =
+  | CommuneIngestionResult
+  /** An agent's relevé succeeded less than ON_DEMAND_POLL_INTERVAL_SECONDS ago: not polled again. */
+  | { status: "recent"; finishedAt: Date };
+
+/**
+ * "Relever maintenant", coalesced: while a relevé runs (busy) or an agent's relevé succeeded
+ * moments ago (recent), say so instead of polling HubEE again. The worker's own sweeps do not
+ * count: one that ended a second before the click may have missed the file the agent expects.
+ * A failed relevé is not coalesced either: the agent who just fixed the credentials retries.
+ * Agents' relevés are read from the journal, where each one that ran is recorded.
+ */
+export async function ingestCommuneOnDemand(
+  db: Database,
+  collectivityId: string,
+  settings: HubeeInboxSettings,
+  { minIntervalSeconds = ON_DEMAND_POLL_INTERVAL_SECONDS }: { minIntervalSeconds?: number } = {},
+): Promise<OnDemandIngestionResult> {
+  const [lastByAgent] = await db
+    .select({
+      occurredAt: auditEvents.occurredAt,
+      recent: sql<boolean>`${auditEvents.occurredAt} > now() - make_interval(secs => ${minIntervalSeconds})`,
+      status: sql<string | null>`${auditEvents.details} ->> 'status'`,
+    })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.collectivityId, collectivityId), eq(auditEvents.action, "inbox.polled")))
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  if (lastByAgent?.recent && lastByAgent.status === "done") {
+    return { status: "recent", finishedAt: lastByAgent.occurredAt };
+  }
+  return ingestCommuneNow(db, collectivityId, settings);
 }
 
 export interface AllCommunesSummary extends InboxRunCounts {
