@@ -250,6 +250,8 @@ export const qfHistory = pgTable(
     source: text("source", { enum: QF_SOURCES }).notNull(),
     /** The transmission that brought it; null for yearly updates and manual lookups. */
     caseId: uuid("case_id").references(() => receivedCases.id, { onDelete: "set null" }),
+    /** The agent's lookup whose answer was saved; null otherwise. A second save of it adds nothing. */
+    lookupId: uuid("lookup_id"),
     recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
@@ -261,6 +263,8 @@ export const qfHistory = pgTable(
     ),
     // A transmission adds one QF row at most, even if its ingestion is replayed.
     uniqueIndex("qf_history_case_idx").on(table.caseId),
+    // A lookup's answer is saved once, however many times its form is posted (a double click).
+    uniqueIndex("qf_history_lookup_idx").on(table.lookupId),
     check("qf_history_mois_range", sql`${table.mois} between 1 and 12`),
   ],
 );

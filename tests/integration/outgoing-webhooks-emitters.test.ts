@@ -340,7 +340,7 @@ describe("a QF saved from a manual lookup emits qf.mis_a_jour", () => {
         collectivityId,
         agentId: agent.id,
         requestId: null,
-        result: result(valeur, mois),
+        result: { ...result(valeur, mois), lookupId: crypto.randomUUID() },
       });
 
     const created = await save(800, 3);

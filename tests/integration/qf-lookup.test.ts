@@ -300,6 +300,29 @@ describe("QF lookup by pivot identity", () => {
     for (const personal of ["DUBOIS", "ANGELA", "1962", "75107", "4270"]) expect(json).not.toContain(personal);
   });
 
+  it("saves one lookup's answer once, however many times its form is posted (a double click)", async () => {
+    const identity = { ...DUBOIS, nomNaissance: "SYNTHDOUBLE" };
+    const found = await search(identity);
+    // Two posts at once, then a third: one file, one history row, one journal entry.
+    const [first, second] = await Promise.all([save(found.data.sealed!), save(found.data.sealed!)]);
+    const third = await save(found.data.sealed!);
+    const familyId = first.saved!.familyId;
+    expect(second.saved!.familyId).toBe(familyId);
+    expect(third.saved).toMatchObject({ familyId, isNew: false });
+    expect(third.saved!.flash.message).toBe("Ce résultat était déjà enregistré : le dossier famille n’a pas changé.");
+    const history = await handle.db.select().from(qfHistory).where(eq(qfHistory.familyId, familyId));
+    expect(history).toHaveLength(1);
+    const saves = (
+      await handle.db.select().from(auditEvents).where(eq(auditEvents.collectivityId, collectivityId))
+    ).filter((e) => e.action === "qf_lookup.saved" && e.targetId === familyId);
+    expect(saves).toHaveLength(1);
+
+    // A new lookup of the same person is a new answer: it is added to the history.
+    const again = await save((await search(identity)).data.sealed!);
+    expect(again.saved).toMatchObject({ familyId, isNew: false });
+    expect(await handle.db.select().from(qfHistory).where(eq(qfHistory.familyId, familyId))).toHaveLength(2);
+  });
+
   it("merges a person typed in another case and with other accents into the same file", async () => {
     const identity = { ...DUBOIS, nomNaissance: "SYNTHFUSION", prenom1: "Hélène", prenom2: "", prenom3: "" };
     const first = await save((await search(identity)).data.sealed!);

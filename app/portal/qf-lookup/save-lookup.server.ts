@@ -1,4 +1,5 @@
-import { and, eq } from "drizzle-orm";
+import crypto from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { families, qfHistory, type FamilyMember } from "../../../db/schema/index.ts";
 import type { PivotIdentity } from "~/domain/pivot-identity";
@@ -22,7 +23,12 @@ export interface LookupResult {
   data: QuotientFamilialData;
 }
 
-interface SealedLookup extends LookupResult {
+/** An opened seal: the answer and the lookup it came from, the key that makes its save idempotent. */
+export interface SealedLookupResult extends LookupResult {
+  lookupId: string;
+}
+
+interface SealedLookup extends SealedLookupResult {
   expiresAt: number;
 }
 
@@ -34,7 +40,7 @@ export function sealLookupResult(
   result: LookupResult,
   now = Date.now(),
 ): string {
-  const sealed: SealedLookup = { ...result, expiresAt: now + SEALED_TTL_MS };
+  const sealed: SealedLookup = { ...result, lookupId: crypto.randomUUID(), expiresAt: now + SEALED_TTL_MS };
   return encryptJson(sealed, key, aadOf(owner.collectivityId, owner.agentId));
 }
 
@@ -44,7 +50,7 @@ export function openLookupResult(
   owner: { collectivityId: string; agentId: string },
   sealed: string,
   now = Date.now(),
-): LookupResult | null {
+): SealedLookupResult | null {
   let opened: SealedLookup;
   try {
     opened = decryptJson<SealedLookup>(sealed, key, aadOf(owner.collectivityId, owner.agentId));
@@ -53,15 +59,18 @@ export function openLookupResult(
     throw error;
   }
   if (typeof opened.expiresAt !== "number" || opened.expiresAt < now) return null;
+  if (typeof opened.lookupId !== "string") return null;
   const data = quotientFamilialDataSchema.safeParse(opened.data);
   if (!data.success) return null;
-  return { identity: opened.identity, data: data.data };
+  return { identity: opened.identity, data: data.data, lookupId: opened.lookupId };
 }
 
 export interface SavedFamily {
   familyId: string;
   /** false when the commune already had a file for this pivot identity (merged into it). */
   isNew: boolean;
+  /** true when this lookup's answer had already been saved (a double click): nothing was written. */
+  alreadySaved?: boolean;
 }
 
 const period = (annee: number, mois: number) => annee * 12 + mois;
@@ -71,6 +80,11 @@ const period = (annee: number, mois: number) => annee * 12 + mois;
  * received by HubEE, so the same person merges), creating the file when there is none. The
  * QF history gets a `manual_lookup` row; the current QF, members and address change only if the
  * file knows no later month. The audit entry is written in the same transaction.
+ *
+ * Idempotent per lookup: the sealed answer names its lookup, the history row keeps that id
+ * (unique), and a second save of the same answer (a double click, a resubmitted form) finds it
+ * and writes nothing. Saves of one lookup are serialised by a transaction-scoped advisory lock,
+ * so two posts racing each other cannot both pass the check.
  */
 export async function saveLookupAsFamily(
   db: Database,
@@ -78,7 +92,7 @@ export async function saveLookupAsFamily(
     collectivityId: string;
     agentId: string;
     requestId: string | null;
-    result: LookupResult;
+    result: SealedLookupResult;
     now?: Date;
   },
 ): Promise<SavedFamily | null> {
@@ -108,6 +122,13 @@ export async function saveLookupAsFamily(
   };
 
   return db.transaction(async (t) => {
+    await t.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`qf-lookup:${input.result.lookupId}`}, 0))`);
+    const [previous] = await t
+      .select({ familyId: qfHistory.familyId })
+      .from(qfHistory)
+      .where(eq(qfHistory.lookupId, input.result.lookupId));
+    if (previous) return { familyId: previous.familyId, isNew: false, alreadySaved: true };
+
     const [inserted] = await t
       .insert(families)
       .values({
@@ -172,6 +193,7 @@ export async function saveLookupAsFamily(
       mois: qf.mois,
       provider: qf.fournisseur,
       source: "manual_lookup",
+      lookupId: input.result.lookupId,
       recordedAt: now,
     });
     await recordAudit(t, {

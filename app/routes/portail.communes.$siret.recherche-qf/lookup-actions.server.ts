@@ -128,8 +128,10 @@ export async function saveLookup(form: FormData, pagePath: string, ctx: LookupCo
   if (!saved) return answer({ message: NO_QUOTIENT_MESSAGE }, 400);
   return redirectWithFlash(`${pagePath}?${SAVED_FAMILY_PARAM}=${saved.familyId}`, {
     level: "success",
-    message: saved.isNew
-      ? "Dossier famille créé : le quotient familial est enregistré dans un nouveau dossier de la commune ; il sera mis à jour par les prochaines campagnes annuelles."
-      : "QF ajouté au dossier famille existant : cette personne avait déjà un dossier dans la commune ; le quotient familial a été ajouté à son historique.",
+    message: saved.alreadySaved
+      ? "Ce résultat était déjà enregistré : le dossier famille n’a pas changé."
+      : saved.isNew
+        ? "Dossier famille créé : le quotient familial est enregistré dans un nouveau dossier de la commune ; il sera mis à jour par les prochaines campagnes annuelles."
+        : "QF ajouté au dossier famille existant : cette personne avait déjà un dossier dans la commune ; le quotient familial a été ajouté à son historique.",
   });
 }
