@@ -197,4 +197,3 @@ export const WEBHOOK_SCHEMAS: Record<AnyWebhookEventType, JsonSchema> = {
     },
   }),
 };
-

@@ -8,6 +8,7 @@ import { createTokenPacer } from "../../app/integrations/api-particulier/token-p
 import {
   getApiParticulierToken,
   getHubeeSiCredentials,
+  saveApiParticulierToken,
 } from "../../app/portal/settings/collectivity-settings.server.ts";
 import { testApiParticulierToken, testHubeeSiCredentials } from "../../app/portal/settings/connection-tests.server.ts";
 import {
@@ -128,6 +129,40 @@ describe("commune settings", () => {
       expect(json).not.toContain("secret-tape");
       expect(json).not.toContain("jeton avec espace");
     }
+  });
+
+  it("refuses secrets with control, blank or accented characters, says why, and keeps the stored ones", async () => {
+    const key = (await import("../../app/services.server.ts")).getServices().encryptionKey;
+    const before = await getApiParticulierToken(handle.db, collectivityId, key);
+    for (const token of [`${TOKEN.slice(0, 8)}\u0000${TOKEN.slice(8)}`, `${TOKEN}\u0007`, `jéton${TOKEN}`]) {
+      const answer = await post({ intent: "save-api-particulier", apiParticulierToken: token });
+      expect(answer.status).toBe(400);
+      expect(answer.data).toMatchObject({
+        errors: { apiParticulierToken: expect.stringMatching(/^Ce jeton contient un espace, un caractère invisible/) },
+      });
+    }
+    expect(await getApiParticulierToken(handle.db, collectivityId, key)).toBe(before);
+
+    const hubee = await post({
+      intent: "save-hubee",
+      hubeeSiClientId: `${ANGERS.hubeeSi.clientId}\u001b`,
+      hubeeSiSecret: `sec\u0000ret`,
+    });
+    expect(hubee.status).toBe(400);
+    expect(hubee.data).toMatchObject({
+      errors: {
+        hubeeSiClientId: expect.stringMatching(/^Cet identifiant contient/),
+        hubeeSiSecret: expect.stringMatching(/^Ce secret contient/),
+      },
+    });
+    expect(await getHubeeSiCredentials(handle.db, collectivityId, key)).toEqual({
+      clientId: ANGERS.hubeeSi.clientId,
+      clientSecret: SECRET,
+    });
+    // The code that stores them refuses such a value too, whatever calls it.
+    await expect(
+      saveApiParticulierToken(handle.db, { collectivityId, actor: "test", key, token: "a\u0000b" }),
+    ).rejects.toThrow(/visible ASCII/);
   });
 
   it("refuses a forged button with a 400", async () => {

@@ -6,6 +6,7 @@ import { collectivities, collectivitySettings } from "../../../db/schema/index.t
 import { recordAudit } from "../../audit/audit.server";
 import type { PublicPageDetails } from "./public-page-details";
 import { openSettingsSecret, sealSettingsSecret } from "./settings-secrets.server";
+import { assertCredentialText } from "./credential-characters";
 
 /**
  * A commune's settings. Secrets go in sealed and never come out to a page:
@@ -88,6 +89,8 @@ export async function saveHubeeSiCredentials(
   db: Database,
   change: Change & { key: Buffer; clientId: string; clientSecret: string | null },
 ): Promise<void> {
+  assertCredentialText(change.clientId, "HubEE client id");
+  if (change.clientSecret) assertCredentialText(change.clientSecret, "HubEE client secret");
   const now = change.now ?? new Date();
   const set: SettingsRow = { hubeeSiClientId: change.clientId, hubeeSiUpdatedAt: now };
   const fields = ["hubeeSiClientId"];
@@ -107,6 +110,7 @@ export async function saveApiParticulierToken(
   db: Database,
   change: Change & { key: Buffer; token: string },
 ): Promise<void> {
+  assertCredentialText(change.token, "API Particulier token");
   const now = change.now ?? new Date();
   await upsertSettings(
     db,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { optionalText, requiredText } from "~/forms/fields";
 import { MAX_FIELD_LENGTH } from "~/forms/parse-form";
 import { parseRedirectOrigins } from "~/portal/access/redirect-origins";
+import { isCredentialText } from "~/portal/settings/credential-characters";
 import { parsePublicPageDetails } from "~/portal/settings/public-page-details";
 
 /**
@@ -27,6 +28,9 @@ export const SECRET_FIELDS = ["hubeeSiSecret", "apiParticulierToken"] as const;
 
 const text = () => z.preprocess((value) => (typeof value === "string" ? value : ""), z.string().trim());
 
+const UNSAFE_CHARACTERS =
+  "contient un espace, un caractère invisible ou un caractère accentué : copiez-le de nouveau en entier, sans espace ni retour à la ligne.";
+
 /** Left empty, the secret stays as stored (the page never shows it, so empty means "unchanged"). */
 export const hubeeForm = z.object({
   intent: z.enum(["save-hubee", "test-hubee"]),
@@ -34,8 +38,8 @@ export const hubeeForm = z.object({
     "Saisissez l’identifiant client HubEE de la commune.",
     200,
     "Cet identifiant est trop long.",
-  ),
-  hubeeSiSecret: optionalText(MAX_FIELD_LENGTH),
+  ).refine(isCredentialText, `Cet identifiant ${UNSAFE_CHARACTERS}`),
+  hubeeSiSecret: optionalText(MAX_FIELD_LENGTH).refine(isCredentialText, `Ce secret ${UNSAFE_CHARACTERS}`),
 });
 
 const TOKEN_FORMAT = "Ce jeton n’a pas le bon format : copiez-le en entier, sans espace.";
@@ -44,7 +48,7 @@ const TOKEN_FORMAT = "Ce jeton n’a pas le bon format : copiez-le en entier, sa
 export const apiParticulierForm = z
   .object({
     intent: z.enum(["save-api-particulier", "test-api-particulier"]),
-    apiParticulierToken: optionalText(1000, TOKEN_FORMAT).refine((token) => !/\s/.test(token), TOKEN_FORMAT),
+    apiParticulierToken: optionalText(1000, TOKEN_FORMAT).refine(isCredentialText, `Ce jeton ${UNSAFE_CHARACTERS}`),
   })
   .superRefine(({ intent, apiParticulierToken }, ctx) => {
     if (intent === "save-api-particulier" && !apiParticulierToken) {
