@@ -4,11 +4,10 @@ import { z } from "zod";
 import { Alert } from "~/components/dsfr/alert";
 import { Badge } from "~/components/dsfr/badge";
 import { Button } from "~/components/dsfr/button";
-import { Input } from "~/components/dsfr/input";
-import { Select } from "~/components/dsfr/select";
 import { Table } from "~/components/dsfr/table";
 import { FlashAlert } from "~/components/flash-alert";
 import { AgentBar } from "~/components/portal/agent-bar";
+import { FirstAdministratorInvitation } from "~/components/portal/first-administrator-invitation";
 import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
 import { optionalText } from "~/forms/fields";
@@ -16,8 +15,11 @@ import { parseForm } from "~/forms/parse-form";
 import { readFlash, redirectWithFlash } from "~/http/flash.server";
 import { requirePlatformAdmin } from "~/portal/access/access.server";
 import { INVALID_INVITATION_EMAIL, invitationEmail } from "~/portal/access/invitation-email";
-import { inviteAgent } from "~/portal/access/invitations.server";
-import { listCommunesOverview, setCommuneStatus } from "~/portal/access/platform-admin.server";
+import {
+  invitePlatformAdministrator,
+  listCommunesOverview,
+  setCommuneStatus,
+} from "~/portal/access/platform-admin.server";
 
 export const meta: MetaFunction = () => [{ title: "Administration des communes - Portail QF" }];
 
@@ -60,15 +62,22 @@ const inviteAdminForm = z.object({
 });
 const platformForms = z.discriminatedUnion("intent", [statusForm, inviteAdminForm]);
 
-const invalidInvitation = (email: string, collectivityId: string) =>
+const refusedInvitation = (email: string, collectivityId: string, text: string, fieldError: string, status = 400) =>
   data<ActionResult>(
     {
-      notice: { type: "error", text: "Adresse électronique invalide : l’invitation n’a pas été enregistrée." },
-      inviteError: INVALID_INVITATION_EMAIL,
+      notice: { type: "error", text },
+      inviteError: fieldError,
       inviteEmail: email,
       inviteCollectivityId: collectivityId,
     },
-    { status: 400 },
+    { status },
+  );
+const invalidInvitation = (email: string, collectivityId: string) =>
+  refusedInvitation(
+    email,
+    collectivityId,
+    "Adresse électronique invalide : l’invitation n’a pas été enregistrée.",
+    INVALID_INVITATION_EMAIL,
   );
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -84,8 +93,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const common = { collectivityId: commune.id, actor: agent.id, requestId: context.requestId };
   if (form.data.intent === "invite-admin") {
-    const outcome = await inviteAgent(db, { ...common, email: form.data.email, role: "admin", invitedBy: agent.id });
-    if (outcome.kind === "invalid_email") return invalidInvitation(form.values.email ?? "", commune.id);
+    const outcome = await invitePlatformAdministrator(db, {
+      collectivityId: commune.id,
+      email: form.data.email,
+      actor: { id: agent.id, email: agent.email },
+      requestId: context.requestId,
+    });
+    const typed = form.values.email ?? "";
+    if (outcome.kind === "invalid_email") return invalidInvitation(typed, commune.id);
+    // ADR 022: nobody at the platform lets themselves, or anyone, into a commune that has administrators.
+    if (outcome.kind === "self_invitation")
+      return refusedInvitation(
+        typed,
+        commune.id,
+        "Vous ne pouvez pas vous inviter dans une commune : seuls ses agents lisent les dossiers des familles.",
+        "Saisissez l’adresse de la personne qui administrera la commune, pas la vôtre.",
+        403,
+      );
+    if (outcome.kind === "commune_has_administrators")
+      return refusedInvitation(
+        typed,
+        commune.id,
+        `${commune.name} a déjà un administrateur : c’est lui qui invite ses collègues, depuis la page « Agents » de la commune.`,
+        "Cette commune a déjà un administrateur.",
+        409,
+      );
     if (outcome.kind === "already_member") {
       // Nothing changed, so no redirect: the page says so and keeps the form as it was sent.
       return {
@@ -116,6 +148,8 @@ export default function PlatformAdministration() {
   // Child pages (the dashboard) are whole pages of their own, not a section of this one.
   const outlet = useOutlet();
   if (outlet) return outlet;
+  // A refused invitation keeps its commune selectable, so the page shows what was sent.
+  const withoutAdministrator = communes.filter((c) => c.admins === 0 || c.id === result?.inviteCollectivityId);
   return (
     <>
       <AgentBar agent={agent} />
@@ -175,41 +209,14 @@ export default function PlatformAdministration() {
             ],
           }))}
         />
-        <h2 className="fr-mt-6w">Inviter l’administrateur d’une commune</h2>
-        <p>
-          D’ordinaire, le demandeur de l’habilitation DataPass est invité automatiquement. Utilisez ce formulaire s’il a
-          changé de poste ou si la commune n’a plus d’administrateur.
-        </p>
-        <Form method="post" key={formKey} className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
-          <input type="hidden" name="intent" value="invite-admin" />
-          <Select
-            className="fr-col-12 fr-col-md-4"
-            name="collectivityId"
-            label="Commune"
-            placeholder="Sélectionner une commune"
-            defaultValue={result?.inviteCollectivityId ?? ""}
-            required
-            options={communes.map((commune) => ({
-              value: commune.id,
-              label: `${commune.name} (${commune.departement})`,
-            }))}
-          />
-          <Input
-            className="fr-col-12 fr-col-md-5"
-            name="email"
-            type="email"
-            label="Adresse électronique"
-            required
-            autoComplete="off"
-            defaultValue={result?.inviteEmail}
-            error={result?.inviteError}
-          />
-          <div className="fr-col-12 fr-col-md-3 fr-mb-3w">
-            <Button type="submit" disabled={busy}>
-              Inviter
-            </Button>
-          </div>
-        </Form>
+        <FirstAdministratorInvitation
+          communes={withoutAdministrator}
+          formKey={formKey}
+          busy={busy}
+          collectivityId={result?.inviteCollectivityId}
+          email={result?.inviteEmail}
+          error={result?.inviteError}
+        />
       </div>
     </>
   );

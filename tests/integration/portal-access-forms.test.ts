@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { agents } from "../../db/schema/index.ts";
+import { agents, invitations } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import * as homeRoute from "../../app/routes/portail._index.tsx";
 import * as platformRoute from "../../app/routes/portail.administration.tsx";
@@ -17,12 +17,15 @@ import { createTestDatabase } from "../helpers/test-database.ts";
 describe("access forms", () => {
   let handle: DatabaseHandle;
   let commune: Awaited<ReturnType<typeof createCommune>>;
+  /** A commune without an administrator: the only kind a platform administrator may invite into. */
+  let orphan: Awaited<ReturnType<typeof createCommune>>;
   const cookies = { platform: "", admin: "", newcomer: "", colleague: "" };
 
   beforeAll(async () => {
     handle = await createTestDatabase();
     useDatabaseHandle(handle);
     commune = await createCommune(handle.db, "Commune formulaires", 901);
+    orphan = await createCommune(handle.db, "Commune sans administrateur", 902);
     const platform = await createAgent(handle.db, { email: "plateforme@example.fr", platformAdmin: true });
     const admin = await createAgent(handle.db, { email: "admin@formulaires.fr" });
     await addMember(handle.db, admin.id, commune.id, "admin");
@@ -58,18 +61,46 @@ describe("access forms", () => {
     const { status, data, html } = await answer(
       platformRoute,
       "/portail/administration",
-      { intent: "invite-admin", collectivityId: commune.id, email: "pas-une-adresse" },
+      { intent: "invite-admin", collectivityId: orphan.id, email: "pas-une-adresse" },
       cookies.platform,
     );
     expect(status).toBe(400);
-    expect(data).toMatchObject({ inviteEmail: "pas-une-adresse", inviteCollectivityId: commune.id });
+    expect(data).toMatchObject({ inviteEmail: "pas-une-adresse", inviteCollectivityId: orphan.id });
     expect(html).toMatch(/role="alert"><p>Adresse électronique invalide/);
     const input = emailInput(html);
     expect(input).toContain('value="pas-une-adresse"');
     expect(input).toContain('aria-invalid="true"');
     expect(input).toContain('aria-describedby="email-error"');
     expect(html).toMatch(/<p class="fr-message fr-message--error" id="email-error">Saisissez une adresse électronique/);
-    expect(html).toMatch(new RegExp(`<option value="${commune.id}" selected="">`));
+    expect(html).toMatch(new RegExp(`<option value="${orphan.id}" selected="">`));
+    // A commune with an administrator is not offered: its administrators invite their colleagues.
+    expect(html).not.toContain(`<option value="${commune.id}"`);
+  });
+
+  it("platform administration: refuses to invite oneself, or into a commune that has an administrator", async () => {
+    const self = await answer(
+      platformRoute,
+      "/portail/administration",
+      { intent: "invite-admin", collectivityId: orphan.id, email: "Plateforme@example.fr" },
+      cookies.platform,
+    );
+    expect(self.status).toBe(403);
+    expect(self.html).toMatch(/role="alert"><p>Vous ne pouvez pas vous inviter dans une commune/);
+    expect(emailInput(self.html)).toContain('aria-invalid="true"');
+    const taken = await answer(
+      platformRoute,
+      "/portail/administration",
+      { intent: "invite-admin", collectivityId: commune.id, email: "complice@exemple.fr" },
+      cookies.platform,
+    );
+    expect(taken.status).toBe(409);
+    expect(taken.html).toMatch(/role="alert"><p>Commune formulaires a déjà un administrateur/);
+    expect(
+      await handle.db
+        .select()
+        .from(invitations)
+        .where(inArray(invitations.collectivityId, [orphan.id, commune.id])),
+    ).toEqual([]);
   });
 
   it("platform administration: a success redirects to the page, which shows it once as a status", async () => {
@@ -77,12 +108,12 @@ describe("access forms", () => {
     const posted = await callRoute(platformRoute, "action", {
       path,
       cookie: cookies.platform,
-      form: { intent: "invite-admin", collectivityId: commune.id, email: "maire@formulaires.fr" },
+      form: { intent: "invite-admin", collectivityId: orphan.id, email: "maire@formulaires.fr" },
     });
     expect(posted).toMatchObject({ status: 302, location: path });
     const page = await callRoute(platformRoute, "loader", { path, cookie: withCookies(cookies.platform, posted) });
     const html = await renderRoute(platformRoute.default, page.data as object, path);
-    expect(html).toMatch(/role="status"><p>Invitation d’administrateur enregistrée pour Commune formulaires/);
+    expect(html).toMatch(/role="status"><p>Invitation d’administrateur enregistrée pour Commune sans administrateur/);
     expect(emailInput(html)).not.toContain("aria-invalid");
     // Shown once: the page clears the message as it shows it.
     expect(page.cookies).toEqual([]);
