@@ -31,7 +31,8 @@ export type Retrieval = z.infer<typeof retrieval>;
 
 const citizenSession = z.object({
   siret: z.string().regex(/^\d{14}$/),
-  externalId: z.string().max(100).nullable(),
+  // readExternalId bounds it to 255 characters, up to 4 UTF-16 units each in the worst case.
+  externalId: z.string().max(1020).nullable(),
   returnUrl: z.string().nullable(),
   pendingLogin: z.object({ state: z.string(), nonce: z.string(), codeVerifier: z.string() }).nullable(),
   /** Kept for FranceConnect logout (id_token_hint). */

@@ -87,6 +87,7 @@ describe("JSON Schema of FormulaireQF.json", () => {
     ["neither QF block", (doc) => (delete doc.quotient_familial_v3, delete doc.quotient_familial), "anyOf"],
     ["an unknown key at the root", (doc) => (doc.extra = 1), "additionalProperties"],
     ["external_id as a number", (doc) => (doc.external_id = 42), "type"],
+    ["external_id over 255 characters", (doc) => (doc.external_id = "é".repeat(256)), "maxLength"],
     ["gender in French", (doc) => (pivot(doc).gender = "femme"), "enum"],
     ["a month 13 birthdate", (doc) => (pivot(doc).birthdate = "1962-13-01"), "pattern"],
     ["a day without a month", (doc) => (pivot(doc).birthdate = "1962-00-12"), "pattern"],

@@ -1,5 +1,6 @@
 import { formulaireQfDocument } from "~/formulaire-qf/document";
 import { EXAMPLE_SHIPMENT } from "./example-shipment";
+import { MAX_EXTERNAL_ID_LENGTH } from "~/domain/external-id";
 
 /**
  * JSON Schema of FormulaireQF.json, the file every HubEE folder of the QF démarche carries, for
@@ -77,10 +78,12 @@ export const FORMULAIRE_QF_JSON_SCHEMA = {
   properties: {
     external_id: {
       ...nullable("string"),
-      maxLength: 100,
+      // JSON Schema counts characters (code points), like readExternalId.
+      maxLength: MAX_EXTERNAL_ID_LENGTH,
       description:
         "Le numéro de dossier que le portail de la commune a passé dans le lien " +
-        "/collectivites/<SIRET>/me_connecter?external_id=… ; null sans lien profond.",
+        "/collectivites/<SIRET>/me_connecter?external_id=…, tel quel (caractères imprimables, Unicode NFC, " +
+        "sans caractère de contrôle) ; null sans lien profond.",
     },
     pivot_identity: {
       type: "object",

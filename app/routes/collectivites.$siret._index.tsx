@@ -33,6 +33,10 @@ const MESSAGES = {
     text: "La connexion avec FranceConnect n’a pas abouti. Réessayez dans quelques instants ; rien n’a été transmis.",
   },
   deconnexion: { type: "success", text: "Vous êtes déconnecté de FranceConnect." },
+  "numero-trop-long": {
+    type: "warning",
+    text: "Le numéro de dossier envoyé par le site de votre commune est trop long (plus de 255 caractères) : il ne peut pas accompagner votre quotient familial. Vous pouvez continuer sans lui, la commune retrouvera votre dossier par votre identité, ou revenir au site de la commune pour obtenir un nouveau lien.",
+  },
 } as const;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
@@ -46,7 +50,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     );
   }
   const url = new URL(request.url);
-  const key = url.searchParams.get("franceconnect") ?? (url.searchParams.get("deconnexion") ? "deconnexion" : null);
+  const key =
+    url.searchParams.get("franceconnect") ??
+    (url.searchParams.get("deconnexion") ? "deconnexion" : null) ??
+    (url.searchParams.get("numero_dossier") === "trop-long" ? "numero-trop-long" : null);
   // Own keys only: "constructor" or "toString" in the URL must not pick up Object's members.
   const message = key && Object.hasOwn(MESSAGES, key) ? MESSAGES[key as keyof typeof MESSAGES] : null;
   return {

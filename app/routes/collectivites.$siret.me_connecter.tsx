@@ -10,10 +10,8 @@ import {
 import { resolveReturnUrl } from "~/citizen/redirect-uri";
 import { OidcLoginError } from "~/auth/oidc-client.server";
 import { getDatabase } from "~/db.server";
+import { readExternalId } from "~/domain/external-id";
 import { redirectWithCookies } from "~/portal/access/redirect-with-cookies.server";
-
-/** external_id travels into the payload: keep it to a sane, printable identifier. */
-const EXTERNAL_ID = /^[\p{L}\p{N}._:@/+-]{1,100}$/u;
 
 /**
  * Entry point used by the commune page and by communes' own portals
@@ -23,9 +21,19 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const collectivity = await findActiveCollectivityBySiret(await getDatabase(), params.siret ?? "");
   if (!collectivity) return redirect(`/collectivites/${encodeURIComponent(params.siret ?? "")}`);
   const url = new URL(request.url);
-  const rawExternalId = url.searchParams.get(EXTERNAL_ID_PARAM);
-  // An unusable external_id is dropped rather than blocking the citizen: the commune can still match by identity.
-  const externalId = rawExternalId && EXTERNAL_ID.test(rawExternalId) ? rawExternalId : null;
+  const reading = readExternalId(url.searchParams.get(EXTERNAL_ID_PARAM));
+  if (!reading.ok) {
+    // Too long to travel with the QF: said on the commune page, before FranceConnect, which offers
+    // to go on without it (the commune can still match the file by identity).
+    const returnUrl = resolveReturnUrl(
+      url.searchParams.get(REDIRECT_URI_PARAM) ?? undefined,
+      collectivity.redirectOrigins,
+    );
+    return redirect(
+      communeWithJourney({ siret: collectivity.siret, externalId: null, returnUrl }, { numero_dossier: "trop-long" }),
+    );
+  }
+  const { externalId } = reading;
   try {
     const next = await beginLogin({
       collectivity,

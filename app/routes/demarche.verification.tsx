@@ -32,9 +32,11 @@ async function loadReview(request: Request) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { retrieval, collectivity } = await loadReview(request);
+  const { session, retrieval, collectivity } = await loadReview(request);
   return {
     collectivityName: collectivity.name,
+    // The commune's file number from its deep link: it travels with the QF, so the citizen sees it.
+    externalId: session.externalId,
     data: retrieval.quotientFamilial,
     pivotIdentity: retrieval.pivotIdentity,
     birthplaceLabel: describeBirthplace(retrieval.pivotIdentity.birthplace, retrieval.pivotIdentity.birthcountry),
@@ -90,7 +92,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Review() {
-  const { collectivityName, data: qf, pivotIdentity, birthplaceLabel } = useLoaderData<typeof loader>();
+  const { collectivityName, externalId, data: qf, pivotIdentity, birthplaceLabel } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const consentError = actionData?.consentError;
@@ -107,6 +109,12 @@ export default function Review() {
             transmettez pas : contactez votre caisse pour les corriger.
           </p>
           <QuotientFamilialSummary data={qf} pivotIdentity={pivotIdentity} birthplaceLabel={birthplaceLabel} />
+          {externalId ? (
+            <p data-testid="numero-dossier-commune">
+              Numéro de votre dossier à {collectivityName}, transmis avec votre quotient familial :{" "}
+              <strong>{externalId}</strong>
+            </p>
+          ) : null}
 
           {/* Above the form: read before the checkbox, not found after the button. */}
           {formError ? <Alert type="error" small role="alert" description={formError} className="fr-mb-4w" /> : null}

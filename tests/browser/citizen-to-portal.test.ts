@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollInboxUntilRead, signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 
 const ANGERS = "21490007900010";
+const FILE_NUMBER = "DOSSIER 42 #A=1&b";
 
 /**
  * The whole chain in the real built app: a citizen's transmission goes through the outbox to
@@ -17,14 +18,15 @@ describe("from the citizen form to the commune portal, in Chromium", () => {
     await stack?.stop();
   });
 
-  it("a citizen's transmission appears in the portal after « Relever maintenant » and is treated", async () => {
+  it("a citizen's transmission, sent from the commune's deep link, appears in the portal and is treated", async () => {
     const citizen = await stack.newPage();
-    await citizen.page.goto(`/collectivites/${ANGERS}`);
-    await citizen.page.getByRole("button", { name: /S’identifier avec FranceConnect/ }).click();
+    // Sent by the commune's own portal, with its file number (spaces, # and & included).
+    await citizen.page.goto(`/collectivites/${ANGERS}/me_connecter?external_id=${encodeURIComponent(FILE_NUMBER)}`);
     await citizen.page.getByTestId("fc-user-test").check();
     await citizen.page.getByLabel("Mot de passe").fill("123");
     await citizen.page.getByRole("button", { name: "Se connecter" }).click();
     await citizen.page.waitForURL(/\/demarche\/verification$/);
+    expect(await citizen.page.getByTestId("numero-dossier-commune").innerText()).toContain(FILE_NUMBER);
     await citizen.page.locator('label[for="consentement"]').click();
     await citizen.page.getByRole("button", { name: "Transmettre à Angers" }).click();
     await citizen.page.waitForURL(/\/demarche\/confirmation$/);
@@ -46,6 +48,8 @@ describe("from the citizen form to the commune portal, in Chromium", () => {
     await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}/);
     await page.locator("h1", { hasText: "DUBOIS" }).waitFor();
     expect(await page.locator("main").innerText()).toMatch(/4\s?270\s?€/);
+    // The commune's file number arrived intact.
+    expect(await page.locator("main").innerText()).toContain(FILE_NUMBER);
 
     await page.getByRole("button", { name: "Prendre en charge" }).click();
     await page.getByText("Dossier pris en charge. HubEE en a été informé.").waitFor();

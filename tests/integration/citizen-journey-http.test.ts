@@ -85,6 +85,32 @@ describe("the commune portal's deep link", () => {
     expect(attachedJson().external_id).toBe("famille-42");
   });
 
+  it("carries an unusual file number intact, shown on the review page and escaped in every attachment", async () => {
+    const number = "DOSSIER 42 #A=1&b <école> 50%?";
+    const review = await signIn(browser, issuer, deepLink(`${number}\u0007`, `${PORTAL}/qf/retour`));
+    expect(pathOf(review)).toBe("/demarche/verification");
+    // The control character is dropped; the rest is what the commune sent.
+    expect(textOf(review.body)).toContain("transmis avec votre quotient familial :");
+    expect(review.body).toContain("<strong>DOSSIER 42 #A=1&amp;b &lt;école&gt; 50%?</strong>");
+    await consent();
+    expect(attachedJson().external_id).toBe(number);
+    const folder = formulaireQfFolders()[0]!;
+    const xml = folder.attachments.find((a) => a.mimeType.includes("xml"))!;
+    expect(bed.sims.modules.hubee.attachmentBytes(xml.id)!.toString()).toContain(
+      "DOSSIER 42 #A=1&amp;b &lt;école&gt; 50%?",
+    );
+  });
+
+  it("says before FranceConnect that a file number over 255 characters cannot travel, and goes on without it", async () => {
+    const page = await browser.navigate(deepLink("N".repeat(256), `${PORTAL}/qf/retour`));
+    expect(pathOf(page)).toBe(`/collectivites/${ANGERS}`);
+    expect(textOf(page.body)).toContain("Le numéro de dossier envoyé par le site de votre commune est trop long");
+    // The button goes on without the number, still with the way back to the commune's site.
+    expect(page.body).not.toContain("NNNN");
+    expect(page.body).toContain(`value="${PORTAL}/qf/retour"`);
+    expect(browser.cookie(APP_URL, COOKIE)).toBeNull();
+  });
+
   it("never sends the citizen back to an origin the commune did not register", async () => {
     await signIn(browser, issuer, deepLink("famille-43", "https://portail-angers.example.evil/qf"));
     const confirmation = await consent();

@@ -146,9 +146,11 @@ export default function IntegrateFormulaireQf() {
           <CodeBlock label="Exemple : lien profond vers le service" code={deepLinkHtml(appUrl)} />
           <ul>
             <li>
-              <code>external_id</code> (facultatif) : votre numéro de dossier, 1 à 100 caractères parmi lettres,
-              chiffres et <code>. _ : @ / + -</code>. Il revient dans <code>FormulaireQF.json</code> (
-              <code>external_id</code>). Une valeur d’un autre format est ignorée, sans bloquer la famille.
+              <code>external_id</code> (facultatif) : votre numéro de dossier, jusqu’à 255 caractères imprimables
+              (espaces, <code># = &amp; % ?</code> compris, encodés dans l’URL). Il est normalisé en Unicode NFC,
+              débarrassé des caractères de contrôle, montré à la famille avant son accord et revient dans les trois
+              pièces jointes (<code>external_id</code>, échappé en JSON et en XML). Au-delà de 255 caractères, la
+              famille en est avertie avant FranceConnect et peut continuer sans lui.
             </li>
             <li>
               <code>redirect_uri</code> (facultatif) : où renvoyer la famille après la transmission. Elle n’est suivie
