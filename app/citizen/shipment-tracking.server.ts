@@ -150,7 +150,7 @@ async function handleNotification(
         .from(shipments)
         .where(eq(shipments.hubeeCaseId, caseId));
       if (shipment) {
-        await closeCase(sender, caseId);
+        await closeCase(sender, caseId, newStatus);
         if (shipment.folderId) await closeFolder(sender, shipment.folderId);
         counts.closed++;
       }
@@ -160,16 +160,23 @@ async function handleNotification(
   counts.events++;
 }
 
-/** Closes the case unless HubEE already has it CLOSED (a previous run got that far). */
-async function closeCase(sender: HubeeSender, caseId: string): Promise<void> {
-  if ((await sender.getCase(caseId)).status === "CLOSED") return;
-  try {
-    await sender.closeCase(caseId);
-  } catch (error) {
-    // A refusal may only mean someone closed it meanwhile: read again before giving up.
-    if (isRefusal(error) && (await sender.getCase(caseId)).status === "CLOSED") return;
-    throw error;
+/**
+ * Closes the case as the national form does: the status to CLOSED, then a STATUS_UPDATE event
+ * from the final status to CLOSED, notified to the commune. Each step is skipped when HubEE shows
+ * it done, so a run that stopped halfway finishes the job without doing anything twice.
+ */
+async function closeCase(sender: HubeeSender, caseId: string, finalStatus: string): Promise<void> {
+  const before = await sender.getCaseWithEvents(caseId);
+  if (before.status !== "CLOSED") {
+    try {
+      await sender.closeCase(caseId);
+    } catch (error) {
+      // A refusal may only mean someone closed it meanwhile: read again before giving up.
+      if (!(isRefusal(error) && (await sender.getCase(caseId)).status === "CLOSED")) throw error;
+    }
   }
+  const reported = before.events.some((e) => e.actionType === "STATUS_UPDATE" && e.caseNewStatus === "CLOSED");
+  if (!reported) await sender.reportCaseClosed(caseId, finalStatus);
 }
 
 /**

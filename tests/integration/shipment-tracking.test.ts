@@ -143,6 +143,20 @@ describe("following the communes' statuses of delivered shipments", () => {
     const siEvents = folder.cases[0]!.events.filter((e) => e.caseNewStatus && e.transmitter.type === "SI");
     expect(siEvents.length).toBeGreaterThanOrEqual(3);
     expect(siEvents.every((e) => e.status === "RECEIVED")).toBe(true);
+    // As the national form does: a STATUS_UPDATE event DONE → CLOSED, with its author and message, notified.
+    const closing = folder.cases[0]!.events.filter((e) => e.caseNewStatus === "CLOSED");
+    expect(closing).toHaveLength(1);
+    expect(closing[0]).toMatchObject({
+      actionType: "STATUS_UPDATE",
+      caseCurrentStatus: "DONE",
+      author: "DINUM",
+      message: "Dossier traité par le service.",
+    });
+    expect(closing[0]!.transmitter.type).not.toBe("SI");
+    const angersNotifications = Object.entries(sims.modules.hubee.notificationQueues()).find(([org]) =>
+      org.startsWith("SI-21490007900010"),
+    )?.[1]?.FormulaireQF;
+    expect((angersNotifications ?? []).some((n) => n.eventId === closing[0]!.id)).toBe(true);
 
     // Nothing of FormulaireQF is left for the sender; other démarches' notifications were not touched.
     const queues = sims.modules.hubee.notificationQueues();
@@ -231,6 +245,11 @@ describe("following the communes' statuses of delivered shipments", () => {
     expect(folder.globalStatus).toBe("CLOSED");
     expect(folder.cases[0]!.events.find((e) => e.id === doneEvent.id)!.status).toBe("RECEIVED");
     expect((await stored(first.id)).hubeeCaseStatus).toBe("DONE");
+    // Closed once, reported once, although the case was closed by the run that died.
+    for (const { folderId } of [first, second]) {
+      const closing = hubeeFolder(folderId).cases[0]!.events.filter((e) => e.caseNewStatus === "CLOSED");
+      expect(closing.map((e) => [e.actionType, e.caseCurrentStatus])).toEqual([["STATUS_UPDATE", "DONE"]]);
+    }
   });
 
   it("leaves a notification that keeps failing in the queue and still handles the ones behind it", async () => {

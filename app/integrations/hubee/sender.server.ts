@@ -53,6 +53,16 @@ export type HubeeEvent = z.infer<typeof hubeeEvent>;
 
 const caseState = z.object({ id: z.string(), status: z.string() });
 export type HubeeCaseState = z.infer<typeof caseState>;
+const caseWithEvents = caseState.extend({
+  events: z.array(z.object({ actionType: z.string(), caseNewStatus: z.string().nullish() })).default([]),
+});
+export type HubeeCaseWithEvents = z.infer<typeof caseWithEvents>;
+
+/**
+ * What the national form writes on the event that closes a case (reference README): communes'
+ * software shows it to their agents, so it stays word for word.
+ */
+export const CLOSING_EVENT = { author: "DINUM", message: "Dossier traité par le service." } as const;
 
 /** POST /folders gets more time than the other calls (15 s by default). */
 export const CREATE_FOLDER_TIMEOUT_MS = 30_000;
@@ -149,6 +159,29 @@ export function createHubeeSender(client: HubeeClient) {
       return caseState.parse(
         await client.requestJson({ method: "GET", path: `/cases/${encodeURIComponent(caseId)}?lite=true` }),
       );
+    },
+
+    /** A case with its events (without `lite`): to know whether its closing was already reported. */
+    async getCaseWithEvents(caseId: string): Promise<HubeeCaseWithEvents> {
+      return caseWithEvents.parse(
+        await client.requestJson({ method: "GET", path: `/cases/${encodeURIComponent(caseId)}` }),
+      );
+    },
+
+    /** The STATUS_UPDATE event to CLOSED that the national form posts once it closed a case, notified to the commune. */
+    async reportCaseClosed(caseId: string, from: string): Promise<void> {
+      await client.requestJson({
+        method: "POST",
+        path: `/cases/${encodeURIComponent(caseId)}/events`,
+        json: {
+          actionType: "STATUS_UPDATE",
+          caseCurrentStatus: from,
+          caseNewStatus: "CLOSED",
+          author: CLOSING_EVENT.author,
+          message: CLOSING_EVENT.message,
+          notification: true,
+        },
+      });
     },
 
     async deleteNotification(notificationId: string): Promise<void> {
