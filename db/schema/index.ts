@@ -4,6 +4,7 @@ export * from "./audit-events.ts";
 export * from "./campaigns.ts";
 export * from "./collectivities.ts";
 export * from "./collectivity-settings.ts";
+export * from "./refused-redirect-origins.ts";
 export * from "./data-retention.ts";
 export * from "./exports.ts";
 export * from "./family-annotations.ts";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CITIZEN_SESSION_SECONDS } from "../../app/citizen/citizen-session.server.ts";
-import { collectivities, shipments } from "../../db/schema/index.ts";
+import { collectivities, refusedRedirectOrigins, shipments } from "../../db/schema/index.ts";
 import {
   APP_URL,
   CitizenBrowser,
@@ -118,6 +118,13 @@ describe("the commune portal's deep link", () => {
     expect(confirmation.body).not.toContain(RETURN_BUTTON);
     expect(confirmation.body).not.toContain("evil");
     expect(attachedJson().external_id).toBe("famille-43");
+    // The refusal is kept for the commune's settings page: the origin only, not the path.
+    const [angers] = await bed.handle.db.select().from(collectivities).where(eq(collectivities.siret, ANGERS));
+    const refused = await bed.handle.db
+      .select()
+      .from(refusedRedirectOrigins)
+      .where(eq(refusedRedirectOrigins.collectivityId, angers!.id));
+    expect(refused.map((r) => r.origin)).toContain("https://portail-angers.example.evil");
   });
 
   it("keeps external_id and redirect_uri when the citizen cancels at FranceConnect and starts again", async () => {

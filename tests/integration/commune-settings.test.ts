@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { auditEvents, collectivities, collectivitySettings } from "../../db/schema/index.ts";
+import { auditEvents, collectivities, collectivitySettings, refusedRedirectOrigins } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { createApiParticulierClient } from "../../app/integrations/api-particulier/client.server.ts";
 import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
@@ -11,6 +11,10 @@ import {
   saveApiParticulierToken,
 } from "../../app/portal/settings/collectivity-settings.server.ts";
 import { testApiParticulierToken, testHubeeSiCredentials } from "../../app/portal/settings/connection-tests.server.ts";
+import {
+  KEPT_REFUSED_ORIGINS,
+  noteRefusedRedirectUri,
+} from "../../app/portal/settings/refused-redirect-origins.server.ts";
 import {
   DEMO_TOKEN_BLACKLISTED,
   DEMO_TOKEN_EXPIRED,
@@ -227,6 +231,28 @@ describe("commune settings", () => {
     expect((await load()).data).toMatchObject({
       publicPage: { contactEmail: "qf@angers.fr", contactPhone: "02 41 05 40 00", website: "https://www.angers.fr/" },
     });
+  });
+
+  it("shows the last refused return origins, counted, without their paths, the oldest pruned", async () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 11, 5, 8, minute));
+    await noteRefusedRedirectUri(handle.db, collectivityId, "https://portail.angers.example/qf?famille=DUBOIS", at(0));
+    await noteRefusedRedirectUri(handle.db, collectivityId, "https://PORTAIL.angers.example:443/autre", at(1));
+    for (let i = 0; i < KEPT_REFUSED_ORIGINS; i++) {
+      await noteRefusedRedirectUri(handle.db, collectivityId, `https://site-${i}.example/retour`, at(2 + i));
+    }
+    await noteRefusedRedirectUri(handle.db, collectivityId, "pas une adresse", at(30));
+    const page = (await load()).data as { refusedOrigins: { origin: string; count: number }[] };
+    expect(page.refusedOrigins).toHaveLength(KEPT_REFUSED_ORIGINS);
+    expect(page.refusedOrigins[0]).toMatchObject({ origin: "(adresse illisible)", count: 1 });
+    // The oldest went; one origin seen twice under two spellings is one line, counted twice.
+    expect(page.refusedOrigins.map((r) => r.origin)).not.toContain("https://site-0.example");
+    await noteRefusedRedirectUri(handle.db, collectivityId, "https://portail.angers.example/x", at(40));
+    await noteRefusedRedirectUri(handle.db, collectivityId, "https://portail.angers.example/y", at(41));
+    const html = await renderRoute(settingsRoute.default, (await load()).data as object, path);
+    const list = /<ul aria-labelledby="origines-refusees"[^>]*>(.*?)<\/ul>/.exec(html)?.[1] ?? "";
+    expect(list).toMatch(/^<li><code>https:\/\/portail\.angers\.example<\/code> : 2 fois, la dernière le 05\/12\/2026/);
+    expect(html).not.toContain("DUBOIS");
+    await handle.db.delete(refusedRedirectOrigins).where(eq(refusedRedirectOrigins.collectivityId, collectivityId));
   });
 
   it.each([

@@ -155,7 +155,9 @@ export default function IntegrateFormulaireQf() {
             <li>
               <code>redirect_uri</code> (facultatif) : où renvoyer la famille après la transmission. Elle n’est suivie
               que si son origine (schéma, domaine, port) fait partie des adresses que la commune a enregistrées dans les
-              paramètres de son espace du <Link to="/portail">portail des communes</Link>.
+              paramètres de son espace du <Link to="/portail">portail des communes</Link>. Une adresse refusée n’arrête
+              pas la famille (elle n’a simplement pas de bouton de retour) ; la même page de paramètres liste les
+              dernières origines refusées, pour comprendre pourquoi.
             </li>
           </ul>
 

@@ -3,16 +3,19 @@ import { Alert } from "~/components/dsfr/alert";
 import { Button } from "~/components/dsfr/button";
 import { Textarea } from "~/components/dsfr/textarea";
 import type { SectionAnswer } from "./settings-actions.server";
+import type { SettingsPage } from "./settings-page.server";
 
 /** The commune's website origins, where families may be sent back at the end of the procedure. */
 export function RedirectOriginsForm({
   origins,
+  refusedOrigins,
   allowHttp,
   formKey,
   answer,
   busy,
 }: {
   origins: string[];
+  refusedOrigins: SettingsPage["refusedOrigins"];
   allowHttp: boolean;
   formKey: string;
   answer: SectionAnswer | null;
@@ -42,6 +45,26 @@ export function RedirectOriginsForm({
           Enregistrer
         </Button>
       </Form>
+      {refusedOrigins.length > 0 ? (
+        <>
+          <h3 className="fr-h6 fr-mt-4w" id="origines-refusees">
+            Adresses de retour refusées récemment
+          </h3>
+          <p>
+            Des liens vers la démarche demandaient de renvoyer les familles vers ces sites, qui ne sont pas dans la
+            liste ci-dessus : ces familles n’ont pas eu de bouton de retour. Ajoutez l’origine si le site est bien celui
+            de la commune.
+          </p>
+          <ul aria-labelledby="origines-refusees" data-testid="origines-refusees">
+            {refusedOrigins.map((refused) => (
+              <li key={refused.origin}>
+                <code>{refused.origin}</code> : {refused.count === 1 ? "1 fois" : `${refused.count} fois`}, la dernière
+                le {refused.lastSeen}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </section>
   );
 }

@@ -44,7 +44,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CommuneSettings() {
-  const { flash, hubeeSi, apiParticulier, redirectOrigins, publicPage, allowHttpOrigins, formKeys } =
+  const { flash, hubeeSi, apiParticulier, redirectOrigins, refusedOrigins, publicPage, allowHttpOrigins, formKeys } =
     useLoaderData<typeof loader>();
   const answer: SectionAnswer | undefined = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
@@ -67,6 +67,7 @@ export default function CommuneSettings() {
       />
       <RedirectOriginsForm
         origins={redirectOrigins}
+        refusedOrigins={refusedOrigins}
         allowHttp={allowHttpOrigins}
         formKey={formKeys.origins}
         answer={of("origins")}

@@ -1,16 +1,22 @@
 import type { Database } from "../../../db/client.ts";
-import { formatDate } from "~/domain/paris-time";
+import { formatDate, formatDateTime } from "~/domain/paris-time";
 import { getSettingsView } from "~/portal/settings/collectivity-settings.server";
+import { listRefusedRedirectOrigins } from "~/portal/settings/refused-redirect-origins.server";
 
 /** Secrets never leave the server: the page only learns whether, and since when, they are set. */
 export async function loadSettingsPage(db: Database, collectivityId: string, { allowHttpOrigins = false } = {}) {
-  const settings = await getSettingsView(db, collectivityId);
+  const [settings, refused] = await Promise.all([
+    getSettingsView(db, collectivityId),
+    listRefusedRedirectOrigins(db, collectivityId),
+  ]);
   const day = (value: Date | null) => (value ? formatDate(value) : null);
   const { hubeeSi, apiParticulier, redirectOrigins, publicPage } = settings;
   return {
     hubeeSi: { clientId: hubeeSi.clientId, secretConfiguredOn: day(hubeeSi.secretConfiguredAt) },
     apiParticulier: { tokenConfiguredOn: day(apiParticulier.tokenConfiguredAt) },
     redirectOrigins,
+    /** Return addresses the commune's links carried but it had not registered: why a family had no way back. */
+    refusedOrigins: refused.map((r) => ({ origin: r.origin, count: r.count, lastSeen: formatDateTime(r.lastSeenAt) })),
     publicPage,
     allowHttpOrigins,
     /**
