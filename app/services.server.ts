@@ -10,6 +10,7 @@ import {
 } from "./integrations/api-particulier/token-pacer.server";
 import { createHubeeClient } from "./integrations/hubee/client.server";
 import { createHubeeSender, type HubeeSender } from "./integrations/hubee/sender.server";
+import { createHubeeSubscriptionReader, type HubeeSubscriptionReader } from "./integrations/hubee/subscriptions.server";
 import { createHubeeTokenProvider } from "./integrations/hubee/token.server";
 import { keyFromBase64 } from "./utils/encryption.server";
 
@@ -22,6 +23,8 @@ export interface Services {
   /** Every call with a commune's API Particulier token goes through it (ADR 014). */
   apiParticulierPacer(db: Database): TokenPacer;
   hubeeSender: HubeeSender;
+  /** HubEE's referential API, with the sender's (OSL) token: which communes can receive FormulaireQF. */
+  hubeeSubscriptions: HubeeSubscriptionReader;
   encryptionKey: Buffer;
 }
 
@@ -40,6 +43,9 @@ export function getServices(): Services {
       apiParticulier: createApiParticulierClient(config.API_PARTICULIER_URL),
       apiParticulierPacer: pacerPerDatabase(pacerOptionsFromConfig(config)),
       hubeeSender: createHubeeSender(createHubeeClient({ apiUrl: config.HUBEE_API_URL, tokens })),
+      hubeeSubscriptions: createHubeeSubscriptionReader(
+        createHubeeClient({ apiUrl: config.HUBEE_API_URL, tokens, api: "referential" }),
+      ),
       encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
     };
   }

@@ -11,6 +11,7 @@ import { purgeFamilyFilesJob } from "./purge-family-files.ts";
 import { purgeScheduledRuns } from "./purge-scheduled-runs.ts";
 import { runQfCampaignsJob, startYearlyQfCampaignsJob } from "./run-qf-campaigns.ts";
 import { trackShipmentStatusesJob } from "./track-shipment-statuses.ts";
+import { syncHubeeSubscriptionsJob } from "./sync-hubee-subscriptions.ts";
 
 export interface JobContext {
   db: Database;
@@ -40,6 +41,8 @@ export const SCHEDULED_JOBS: ScheduledJob[] = [
   { name: "track-shipment-statuses", cron: "*/30 * * * * *", coordinated: true, run: trackShipmentStatusesJob },
   // Communes' HubEE inboxes (SI side); each commune also holds a lease, so "Relever maintenant" never overlaps.
   { name: "ingest-hubee-inboxes", cron: "* * * * *", coordinated: true, run: ingestHubeeInboxesJob },
+  // Communes whose FormulaireQF subscription is not active are not offered to citizens.
+  { name: "sync-hubee-subscriptions", cron: "7 * * * *", coordinated: true, run: syncHubeeSubscriptionsJob },
   { name: "purge-citizen-data", cron: "23 * * * *", coordinated: true, run: purgeCitizenDataJob },
   // Portal family files past their commune's retention period (default 2 years without a new QF).
   { name: "purge-family-files", cron: "47 2 * * *", coordinated: true, run: purgeFamilyFilesJob },

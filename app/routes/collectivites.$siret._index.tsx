@@ -57,7 +57,12 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   // Own keys only: "constructor" or "toString" in the URL must not pick up Object's members.
   const message = key && Object.hasOwn(MESSAGES, key) ? MESSAGES[key as keyof typeof MESSAGES] : null;
   return {
-    collectivity: { name: collectivity.name, siret: collectivity.siret },
+    collectivity: {
+      name: collectivity.name,
+      siret: collectivity.siret,
+      // HubEE would refuse what the citizen sends: said here, before FranceConnect and consent.
+      canReceive: collectivity.hubeeSubscription !== "absent",
+    },
     groups: [],
     message,
     loginFields: communePortalFields(url.searchParams),
@@ -102,15 +107,28 @@ export default function CollectivityPage() {
           {message ? (
             <Alert type={message.type} small description={message.text} className="fr-mb-4w" role="status" />
           ) : null}
-          <p>
-            Connectez-vous avec FranceConnect : nous demandons ensuite votre quotient familial à la CAF ou à la MSA.
-            Vous le vérifiez, puis vous choisissez de l’envoyer ou non à {collectivity.name}.
-          </p>
-          <p>Rien n’est envoyé sans votre accord.</p>
-          <FranceConnectButton
-            action={`/collectivites/${collectivity.siret}/me_connecter`}
-            hiddenFields={loginFields}
-          />
+          {collectivity.canReceive ? (
+            <>
+              <p>
+                Connectez-vous avec FranceConnect : nous demandons ensuite votre quotient familial à la CAF ou à la MSA.
+                Vous le vérifiez, puis vous choisissez de l’envoyer ou non à {collectivity.name}.
+              </p>
+              <p>Rien n’est envoyé sans votre accord.</p>
+              <FranceConnectButton
+                action={`/collectivites/${collectivity.siret}/me_connecter`}
+                hiddenFields={loginFields}
+              />
+            </>
+          ) : (
+            <Alert
+              type="warning"
+              titleAs="h2"
+              className="fr-mb-4w"
+              data-testid="commune-pas-abonnee"
+              title={`${collectivity.name} ne peut pas encore recevoir votre quotient familial par ce service`}
+              description="Son raccordement à la plateforme d’échange de l’État (HubEE) n’est pas actif. Rien ne vous est demandé ici : présentez votre attestation de quotient familial (CAF ou MSA) à votre mairie, ou revenez plus tard."
+            />
+          )}
           <h2 className="fr-h4 fr-mt-6w">Pour les agents de la commune</h2>
           <p>
             Affichez ce service avec un QR code qui mène à cette page :{" "}

@@ -20,7 +20,10 @@ import { noteRefusedRedirectUri } from "~/portal/settings/refused-redirect-origi
  */
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const collectivity = await findActiveCollectivityBySiret(await getDatabase(), params.siret ?? "");
-  if (!collectivity) return redirect(`/collectivites/${encodeURIComponent(params.siret ?? "")}`);
+  // Unknown, inactive, or without an active HubEE subscription (the commune page says so): no login.
+  if (!collectivity || collectivity.hubeeSubscription === "absent") {
+    return redirect(`/collectivites/${encodeURIComponent(params.siret ?? "")}`);
+  }
   const url = new URL(request.url);
   const redirectUri = url.searchParams.get(REDIRECT_URI_PARAM);
   const returnUrl = resolveReturnUrl(redirectUri ?? undefined, collectivity.redirectOrigins);

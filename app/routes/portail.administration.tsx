@@ -10,6 +10,9 @@ import { AgentBar } from "~/components/portal/agent-bar";
 import { FirstAdministratorInvitation } from "~/components/portal/first-administrator-invitation";
 import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
+import { SUBSCRIPTION_LABELS } from "~/onboarding/hubee-subscription-labels";
+import { syncSubscriptionsFromPage } from "~/onboarding/hubee-subscriptions.server";
+import { getServices } from "~/services.server";
 import { optionalText } from "~/forms/fields";
 import { parseForm } from "~/forms/parse-form";
 import { readFlash, redirectWithFlash } from "~/http/flash.server";
@@ -55,12 +58,13 @@ type ActionResult = {
 
 /** One schema per form of the page: a commune's status button, the invitation of its administrator. */
 const statusForm = z.object({ intent: z.enum(["activate", "deactivate"]), collectivityId: optionalText() });
+const subscriptionsForm = z.object({ intent: z.literal("sync-subscriptions") });
 const inviteAdminForm = z.object({
   intent: z.literal("invite-admin"),
   collectivityId: optionalText(),
   email: invitationEmail(),
 });
-const platformForms = z.discriminatedUnion("intent", [statusForm, inviteAdminForm]);
+const platformForms = z.discriminatedUnion("intent", [statusForm, inviteAdminForm, subscriptionsForm]);
 
 const refusedInvitation = (email: string, collectivityId: string, text: string, fieldError: string, status = 400) =>
   data<ActionResult>(
@@ -80,10 +84,18 @@ const invalidInvitation = (email: string, collectivityId: string) =>
     INVALID_INVITATION_EMAIL,
   );
 
+/** « Relire les abonnements HubEE »: what the hourly job does, now. */
+async function syncSubscriptionsNow(db: Awaited<ReturnType<typeof getDatabase>>) {
+  const outcome = await syncSubscriptionsFromPage(db, getServices().hubeeSubscriptions);
+  if (outcome.ok) return redirectWithFlash(PATH, { level: "success", message: outcome.message });
+  return data<ActionResult>({ notice: { type: "error", text: outcome.message } }, { status: 502 });
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { agent } = await requirePlatformAdmin(request);
   const db = await getDatabase();
   const form = parseForm(platformForms, await request.formData());
+  if (form.success && form.data.intent === "sync-subscriptions") return syncSubscriptionsNow(db);
   const communes = await listCommunesOverview(db);
   const commune = communes.find((c) => c.id === form.values.collectivityId?.trim());
   if (!commune) throw data("Commune inconnue", { status: 400 });
@@ -172,6 +184,12 @@ export default function PlatformAdministration() {
         {result ? (
           <Alert type={result.notice.type} small announce description={result.notice.text} className="fr-mb-4w" />
         ) : null}
+        <Form method="post" className="fr-mb-2w">
+          <input type="hidden" name="intent" value="sync-subscriptions" />
+          <Button type="submit" size="sm" priority="secondary" disabled={busy}>
+            Relire les abonnements HubEE
+          </Button>
+        </Form>
         <Table
           caption="Communes de la plateforme"
           rowHeaders
@@ -181,6 +199,7 @@ export default function PlatformAdministration() {
             "Département",
             "Statut",
             "Logiciel",
+            "Abonnement HubEE",
             "Administrateurs",
             "Agents",
             "Invitations en attente",
@@ -196,6 +215,7 @@ export default function PlatformAdministration() {
                 {commune.status === "active" ? "Active" : "Inactive"}
               </Badge>,
               commune.editor ?? "Portail QF",
+              SUBSCRIPTION_LABELS[commune.hubeeSubscription ?? "unknown"],
               String(commune.admins),
               String(commune.agents),
               String(commune.openInvitations),

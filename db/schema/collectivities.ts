@@ -21,6 +21,12 @@ export const collectivities = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * Whether HubEE lists an active FormulaireQF subscription for the commune's SIRET, as last read
+     * from its subscription API; null until first read. "absent": HubEE would refuse its folders.
+     */
+    hubeeSubscription: text("hubee_subscription", { enum: ["active", "absent"] }),
+    hubeeSubscriptionCheckedAt: timestamp("hubee_subscription_checked_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

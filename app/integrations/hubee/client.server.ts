@@ -93,12 +93,15 @@ export function createHubeeClient({
   apiUrl,
   tokens,
   softwareVersion = "0.1.0",
+  api = "teledossiers",
 }: {
   apiUrl: string;
   tokens: HubeeTokenProvider;
   softwareVersion?: string;
+  /** HubEE's folder API, or its referential API (subscriptions), which share the gateway and token. */
+  api?: "teledossiers" | "referential";
 }): HubeeClient {
-  const base = `${apiUrl.replace(/\/$/, "")}/teledossiers/v1`;
+  const base = `${apiUrl.replace(/\/$/, "")}/${api}/v1`;
 
   const send = async (request: HubeeRequest, token: string) => {
     const headers: Record<string, string> = {

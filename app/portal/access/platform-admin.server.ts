@@ -17,6 +17,8 @@ export interface CommuneOverview {
   departement: string;
   status: "active" | "inactive";
   editor: string | null;
+  /** From HubEE's subscription API (null: not read yet). */
+  hubeeSubscription: "active" | "absent" | null;
   admins: number;
   agents: number;
   openInvitations: number;
@@ -49,6 +51,7 @@ export async function listCommunesOverview(db: Database): Promise<CommuneOvervie
       departement: collectivities.departement,
       status: collectivities.status,
       editor: collectivities.editor,
+      hubeeSubscription: collectivities.hubeeSubscription,
       admins: memberCounts.admins,
       agents: memberCounts.agents,
       openInvitations: invitationCounts.open,
