@@ -15,6 +15,7 @@ describe("Footer", () => {
     ["Mentions légales", "/mentions-legales"],
     ["Données personnelles", "/donnees-personnelles"],
     ["Conditions générales d&#x27;utilisation", "/conditions-generales-d-utilisation"],
+    ["Questions fréquentes", "/faq"],
   ])("links %s to %s", (label, href) => {
     expect(html).toMatch(new RegExp(`class="fr-footer__bottom-link"[^>]*href="${href}"[^>]*>${label}</a>`));
   });

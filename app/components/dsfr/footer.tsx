@@ -11,6 +11,7 @@ const BOTTOM_LINKS = [
   { label: "Mentions légales", to: "/mentions-legales" },
   { label: "Données personnelles", to: "/donnees-personnelles" },
   { label: "Conditions générales d'utilisation", to: "/conditions-generales-d-utilisation" },
+  { label: "Questions fréquentes", to: "/faq" },
   { label: "Éditeurs : intégrer le formulaire QF", to: "/integrer-le-formulaire-qf" },
 ];
 
