@@ -26,6 +26,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "collectivity.created": "Commune créée",
   "collectivity.registered_by_api": "Commune enregistrée par API Particulier",
   "collectivity.activated": "Commune activée",
+  "collectivity.completed": "Commune complétée",
   "collectivity.deactivated": "Commune désactivée",
   "family_file.viewed": "Dossier consulté",
   "family_file.exported": "Export de dossiers",

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { collectivities } from "../../db/schema/index.ts";
+import { auditEvents, collectivities } from "../../db/schema/index.ts";
 import { seedDemo } from "../../db/seed/demo.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { createHubeeClient } from "../../app/integrations/hubee/client.server.ts";
@@ -10,7 +10,7 @@ import { createHubeeTokenProvider } from "../../app/integrations/hubee/token.ser
 import { syncHubeeSubscriptions, syncSubscriptionsFromPage } from "../../app/onboarding/hubee-subscriptions.server.ts";
 import * as communeRoute from "../../app/routes/collectivites.$siret._index.tsx";
 import * as loginRoute from "../../app/routes/collectivites.$siret.me_connecter.tsx";
-import * as platformRoute from "../../app/routes/portail.administration.tsx";
+import * as platformRoute from "../../app/routes/portail.administration/route.tsx";
 import { DEMO_COMMUNES, DEMO_HUBEE_OSL } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
 import { callRoute, createAgent, signIn, withCookies } from "../helpers/portal-fixtures.ts";
@@ -113,5 +113,57 @@ describe("HubEE subscriptions", () => {
     expect(await renderRoute(communeRoute.default, angers.data as object, `/collectivites/${ANGERS.siret}`)).toContain(
       `/collectivites/${ANGERS.siret}/me_connecter`,
     );
+  });
+});
+
+describe("a commune completed or added by a platform administrator", () => {
+  const path = "/portail/administration";
+  let cookie: string;
+  beforeAll(async () => {
+    const operator = await createAgent(handle.db, { email: "support@numerique.gouv.fr", platformAdmin: true });
+    cookie = await signIn(handle.db, operator.id);
+  });
+  const post = (form: Record<string, string>) =>
+    callRoute(platformRoute, "action", { path, cookie, form: { intent: "complete-commune", ...form } });
+
+  it("refuses a wrong SIRET or an INSEE code that is no current commune, in French, keeping what was typed", async () => {
+    const answer = await post({ siret: "21490007900011", codeCog: "99999", editor: "" });
+    expect(answer.status).toBe(400);
+    expect(answer.data).toMatchObject({
+      communeValues: { siret: "21490007900011", codeCog: "99999" },
+      communeErrors: {
+        siret: expect.stringMatching(/^Ce SIRET n’est pas valide/),
+        codeCog: expect.stringMatching(/^Ce code INSEE/),
+      },
+    });
+    const html = await renderRoute(
+      platformRoute.default,
+      (await callRoute(platformRoute, "loader", { path, cookie })).data as object,
+      path,
+      answer.data as object,
+    );
+    expect(html).toMatch(/<input[^>]*name="codeCog"[^>]*aria-invalid="true"/);
+  });
+
+  it("completes a commune DataPass left pending: name and département from the COG, active, journaled", async () => {
+    const [pending] = await handle.db
+      .insert(collectivities)
+      .values({ name: "À compléter", siret: "21490099900001", codeCog: "00000", departement: "00", status: "inactive" })
+      .returning();
+    const answer = await post({ siret: "214 900 999 00001", codeCog: "49007", editor: "" });
+    expect(answer).toMatchObject({ status: 302, location: path });
+    const [row] = await handle.db.select().from(collectivities).where(eq(collectivities.id, pending!.id));
+    expect(row).toMatchObject({ name: "Angers", codeCog: "49007", departement: "49", status: "active" });
+    const trail = await handle.db.select().from(auditEvents).where(eq(auditEvents.collectivityId, pending!.id));
+    expect(trail.map((e) => e.action)).toEqual(["collectivity.completed"]);
+    // A complete commune is left as it is.
+    expect(await post({ siret: "21490099900001", codeCog: "35238", editor: "" })).toMatchObject({ status: 409 });
+  });
+
+  it("adds a commune by hand, with its software editor", async () => {
+    const answer = await post({ siret: "21440143000001", codeCog: "44143", editor: "Arpège" });
+    expect(answer).toMatchObject({ status: 302, location: path });
+    const [row] = await handle.db.select().from(collectivities).where(eq(collectivities.siret, "21440143000001"));
+    expect(row).toMatchObject({ name: "Rezé", departement: "44", status: "active", editor: "Arpège" });
   });
 });

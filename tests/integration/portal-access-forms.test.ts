@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "../../db/client.ts";
 import { agents, invitations } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import * as homeRoute from "../../app/routes/portail._index.tsx";
-import * as platformRoute from "../../app/routes/portail.administration.tsx";
+import * as platformRoute from "../../app/routes/portail.administration/route.tsx";
 import * as agentsRoute from "../../app/routes/portail.communes.$siret.agents/route.tsx";
 import { addMember, callRoute, createAgent, createCommune, signIn, withCookies } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
