@@ -50,6 +50,15 @@ describe("parseConfig", () => {
     expect(error.message).not.toContain("\n");
   });
 
+  it("takes an https FEEDBACK_URL for « Je donne mon avis », and refuses any other", () => {
+    expect(parseConfig({}).FEEDBACK_URL).toBeUndefined();
+    const url = "https://voxusagers.numerique.gouv.fr/Demarches/1234?nd_source=button";
+    expect(parseConfig({ FEEDBACK_URL: url }).FEEDBACK_URL).toBe(url);
+    for (const wrong of ["http://avis.example.fr", "javascript:alert(1)", "pas une adresse"]) {
+      expect(() => parseConfig({ FEEDBACK_URL: wrong }), wrong).toThrow(/FEEDBACK_URL/);
+    }
+  });
+
   it("names the single missing variable in production", () => {
     const env: Record<string, string> = productionEnv();
     delete env.HUBEE_OSL_CLIENT_SECRET;

@@ -121,6 +121,8 @@ const schema = z.object({
     .enum(["0", "1"], { error: "doit valoir 0 ou 1" })
     .default("0")
     .transform((value) => value === "1"),
+  /** « Je donne mon avis » on the citizen's confirmation page (e.g. a Services Publics+ form); unset: no link. */
+  FEEDBACK_URL: z.url({ protocol: /^https$/, error: "doit être une URL https valide" }).optional(),
   /** Bearer key of POST /api/collectivites (API Particulier's back office); unset: the endpoint refuses every call. */
   API_COLLECTIVITES_KEY: secret.optional(),
   /** Port of the Prometheus /metrics endpoint; unset: no metrics endpoint (`npm start` sets 9464). */

@@ -13,6 +13,7 @@ import {
   shipmentHeadline,
 } from "~/components/shipment-outcome";
 import { getDatabase } from "~/db.server";
+import { getConfig } from "~/config.server";
 
 // The tab's title says the outcome too: a failed transmission is not "registered".
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -32,11 +33,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status: shipment.status,
     collectivityName: collectivity?.name ?? "votre commune",
     returnUrl: session.returnUrl,
+    feedbackUrl: getConfig().FEEDBACK_URL ?? null,
   };
 }
 
 export default function Confirmation() {
-  const { reference, status, collectivityName, returnUrl } = useLoaderData<typeof loader>();
+  const { reference, status, collectivityName, returnUrl, feedbackUrl } = useLoaderData<typeof loader>();
   return (
     <div className="fr-container fr-my-6w">
       <div className="fr-grid-row">
@@ -56,6 +58,20 @@ export default function Confirmation() {
               <a className="fr-btn" href={returnUrl}>
                 Retourner sur le site de ma commune
               </a>
+            </p>
+          ) : null}
+          {feedbackUrl ? (
+            <p>
+              <a
+                className="fr-link"
+                href={feedbackUrl}
+                target="_blank"
+                rel="noopener noreferrer"
+                title="Je donne mon avis - nouvelle fenêtre"
+              >
+                Je donne mon avis
+              </a>{" "}
+              sur cette démarche : deux minutes, sans donnée personnelle.
             </p>
           ) : null}
           <LogoutButton />

@@ -31,7 +31,11 @@ let bed: CitizenTestbed;
 let browser: CitizenBrowser;
 let issuer: string;
 
+const FEEDBACK_URL = "https://voxusagers.numerique.gouv.fr/Demarches/1234";
+
 beforeAll(async () => {
+  // Read by getConfig() on first use, in the testbed.
+  process.env.FEEDBACK_URL = FEEDBACK_URL;
   bed = await startCitizenTestbed();
   issuer = bed.sims.franceconnectIssuer;
   // Angers registered its portal's origin for redirect_uri (commune settings in the agents' portal).
@@ -40,7 +44,10 @@ beforeAll(async () => {
     .set({ redirectOrigins: [PORTAL] })
     .where(eq(collectivities.siret, ANGERS));
 });
-afterAll(() => bed?.close());
+afterAll(() => {
+  delete process.env.FEEDBACK_URL;
+  return bed?.close();
+});
 beforeEach(async () => {
   await bed.admin("", "reset");
   await bed.handle.db.delete(shipments);
@@ -81,6 +88,12 @@ describe("the commune portal's deep link", () => {
     expect(textOf(confirmation.body)).toContain("Votre quotient familial a été transmis à Angers");
     expectHeadingOrder(confirmation.body);
     expect(confirmation.body).toContain(`href="${PORTAL}/qf/retour?dossier=42">${RETURN_BUTTON}</a>`);
+    // « Je donne mon avis », configured by FEEDBACK_URL, in a new window that says so.
+    expect(confirmation.body).toMatch(
+      new RegExp(
+        `<a class="fr-link" href="${FEEDBACK_URL}" target="_blank" rel="noopener noreferrer" title="Je donne mon avis - nouvelle fenêtre">Je donne mon avis</a>`,
+      ),
+    );
     expect(formulaireQfFolders()).toHaveLength(1);
     expect(attachedJson().external_id).toBe("famille-42");
   });
