@@ -2,12 +2,14 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database, DbExecutor } from "../../db/client.ts";
 import {
   collectivities,
+  memberships,
   webhookDeliveries,
   type Collectivity,
   type WebhookDeliveryOutcome,
 } from "../../db/schema/index.ts";
 import { recordAudit } from "~/audit/audit.server";
 import { inviteFirstAdministrator } from "~/portal/access/invitations.server";
+import { requestToJoinByEmail } from "~/portal/access/join-requests.server";
 import { findCommuneByCog, type CommuneIdentity } from "./commune-directory.server";
 import { declaredCodeCog, declaredEditor, type ApprovalData, type DeliveryEnvelope } from "./datapass-payload";
 
@@ -31,7 +33,10 @@ export function isPendingCompletion(collectivity: Pick<Collectivity, "codeCog">)
 /** Outcomes that mean an approval was acted upon (so a later delivery of it is a no-op). */
 const PROCESSED_OUTCOMES: WebhookDeliveryOutcome[] = ["created", "activated", "updated", "pending_completion"];
 
-export type InvitationOutcome = Awaited<ReturnType<typeof inviteFirstAdministrator>>["kind"];
+export type InvitationOutcome =
+  | Awaited<ReturnType<typeof inviteFirstAdministrator>>["kind"]
+  /** The commune has an administrator: the applicant's request to join waits for their decision. */
+  | "join_requested";
 export type InviteFirstAdministrator = (
   db: DbExecutor,
   collectivityId: string,
@@ -213,6 +218,17 @@ async function onboard(
     });
   }
 
+  // The first approval invites the first administrator; once the commune has one, an approval
+  // no longer grants access by itself: its applicant asks to join, and the commune decides.
+  const [administrator] = await tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.collectivityId, collectivity.id), eq(memberships.role, "admin")))
+    .limit(1);
+  if (administrator) {
+    await requestToJoinByEmail(tx, { collectivityId: collectivity.id, email: approval.applicant.email, requestId });
+    return { kind: "processed", outcome, collectivity, invitation: "join_requested" };
+  }
   const invitation = await invite(tx, collectivity.id, approval.applicant.email, { requestId });
   return { kind: "processed", outcome, collectivity, invitation: invitation.kind };
 }

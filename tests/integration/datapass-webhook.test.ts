@@ -6,7 +6,14 @@ import { and, count, eq } from "drizzle-orm";
 import { parse } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { auditEvents, collectivities, invitations, webhookDeliveries } from "../../db/schema/index.ts";
+import {
+  agents,
+  auditEvents,
+  collectivities,
+  invitations,
+  memberships,
+  webhookDeliveries,
+} from "../../db/schema/index.ts";
 import { seedDemo } from "../../db/seed/demo.ts";
 import { OPENAPI_FILE } from "~/api/openapi.server";
 import { getConfig } from "~/config.server";
@@ -15,7 +22,9 @@ import { resetRateLimits } from "~/http/rate-limit.server";
 import { PENDING_CODE_COG, PENDING_NAME } from "~/onboarding/datapass-onboarding.server";
 import { handleDataPassWebhook, MAX_BODY_BYTES, WEBHOOK_RATE_LIMIT } from "~/onboarding/datapass-webhook.server";
 import { signHubPayload } from "~/onboarding/hub-signature.server";
+import { decideJoinRequest, listPendingJoinRequests } from "~/portal/access/join-requests.server";
 import { action, loader } from "~/routes/api.datapass.webhook";
+import { loadAgentsPage } from "~/routes/portail.communes.$siret.agents/agents-page.server";
 import { testLoadContext } from "../helpers/load-context.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -255,6 +264,53 @@ describe("POST /api/datapass/webhook: approve", () => {
     expect(await expectDocumented(response)).toMatchObject({ status: "updated" });
     // The payload's INSEE code does not overwrite a known commune.
     expect(await collectivity(ANGERS)).toMatchObject({ name: "Angers", codeCog: "49007", editor: "arpege" });
+  });
+
+  it("does not invite the applicant into a commune that has an administrator: their request to join waits for it", async () => {
+    const siret = siretFrom("2105300200001");
+    const first = await post(signedRequest(delivery({ siret, inseeCode: "53130", email: "maire@commune.fr" })));
+    expect(await expectDocumented(first)).toMatchObject({ administrator_invitation: "invited" });
+    const commune = (await collectivity(siret))!;
+    // The first administrator joined.
+    const [mayor] = await handle.db
+      .insert(agents)
+      .values({ proconnectSub: `sub-${siret}`, email: "maire@commune.fr", givenName: "Anne", usualName: "Maire" })
+      .returning();
+    await handle.db.insert(memberships).values({ agentId: mayor!.id, collectivityId: commune.id, role: "admin" });
+
+    // A later approval (another applicant, or a forged DataPass request) grants nothing by itself.
+    const later = () =>
+      post(signedRequest(delivery({ siret, inseeCode: "53130", email: "Autre.Personne@Ailleurs.fr" })));
+    expect(await expectDocumented(await later())).toMatchObject({ administrator_invitation: "join_requested" });
+    expect(await invitationsOf(siret)).toEqual([{ email: "maire@commune.fr", role: "admin" }]);
+    await later(); // a second approval asks once
+    const pending = await listPendingJoinRequests(handle.db, commune.id);
+    expect(pending).toEqual([
+      expect.objectContaining({ agentId: null, email: "autre.personne@ailleurs.fr", source: "datapass" }),
+    ]);
+
+    // The agents page shows it among the requests, by address, as a DataPass applicant.
+    expect((await loadAgentsPage(handle.db, commune.id)).joinRequests).toEqual([
+      expect.objectContaining({
+        name: "Demandeur DataPass",
+        email: "autre.personne@ailleurs.fr",
+        organizationLabel: "Habilitation DataPass accordée",
+      }),
+    ]);
+
+    // The commune's administrator accepts: an invitation as agent, valid at the applicant's first login.
+    expect(
+      await decideJoinRequest(handle.db, {
+        collectivityId: commune.id,
+        joinRequestId: pending[0]!.id,
+        decision: "accepted",
+        actor: mayor!.id,
+      }),
+    ).toBe(true);
+    expect(await invitationsOf(siret)).toEqual(
+      expect.arrayContaining([{ email: "autre.personne@ailleurs.fr", role: "agent" }]),
+    );
+    expect(await listPendingJoinRequests(handle.db, commune.id)).toEqual([]);
   });
 
   it("without an INSEE code, creates the collectivity inactive for an operator, then completes it on a later approval", async () => {

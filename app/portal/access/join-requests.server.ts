@@ -1,7 +1,9 @@
-import { and, asc, desc, eq } from "drizzle-orm";
-import type { Database } from "../../../db/client.ts";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { Database, DbExecutor } from "../../../db/client.ts";
 import { agents, collectivities, joinRequests, memberships, type JoinRequestStatus } from "../../../db/schema/index.ts";
 import { recordAudit } from "../../audit/audit.server";
+import { normaliseEmail } from "./email-address";
+import { inviteAgent } from "./invitations.server";
 
 /**
  * Requests to join a commune. The commune is the one the agent's last `siret`
@@ -69,13 +71,46 @@ export async function createJoinRequest(
   });
 }
 
+/**
+ * A DataPass approval for a commune that already has an administrator: its applicant asks to join,
+ * by e-mail, and the commune's administrators decide (nobody outside the commune can grant
+ * themselves its families by filling a DataPass form). A retried approval asks once.
+ */
+export async function requestToJoinByEmail(
+  db: DbExecutor,
+  input: { collectivityId: string; email: string; requestId?: string | null },
+): Promise<"created" | "already_pending"> {
+  const email = normaliseEmail(input.email);
+  const [row] = await db
+    .insert(joinRequests)
+    .values({ collectivityId: input.collectivityId, email, source: "datapass" })
+    .onConflictDoNothing({
+      target: [joinRequests.email, joinRequests.collectivityId],
+      where: sql`${joinRequests.status} = 'pending' and ${joinRequests.agentId} is null`,
+    })
+    .returning({ id: joinRequests.id });
+  if (!row) return "already_pending";
+  await recordAudit(db, {
+    actor: null,
+    collectivityId: input.collectivityId,
+    action: "join_request.created",
+    targetType: "join_request",
+    targetId: row.id,
+    requestId: input.requestId,
+    details: { joinRequestId: row.id, source: "datapass" },
+  });
+  return "created";
+}
+
 export interface PendingJoinRequest {
   id: string;
-  agentId: string;
-  givenName: string;
-  usualName: string;
+  /** null for a DataPass applicant, known by e-mail until they log in. */
+  agentId: string | null;
+  givenName: string | null;
+  usualName: string | null;
   email: string;
   organizationLabel: string | null;
+  source: "proconnect" | "datapass";
   createdAt: Date;
 }
 
@@ -83,20 +118,25 @@ export async function listPendingJoinRequests(db: Database, collectivityId: stri
   return db
     .select({
       id: joinRequests.id,
-      agentId: agents.id,
+      agentId: joinRequests.agentId,
       givenName: agents.givenName,
       usualName: agents.usualName,
-      email: agents.email,
+      email: sql<string>`coalesce(${agents.email}, ${joinRequests.email})`,
       organizationLabel: agents.lastOrganizationLabel,
+      source: joinRequests.source,
       createdAt: joinRequests.createdAt,
     })
     .from(joinRequests)
-    .innerJoin(agents, eq(agents.id, joinRequests.agentId))
+    .leftJoin(agents, eq(agents.id, joinRequests.agentId))
     .where(and(eq(joinRequests.collectivityId, collectivityId), eq(joinRequests.status, "pending")))
     .orderBy(asc(joinRequests.createdAt));
 }
 
-/** Accepting makes the agent a plain agent of the commune; an administrator can promote them afterwards. */
+/**
+ * Accepting makes the agent a plain agent of the commune; an administrator can promote them
+ * afterwards. A request known by e-mail only (DataPass) becomes an invitation as agent, which
+ * gives access at their first ProConnect login with that address.
+ */
 export async function decideJoinRequest(
   db: Database,
   input: {
@@ -120,18 +160,27 @@ export async function decideJoinRequest(
           eq(joinRequests.status, "pending"),
         ),
       )
-      .returning({ agentId: joinRequests.agentId });
+      .returning({ agentId: joinRequests.agentId, email: joinRequests.email });
     if (!request) return false;
     await recordAudit(t, {
       actor: input.actor,
       collectivityId: input.collectivityId,
       action: `join_request.${input.decision}`,
-      targetType: "agent",
-      targetId: request.agentId,
+      targetType: request.agentId ? "agent" : "join_request",
+      targetId: request.agentId ?? input.joinRequestId,
       requestId: input.requestId,
       details: { joinRequestId: input.joinRequestId },
     });
-    if (input.decision === "accepted") {
+    if (input.decision === "accepted" && !request.agentId && request.email) {
+      await inviteAgent(t, {
+        collectivityId: input.collectivityId,
+        email: request.email,
+        role: "agent",
+        invitedBy: input.actor,
+        requestId: input.requestId,
+        now,
+      });
+    } else if (input.decision === "accepted" && request.agentId) {
       const [membership] = await t
         .insert(memberships)
         .values({ agentId: request.agentId, collectivityId: input.collectivityId, role: "agent", createdAt: now })

@@ -31,9 +31,10 @@ export async function loadAgentsPage(db: Database, collectivityId: string, now =
     })),
     joinRequests: joinRequests.map((r) => ({
       id: r.id,
-      name: `${r.givenName} ${r.usualName}`,
+      // A DataPass applicant has not logged in yet: no name, only the address of the approval.
+      name: r.givenName !== null ? `${r.givenName} ${r.usualName ?? ""}`.trim() : "Demandeur DataPass",
       email: r.email,
-      organizationLabel: r.organizationLabel,
+      organizationLabel: r.source === "datapass" ? "Habilitation DataPass accordée" : r.organizationLabel,
       createdOn: formatDate(r.createdAt),
     })),
   };

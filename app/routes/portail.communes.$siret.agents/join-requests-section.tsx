@@ -17,8 +17,10 @@ export function JoinRequestsSection({
     <section className="fr-mb-6w" aria-labelledby="demandes-titre">
       <h2 id="demandes-titre">Demandes d’accès</h2>
       <p>
-        Ces agents se sont connectés avec ProConnect, qui les rattache à votre commune. Ce rattachement est déclaratif :
-        n’acceptez que les personnes que vous connaissez.
+        Ces agents se sont connectés avec ProConnect, qui les rattache à votre commune, ou ont obtenu une habilitation
+        DataPass pour elle alors qu’elle avait déjà un administrateur. Ce rattachement est déclaratif : n’acceptez que
+        les personnes que vous connaissez. Une demande DataPass acceptée devient une invitation, valable à leur première
+        connexion.
       </p>
       <Table
         caption="Demandes d’accès en attente"
