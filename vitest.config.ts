@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
+import { PROCESS_TEST_TIMEOUT_MS } from "./tests/helpers/process-readiness.ts";
 
 const allTests = "{app,db,jobs,simulators,tests,scripts}/**/*.test.{ts,tsx}";
 // Tests that measure the pace at which API Particulier's simulator sees requests arrive. A
@@ -17,7 +18,9 @@ export default defineConfig({
   test: {
     environment: "node",
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // Hooks start the app, the simulators and Chromium: they wait as long as those make progress and
+    // fail with what the process printed (tests/helpers/process-readiness.ts), before vitest would.
+    hookTimeout: PROCESS_TEST_TIMEOUT_MS,
     // Browser tests share one built app and one Chromium: keep files in separate
     // processes but cap parallelism to the 2 cores CI has.
     pool: "forks",

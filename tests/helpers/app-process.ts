@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.ts";
+import { waitForReadiness } from "./process-readiness.ts";
 import { createScratchPostgresDatabase } from "./test-database.ts";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -18,18 +19,25 @@ export interface ExitResult {
   durationMs: number;
 }
 
-/** Runs one of our entry points to completion (for boot failures), with a hard timeout. */
+/**
+ * Runs one of our entry points to completion (for boot failures and commands), as long as it makes
+ * progress (see process-readiness.ts): a stuck process is killed and the test fails saying so.
+ */
 export async function runEntryPoint(
-  entry: "server.ts" | "jobs/worker.ts",
+  entry: "server.ts" | "jobs/worker.ts" | "scripts/migrate.ts",
   env: Record<string, string | undefined>,
-  timeoutMs = 20_000,
 ): Promise<ExitResult> {
   const started = Date.now();
   const child = spawnEntryPoint(entry, env);
   const output = collect(child);
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
-  clearTimeout(timer);
+  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  try {
+    await waitForReadiness({ child, output, what: entry, until: "exit", isReady: () => false });
+  } catch (error) {
+    await terminate(child, exited);
+    throw error;
+  }
+  const [code, signal] = await exited;
   return { code, signal, ...output(), durationMs: Date.now() - started };
 }
 
@@ -70,7 +78,7 @@ export interface StartAppOptions {
  * Starts the built web server (or the worker) as a real process on a fresh
  * database: a scratch PostgreSQL database when TEST_DATABASE_URL is set, else
  * PGlite in a temporary folder. Resolves once it answers /healthz (web) or logs
- * that it started (worker).
+ * that it started (worker), waiting as long as it makes progress (see process-readiness.ts).
  */
 export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
   const entry = options.entry ?? "server.ts";
@@ -94,12 +102,17 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });
   };
 
-  const ready =
-    entry === "server.ts" ? waitForHealth(`http://127.0.0.1:${port}/healthz`) : waitForLog(output, "worker démarré");
-  const outcome = await Promise.race([ready.then(() => "ready" as const), exited.then(() => "exited" as const)]);
-  if (outcome === "exited") {
+  try {
+    await waitForReadiness({
+      child,
+      output,
+      what: entry,
+      isReady: entry === "server.ts" ? () => answersHealth(port) : () => output().stdout.includes("worker démarré"),
+    });
+  } catch (error) {
+    await terminate(child, exited);
     await cleanup();
-    throw new Error(`${entry} exited before being ready:\n${output().stderr}\n${output().stdout}`);
+    throw error;
   }
 
   return {
@@ -120,23 +133,18 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
   };
 }
 
-async function waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url)
-      .then((res) => res.status === 200)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+/** The web server's own readiness signal; a server that accepts but never answers is not ready. */
+async function answersHealth(port: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) })
+    .then((res) => res.status === 200)
+    .catch(() => false);
 }
 
-async function waitForLog(output: () => { stdout: string }, text: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (output().stdout.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`"${text}" not logged within ${timeoutMs} ms`);
+/** SIGTERM first: tsx forwards it to the node process it runs, which SIGKILL would leave orphaned. */
+async function terminate(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
 }

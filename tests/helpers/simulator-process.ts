@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { collect, spawnEntryPoint } from "./app-process.ts";
 import { freePort } from "./free-port.ts";
+import { waitForReadiness } from "./process-readiness.ts";
 
 /** The simulators in their own process, like the real API (arrival times not skewed by our event loop). */
 export async function startSimulatorProcess(apiParticulierLimit: number, env: Record<string, string> = {}) {
@@ -13,12 +14,15 @@ export async function startSimulatorProcess(apiParticulierLimit: number, env: Re
     ...env,
   });
   const output = collect(child);
-  const deadline = Date.now() + 60_000;
-  while (!output().stdout.includes("Simulateurs prêts")) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`simulateurs non démarrés : ${output().stderr.slice(-2_000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitForReadiness({
+    child,
+    output,
+    what: "simulators/main.ts",
+    isReady: () => output().stdout.includes("Simulateurs prêts"),
+  }).catch((error: unknown) => {
+    child.kill("SIGTERM");
+    throw error;
+  });
   const url = `http://127.0.0.1:${port}`;
   return {
     url,

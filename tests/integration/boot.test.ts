@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { runEntryPoint, startApp } from "../helpers/app-process.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-readiness.ts";
 import { postgresBinaries, startPrivatePostgres } from "../helpers/private-postgres.ts";
 
-/** Boot behaviour of the real entry points, as an operator sees it. */
-describe("boot", () => {
+/**
+ * Boot behaviour of the real entry points, as an operator sees it. Every test starts a process: it
+ * waits as long as the process makes progress (process-readiness.ts), not vitest's 30 s.
+ */
+describe("boot", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each(["server.ts", "jobs/worker.ts"] as const)(
     "%s stops with one line when DATABASE_URL is unreachable",
     async (entry) => {
@@ -67,29 +71,25 @@ describe("boot", () => {
     }
   });
 
-  it.skipIf(!postgresBinaries())(
-    "answers /healthz 503 while PostgreSQL is down, 200 once it is back",
-    { timeout: 60_000 },
-    async () => {
-      const pg = await startPrivatePostgres();
-      const app = await startApp({ env: { DATABASE_URL: pg.url } });
-      try {
-        expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-        await pg.stop();
-        const down = await fetch(`${app.url}/healthz`);
-        expect(down.status).toBe(503);
-        expect(await down.json()).toEqual({ status: "indisponible", database: "injoignable" });
-        await pg.start();
-        let status = 0;
-        for (let i = 0; i < 50 && status !== 200; i++) {
-          status = (await fetch(`${app.url}/healthz`)).status;
-          if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        expect(status).toBe(200);
-      } finally {
-        await app.stop();
-        await pg.destroy();
+  it.skipIf(!postgresBinaries())("answers /healthz 503 while PostgreSQL is down, 200 once it is back", async () => {
+    const pg = await startPrivatePostgres();
+    const app = await startApp({ env: { DATABASE_URL: pg.url } });
+    try {
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      await pg.stop();
+      const down = await fetch(`${app.url}/healthz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({ status: "indisponible", database: "injoignable" });
+      await pg.start();
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        status = (await fetch(`${app.url}/healthz`)).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
       }
-    },
-  );
+      expect(status).toBe(200);
+    } finally {
+      await app.stop();
+      await pg.destroy();
+    }
+  });
 });

@@ -13,6 +13,7 @@ import { startMetricsServer } from "../../app/metrics/metrics-server.server.ts";
 import { registry } from "../../app/metrics/registry.server.ts";
 import { parseConfig } from "../../app/config.server.ts";
 import { startWorker } from "../../jobs/worker-runtime.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-readiness.ts";
 import { startApp } from "../helpers/app-process.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { createAgent, createCommune, testSiret } from "../helpers/portal-fixtures.ts";
@@ -190,19 +191,23 @@ describe("Prometheus metrics", () => {
     expect(last).toMatch(/\{job="metrics-probe"\} \d{10}/);
   });
 
-  it("is served by the web process on METRICS_PORT, with the routes it answered", async () => {
-    const metricsPort = await freePort();
-    const app = await startApp({ env: { METRICS_PORT: String(metricsPort) } });
-    try {
-      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      expect(text).toMatch(
-        /portailqf_http_request_duration_seconds_count\{route="routes\/healthz",method="GET",status="200"\} [1-9]/,
-      );
-      expect(text).toContain('portailqf_outbox_depth{outbox="shipments"} 0');
-      expect(text).toContain("portailqf_process_cpu_seconds_total");
-    } finally {
-      await app.stop();
-    }
-  }, 90_000);
+  it(
+    "is served by the web process on METRICS_PORT, with the routes it answered",
+    { timeout: PROCESS_TEST_TIMEOUT_MS },
+    async () => {
+      const metricsPort = await freePort();
+      const app = await startApp({ env: { METRICS_PORT: String(metricsPort) } });
+      try {
+        expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        expect(text).toMatch(
+          /portailqf_http_request_duration_seconds_count\{route="routes\/healthz",method="GET",status="200"\} [1-9]/,
+        );
+        expect(text).toContain('portailqf_outbox_depth{outbox="shipments"} 0');
+        expect(text).toContain("portailqf_process_cpu_seconds_total");
+      } finally {
+        await app.stop();
+      }
+    },
+  );
 });

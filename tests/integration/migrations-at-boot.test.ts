@@ -11,6 +11,7 @@ import { withMigrationLock } from "../../db/migration-lock.ts";
 import { countPendingMigrations, MIGRATIONS_FOLDER } from "../../db/migration-status.ts";
 import { ROOT, collect, runEntryPoint, spawnEntryPoint } from "../helpers/app-process.ts";
 import { freePort } from "../helpers/free-port.ts";
+import { PROCESS_TEST_TIMEOUT_MS, waitForReadiness } from "../helpers/process-readiness.ts";
 import { createScratchPostgresDatabase } from "../helpers/test-database.ts";
 
 /**
@@ -71,22 +72,20 @@ async function boot(entry: "server.ts" | "jobs/worker.ts", env: Record<string, s
     child.kill("SIGTERM");
     await exited;
   };
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited at boot: ${output().stderr.slice(-1_500)}`);
-    const up =
-      entry === "server.ts"
-        ? await fetch(`http://127.0.0.1:${port}/healthz`)
+  const isUp =
+    entry === "server.ts"
+      ? () =>
+          fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) })
             .then((res) => res.status === 200)
             .catch(() => false)
-        : output().stdout.includes("worker démarré");
-    if (up) return { child, output, stop };
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`${entry} not up within 150 s: ${output().stderr.slice(-1_500)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+      : () => output().stdout.includes("worker démarré");
+  try {
+    await waitForReadiness({ child, output, what: entry, isReady: isUp });
+  } catch (error) {
+    await stop();
+    throw error;
   }
+  return { child, output, stop };
 }
 
 /** `npm run db:migrate` as a release step runs it, in a neutral environment plus `env`. */
@@ -99,9 +98,9 @@ async function runMigrateCommand(env: Record<string, string>) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = collect(child);
-  const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-  const [code] = (await once(child, "exit")) as [number | null];
-  clearTimeout(timer);
+  const exited = once(child, "exit") as Promise<[number | null]>;
+  await waitForReadiness({ child, output, what: "npm run db:migrate", until: "exit", isReady: () => false });
+  const [code] = await exited;
   return { code, ...output() };
 }
 
@@ -115,31 +114,35 @@ function logLines(stdout: string, msg: string): Array<Record<string, unknown>> {
 }
 
 describe.skipIf(!onPostgres)("instances started together on a new version (PostgreSQL)", () => {
-  it("four web processes started at once on an empty database all boot, and the migrations ran once", async () => {
-    const database = await emptyDatabase();
-    const started: Started[] = [];
-    try {
-      const booting = await Promise.allSettled(Array.from({ length: 4 }, () => boot("server.ts", database.env)));
-      for (const result of booting) if (result.status === "fulfilled") started.push(result.value);
-      expect(booting.map((result) => (result.status === "rejected" ? String(result.reason) : "booted"))).toEqual(
-        Array(4).fill("booted"),
-      );
-
-      const admin = postgres(database.url!, { max: 1, onnotice: () => {} });
+  it(
+    "four web processes started at once on an empty database all boot, and the migrations ran once",
+    async () => {
+      const database = await emptyDatabase();
+      const started: Started[] = [];
       try {
-        const rows = await admin<{ hash: string }[]>`select hash from drizzle.__drizzle_migrations order by id`;
-        expect(rows.map((row) => row.hash)).toEqual(files.map((file) => file.hash));
+        const booting = await Promise.allSettled(Array.from({ length: 4 }, () => boot("server.ts", database.env)));
+        for (const result of booting) if (result.status === "fulfilled") started.push(result.value);
+        expect(booting.map((result) => (result.status === "rejected" ? String(result.reason) : "booted"))).toEqual(
+          Array(4).fill("booted"),
+        );
+
+        const admin = postgres(database.url!, { max: 1, onnotice: () => {} });
+        try {
+          const rows = await admin<{ hash: string }[]>`select hash from drizzle.__drizzle_migrations order by id`;
+          expect(rows.map((row) => row.hash)).toEqual(files.map((file) => file.hash));
+        } finally {
+          await admin.end();
+        }
+        // One instance applied them all, under the lock; the three others waited, then found nothing.
+        const reports = started.flatMap((app) => logLines(app.output().stdout, "migrations appliquées"));
+        expect(reports).toEqual([expect.objectContaining({ applied: files.length, total: files.length })]);
       } finally {
-        await admin.end();
+        await Promise.all(started.map((app) => app.stop()));
+        await database.drop();
       }
-      // One instance applied them all, under the lock; the three others waited, then found nothing.
-      const reports = started.flatMap((app) => logLines(app.output().stdout, "migrations appliquées"));
-      expect(reports).toEqual([expect.objectContaining({ applied: files.length, total: files.length })]);
-    } finally {
-      await Promise.all(started.map((app) => app.stop()));
-      await database.drop();
-    }
-  }, 300_000);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });
 
 describe("a release step: npm run db:migrate, then processes with MIGRATE_ON_BOOT=0", () => {
@@ -154,11 +157,12 @@ describe("a release step: npm run db:migrate, then processes with MIGRATE_ON_BOO
   it.each(["server.ts", "jobs/worker.ts"] as const)(
     "%s refuses an unmigrated database in one line saying to run npm run db:migrate",
     async (entry) => {
-      const result = await runEntryPoint(
-        entry,
-        { NODE_ENV: "test", LOG_LEVEL: "silent", MIGRATE_ON_BOOT: "0", ...database.env },
-        90_000,
-      );
+      const result = await runEntryPoint(entry, {
+        NODE_ENV: "test",
+        LOG_LEVEL: "silent",
+        MIGRATE_ON_BOOT: "0",
+        ...database.env,
+      });
       expect(result.code).toBe(1);
       const lines = result.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
@@ -168,57 +172,69 @@ describe("a release step: npm run db:migrate, then processes with MIGRATE_ON_BOO
       // It ran nothing itself.
       expect(await pendingIn(database)).toBe(files.length);
     },
-    120_000,
+    PROCESS_TEST_TIMEOUT_MS,
   );
 
-  it("npm run db:migrate migrates and says so in one line, without credentials; a second run finds nothing", async () => {
-    const first = await runMigrateCommand(database.env);
-    expect(first.stderr).toBe("");
-    expect(first.code).toBe(0);
-    const where = database.url
-      ? `PostgreSQL ${new URL(database.url).host}${new URL(database.url).pathname}`
-      : `PGlite (${database.pgliteDir})`;
-    expect(first.stdout).toBe(
-      `Base ${where} à jour : ${files.length} migrations appliquées (${files.length} au total).\n`,
-    );
-    if (database.url) {
-      const { username, password } = new URL(database.url);
-      expect(first.stdout).not.toContain("postgres://");
-      expect(first.stdout).not.toContain(`${username}@`);
-      if (password) expect(first.stdout).not.toContain(password);
-    }
-    expect(await pendingIn(database)).toBe(0);
-
-    const second = await runMigrateCommand(database.env);
-    expect(second.code).toBe(0);
-    expect(second.stdout).toBe(`Base ${where} à jour : aucune migration à appliquer (${files.length} au total).\n`);
-  }, 200_000);
-
-  it("then web and worker boot with MIGRATE_ON_BOOT=0 without entering the migrator", async () => {
-    const bootBoth = async () => {
-      for (const entry of ["server.ts", "jobs/worker.ts"] as const) {
-        const app = await boot(entry, { ...database.env, MIGRATE_ON_BOOT: "0" });
-        await app.stop();
-        expect(logLines(app.output().stdout, "migrations appliquées")).toEqual([]);
+  it(
+    "npm run db:migrate migrates and says so in one line, without credentials; a second run finds nothing",
+    async () => {
+      const first = await runMigrateCommand(database.env);
+      expect(first.stderr).toBe("");
+      expect(first.code).toBe(0);
+      const where = database.url
+        ? `PostgreSQL ${new URL(database.url).host}${new URL(database.url).pathname}`
+        : `PGlite (${database.pgliteDir})`;
+      expect(first.stdout).toBe(
+        `Base ${where} à jour : ${files.length} migrations appliquées (${files.length} au total).\n`,
+      );
+      if (database.url) {
+        const { username, password } = new URL(database.url);
+        expect(first.stdout).not.toContain("postgres://");
+        expect(first.stdout).not.toContain(`${username}@`);
+        if (password) expect(first.stdout).not.toContain(password);
       }
-    };
-    if (!database.url) return bootBoth();
-    // On PostgreSQL, this test holds the migration lock all along: a process that tried to migrate would wait.
-    const client = postgres(database.url, { max: 2, onnotice: () => {} });
-    try {
-      await withMigrationLock(client, bootBoth);
-    } finally {
-      await client.end();
-    }
-  }, 200_000);
+      expect(await pendingIn(database)).toBe(0);
 
-  it("npm run db:migrate fails with exit 1 and one line when the database is unreachable, the password unsaid", async () => {
-    const result = await runMigrateCommand({ DATABASE_URL: "postgres://qf:mot-de-passe-secret@127.0.0.1:1/qf" });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(
-      /^Migration impossible sur PostgreSQL 127\.0\.0\.1:1\/qf : [^\n]*ECONNREFUSED[^\n]*\n$/,
-    );
-    expect(result.stderr).not.toContain("mot-de-passe-secret");
-  }, 60_000);
+      const second = await runMigrateCommand(database.env);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toBe(`Base ${where} à jour : aucune migration à appliquer (${files.length} au total).\n`);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "then web and worker boot with MIGRATE_ON_BOOT=0 without entering the migrator",
+    async () => {
+      const bootBoth = async () => {
+        for (const entry of ["server.ts", "jobs/worker.ts"] as const) {
+          const app = await boot(entry, { ...database.env, MIGRATE_ON_BOOT: "0" });
+          await app.stop();
+          expect(logLines(app.output().stdout, "migrations appliquées")).toEqual([]);
+        }
+      };
+      if (!database.url) return bootBoth();
+      // On PostgreSQL, this test holds the migration lock all along: a process that tried to migrate would wait.
+      const client = postgres(database.url, { max: 2, onnotice: () => {} });
+      try {
+        await withMigrationLock(client, bootBoth);
+      } finally {
+        await client.end();
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "npm run db:migrate fails with exit 1 and one line when the database is unreachable, the password unsaid",
+    async () => {
+      const result = await runMigrateCommand({ DATABASE_URL: "postgres://qf:mot-de-passe-secret@127.0.0.1:1/qf" });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(
+        /^Migration impossible sur PostgreSQL 127\.0\.0\.1:1\/qf : [^\n]*ECONNREFUSED[^\n]*\n$/,
+      );
+      expect(result.stderr).not.toContain("mot-de-passe-secret");
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.ts";
@@ -7,8 +6,7 @@ import { createApiParticulierClient } from "../../app/integrations/api-particuli
 import { createCampaign, getCampaignProgress } from "../../app/portal/campaigns/campaigns.server.ts";
 import { createTokenPacer } from "../../app/integrations/api-particulier/token-pacer.server.ts";
 import { runCampaignWorker } from "../../app/portal/campaigns/worker.server.ts";
-import { collect, spawnEntryPoint } from "../helpers/app-process.ts";
-import { freePort } from "../helpers/free-port.ts";
+import { startSimulatorProcess } from "../helpers/simulator-process.ts";
 import {
   apiParticulierAdmin,
   apiParticulierStats,
@@ -34,7 +32,7 @@ let handles: DatabaseHandle[] = [];
 let dropScratch: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  sims = await startSimulatorProcess();
+  sims = await startSimulatorProcess(LIMIT);
   const scratch = await createScratchPostgresDatabase();
   if (scratch) {
     dropScratch = scratch.drop;
@@ -46,32 +44,6 @@ beforeAll(async () => {
     handles = [single, single];
   }
 });
-
-async function startSimulatorProcess() {
-  const port = await freePort();
-  const child = spawnEntryPoint("simulators/main.ts", {
-    SIMULATORS_PORT: String(port),
-    SIMULATORS_PERSIST: "0",
-    API_PARTICULIER_RATE_LIMIT: String(LIMIT),
-    LOG_LEVEL: "silent",
-  });
-  const output = collect(child);
-  const deadline = Date.now() + 30_000;
-  while (!output().stdout.includes("Simulateurs prêts")) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`simulators did not start: ${output().stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    apiParticulierUrl: `${url}/api-particulier`,
-    close: async () => {
-      child.kill("SIGTERM");
-      if (child.exitCode === null) await once(child, "exit");
-    },
-  };
-}
 
 afterAll(async () => {
   await sims?.close();
