@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError, EXTERNAL_VARIABLES, parseConfig } from "./config.server";
 
@@ -97,6 +98,19 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...productionEnv(), MIGRATE_ON_BOOT: "0" }).MIGRATE_ON_BOOT).toBe(false);
     expect(() => parseConfig({ MIGRATE_ON_BOOT: "false" })).toThrow(
       "Configuration invalide : MIGRATE_ON_BOOT doit valoir 1 (migrer au démarrage, par défaut) ou 0",
+    );
+  });
+
+  it("runs one web process per core in production, one in demo, and WEB_PROCESSES when set", () => {
+    expect(parseConfig(productionEnv()).WEB_PROCESSES).toBe(availableParallelism());
+    expect(parseConfig({}).WEB_PROCESSES).toBe(1);
+    expect(parseConfig({ ...productionEnv(), WEB_PROCESSES: "3" }).WEB_PROCESSES).toBe(3);
+    expect(() => parseConfig({ ...productionEnv(), WEB_PROCESSES: "0" })).toThrow(
+      "Configuration invalide : WEB_PROCESSES doit être un nombre entier entre 1 et 64",
+    );
+    // PGlite (demo without DATABASE_URL) is one process's folder.
+    expect(() => parseConfig({ WEB_PROCESSES: "2" })).toThrow(
+      /^Configuration invalide : WEB_PROCESSES=2 demande PostgreSQL/,
     );
   });
 

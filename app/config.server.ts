@@ -1,4 +1,5 @@
 import { installDecryptionKeys, keyFromBase64 } from "~/utils/encryption.server";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /**
@@ -133,6 +134,17 @@ const schema = z.object({
     .max(65535, { error: "doit être un numéro de port" })
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * Web processes serving PORT on this machine (node:cluster): Node runs a page on one core, so one
+   * process per core is what lets a machine's capacity grow with its cores. Default: one per core in
+   * production (PostgreSQL), one in demo. PGlite opens its folder in a single process only.
+   */
+  WEB_PROCESSES: z.coerce
+    .number({ error: "doit être un nombre entier entre 1 et 64" })
+    .int({ error: "doit être un nombre entier entre 1 et 64" })
+    .min(1, { error: "doit être un nombre entier entre 1 et 64" })
+    .max(64, { error: "doit être un nombre entier entre 1 et 64" })
+    .optional(),
   /** 0: the web and worker processes do not migrate at boot, a release step runs `npm run db:migrate`. */
   MIGRATE_ON_BOOT: z
     .enum(["0", "1"], { error: "doit valoir 1 (migrer au démarrage, par défaut) ou 0" })
@@ -140,8 +152,13 @@ const schema = z.object({
     .transform((value) => value === "1"),
 });
 
-export type Config = Omit<z.infer<typeof schema>, "SESSION_SECRET" | "ENCRYPTION_KEY" | "ENCRYPTION_KEYS"> & {
+export type Config = Omit<
+  z.infer<typeof schema>,
+  "SESSION_SECRET" | "ENCRYPTION_KEY" | "ENCRYPTION_KEYS" | "WEB_PROCESSES"
+> & {
   demoMode: boolean;
+  /** WEB_PROCESSES, or its default: one per core in production, one in demo. */
+  WEB_PROCESSES: number;
   /** The current session secret: signs cookies (`sessionSecrets` verifies them). */
   SESSION_SECRET: string;
   /** Every session secret, current first: what cookies' `secrets` option takes. */
@@ -190,7 +207,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const message = issue?.code === "invalid_type" && input[name] === undefined ? "est obligatoire" : issue?.message;
     throw new ConfigError(`Configuration invalide : ${name} ${message}`);
   }
-  const { SESSION_SECRET: secrets, ENCRYPTION_KEY: key, ENCRYPTION_KEYS: keys, ...rest } = result.data;
+  const { SESSION_SECRET: secrets, ENCRYPTION_KEY: key, ENCRYPTION_KEYS: keys, WEB_PROCESSES, ...rest } = result.data;
+  if (WEB_PROCESSES !== undefined && WEB_PROCESSES > 1 && !rest.DATABASE_URL) {
+    throw new ConfigError(
+      `Configuration invalide : WEB_PROCESSES=${WEB_PROCESSES} demande PostgreSQL (DATABASE_URL) ; la base embarquée PGlite ne s’ouvre que dans un seul processus`,
+    );
+  }
+  const webProcesses = WEB_PROCESSES ?? (demoMode || !rest.DATABASE_URL ? 1 : availableParallelism());
   if (keys && key && key !== keys[0]!.base64) {
     // Two sources of truth for the encrypting key would let two instances write with different keys.
     throw new ConfigError(
@@ -202,6 +225,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     ...rest,
     demoMode,
+    WEB_PROCESSES: webProcesses,
     SESSION_SECRET: secrets[0]!,
     sessionSecrets: secrets,
     ENCRYPTION_KEY: keyring[0]!.base64,

@@ -32,6 +32,7 @@ const BENCHMARKS: { name: string; load: () => Promise<BenchFn | null> }[] = [
   { name: "ingestion", load: async () => (await import("./ingestion.ts")).runIngestionBench },
   { name: "citizen", load: async () => (await import("./citizen.ts")).runCitizenBench },
   { name: "pacing", load: async () => (await import("./pacing.ts")).runPacingBench },
+  { name: "web-processes", load: async () => (await import("./web-processes.ts")).runWebProcessesBench },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { Gauge } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
 import { queryRows, type Database } from "../../db/client.ts";
 import { METRICS_PREFIX, registry } from "./registry.server";
 
@@ -34,7 +34,8 @@ const OUTBOXES_SQL = sql`
   select 'exports', count(*)::int, extract(epoch from now() - min(created_at))::float8
     from exports where status in ('pending', 'running')`;
 
-export function registerDatabaseMetrics(db: Database) {
+/** `target`: the process registry, or the cluster primary's own (read once per machine, not summed per process). */
+export function registerDatabaseMetrics(db: Database, target: Registry = registry) {
   let cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
   const snapshot = () => {
     if (!cached || Date.now() - cached.at > SNAPSHOT_TTL_MS) {
@@ -49,7 +50,7 @@ export function registerDatabaseMetrics(db: Database) {
     name: `${METRICS_PREFIX}outbox_depth`,
     help: "Éléments en attente dans chaque outbox (shipments, hubee_status_reports, webhook_deliveries, exports).",
     labelNames: ["outbox"] as const,
-    registers: [registry],
+    registers: [target],
     async collect() {
       for (const row of (await snapshot()).outboxes) this.set({ outbox: row.outbox }, row.depth);
     },
@@ -58,7 +59,7 @@ export function registerDatabaseMetrics(db: Database) {
     name: `${METRICS_PREFIX}outbox_oldest_age_seconds`,
     help: "Âge de l’élément en attente le plus ancien de chaque outbox (0 quand elle est vide).",
     labelNames: ["outbox"] as const,
-    registers: [registry],
+    registers: [target],
     async collect() {
       for (const row of (await snapshot()).outboxes) this.set({ outbox: row.outbox }, row.oldest_seconds ?? 0);
     },
@@ -67,7 +68,7 @@ export function registerDatabaseMetrics(db: Database) {
     name: `${METRICS_PREFIX}campaigns`,
     help: "Campagnes de mise à jour des QF, par statut.",
     labelNames: ["status"] as const,
-    registers: [registry],
+    registers: [target],
     async collect() {
       this.reset();
       for (const row of (await snapshot()).campaigns) this.set({ status: row.status }, row.count);
@@ -77,7 +78,7 @@ export function registerDatabaseMetrics(db: Database) {
     name: `${METRICS_PREFIX}campaign_items`,
     help: "Familles des campagnes en cours ou en pause, par statut (pending, in_progress, updated…).",
     labelNames: ["status"] as const,
-    registers: [registry],
+    registers: [target],
     async collect() {
       this.reset();
       for (const row of (await snapshot()).campaignItems) this.set({ status: row.status }, row.count);
@@ -86,7 +87,7 @@ export function registerDatabaseMetrics(db: Database) {
   new Gauge({
     name: `${METRICS_PREFIX}database_ping_seconds`,
     help: "Durée d’un « select 1 » sur la base, vue par ce processus (attente d’une connexion du pool comprise).",
-    registers: [registry],
+    registers: [target],
     async collect() {
       this.set((await snapshot()).pingSeconds);
     },

@@ -10,15 +10,16 @@ import { registry } from "./registry.server";
 export async function startMetricsServer(
   port: number,
   host = "0.0.0.0",
+  source: { contentType: string; metrics(): Promise<string> } = registry,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.method !== "GET" || (req.url ?? "").split("?")[0] !== "/metrics") {
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Introuvable\n");
       return;
     }
-    registry
+    source
       .metrics()
-      .then((body) => res.writeHead(200, { "Content-Type": registry.contentType }).end(body))
+      .then((body) => res.writeHead(200, { "Content-Type": source.contentType }).end(body))
       .catch((error: unknown) => {
         logger.error({ err: error }, "métriques indisponibles");
         res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("Métriques indisponibles\n");

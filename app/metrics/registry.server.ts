@@ -38,6 +38,8 @@ export const jobLastSuccess = new Gauge({
   name: `${METRICS_PREFIX}job_last_success_timestamp_seconds`,
   help: "Heure (epoch) de la dernière exécution réussie de chaque tâche dans ce processus.",
   labelNames: ["job"] as const,
+  // Several web processes on one machine (WEB_PROCESSES): a time is not summed across them.
+  aggregator: "max",
   registers: [registry],
 });
 

@@ -3,6 +3,8 @@ import type { Database } from "../../db/client.ts";
 import { registerDatabaseMetrics } from "./database-metrics.server";
 import { registerExternalSystem } from "./external-calls.server";
 import { startMetricsServer } from "./metrics-server.server";
+import { registry } from "./registry.server";
+import { isClusterWebProcess, shareMetricsWithPrimary } from "~/web-cluster.server";
 
 let databaseMetricsRegistered = false;
 
@@ -16,6 +18,11 @@ export async function setupMetrics(config: Config, db: Database) {
   registerExternalSystem(config.HUBEE_API_URL, "hubee");
   registerExternalSystem(config.HUBEE_TOKEN_URL, "hubee_auth");
   if (config.METRICS_PORT === undefined) return null;
+  // One of several web processes (WEB_PROCESSES): the cluster's primary serves the machine's metrics.
+  if (isClusterWebProcess()) {
+    shareMetricsWithPrimary(registry);
+    return null;
+  }
   if (!databaseMetricsRegistered) {
     registerDatabaseMetrics(db);
     databaseMetricsRegistered = true;

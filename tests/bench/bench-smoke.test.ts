@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-readiness.ts";
 import { ROOT } from "../helpers/app-process.ts";
 
 /**
@@ -71,6 +72,17 @@ describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => 
     const report = await runOne("citizen");
     expect(report.goals[0]!.ok, report.goals[0]!.label).toBe(true);
   });
+
+  it.skipIf(!built)(
+    "web processes: one then two processes serve the same pages without error",
+    { timeout: PROCESS_TEST_TIMEOUT_MS },
+    async () => {
+      const report = await runOne("web-processes");
+      const errors = report.goals.find((g) => g.label.startsWith("processus web : ") && g.label.endsWith("erreur"));
+      expect(errors?.ok, errors?.label).toBe(true);
+      expect(report.results[0]!.markdown).toMatch(/\| 1 \| \d+ \|[\s\S]*\| 2 \| \d+ \|/);
+    },
+  );
 
   it.skipIf(!hasExports)("exports: hooked into the suite", { timeout: 60_000 }, async () => {
     await runOne("exports");
