@@ -1,25 +1,23 @@
-import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { ServerBuild } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
 import { isAsset } from "~/http/request-context.server";
 import { httpRequests } from "./registry.server";
+import { createRouteMatcher, type RouteNode } from "./route-matcher.server";
 
 /**
  * HTTP metrics by Remix route id: the route file that answered ("routes/portail.communes.$siret.
- * dossiers.$familyId"), never the path, which holds SIRETs and file ids. Remix's own matcher
- * (@remix-run/router, the one Remix itself uses) finds it, so the label is the route Remix ran.
+ * dossiers.$familyId"), never the path, which holds SIRETs and file ids. It is found by Remix's own
+ * matching rules (route-matcher.server.ts), so the label is the route Remix ran.
  */
 
-type RouteTree = AgnosticRouteObject & { id: string; children?: RouteTree[] };
-
-function routeTree(routes: ServerBuild["routes"]): RouteTree[] {
+export function routeTree(routes: ServerBuild["routes"]): RouteNode[] {
   const byParent = new Map<string | undefined, ServerBuild["routes"][string][]>();
   for (const route of Object.values(routes)) {
     const siblings = byParent.get(route.parentId) ?? [];
     siblings.push(route);
     byParent.set(route.parentId, siblings);
   }
-  const build = (parentId: string | undefined): RouteTree[] =>
+  const build = (parentId: string | undefined): RouteNode[] =>
     (byParent.get(parentId) ?? []).map((route) =>
       route.index
         ? { id: route.id, path: route.path, index: true }
@@ -30,13 +28,12 @@ function routeTree(routes: ServerBuild["routes"]): RouteTree[] {
 
 /** The label of a request: "static" for assets, the answering route's id, or "unmatched". */
 export function createRouteLabeler(routes: ServerBuild["routes"]): (path: string) => string {
-  const tree = routeTree(routes);
+  const match = createRouteMatcher(routeTree(routes));
   return (path) => {
     if (isAsset(path)) return "static";
     // Single fetch asks for a page's data at "<path>.data" (and "/_root.data" for the home page).
     const pagePath = path === "/_root.data" ? "/" : path.replace(/\.data$/, "");
-    const matches = matchRoutes(tree, pagePath);
-    return matches?.at(-1)?.route.id ?? "unmatched";
+    return match(pagePath) ?? "unmatched";
   };
 }
 
