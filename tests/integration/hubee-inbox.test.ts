@@ -26,7 +26,7 @@ import {
   receiverFor,
   type HubeeInboxSettings,
 } from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
-import { ingestCommuneInbox } from "../../app/portal/hubee-reception/poll-inbox.server.ts";
+import { CASES_IN_PARALLEL, ingestCommuneInbox } from "../../app/portal/hubee-reception/poll-inbox.server.ts";
 import { pollInboxNow } from "../../app/routes/portail.communes.$siret.dossiers._index/poll-inbox.server.ts";
 import { logger } from "../../app/utils/logger.server.ts";
 import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
@@ -341,6 +341,44 @@ describe("HubEE inbox ingestion (SI side)", () => {
     expect(counts).toMatchObject({ cases: 3, failed: 0 });
     expect(angersQueue()).toHaveLength(0);
     expect(await tableCounts()).toMatchObject({ cases: 3, attachments: 9 });
+  });
+
+  it("fetches a commune's cases side by side, at most CASES_IN_PARALLEL at once, and stores them in HubEE's order", async () => {
+    const injected = [];
+    for (let i = 0; i < 10; i++) {
+      const pivot = duboisShipment().pivotIdentity;
+      injected.push(
+        await injectTransmission({ shipment: { pivotIdentity: { ...pivot, birthdate: `1970-01-${10 + i}` } } }),
+      );
+    }
+    // HubEE answers slowly (a real one takes tens of milliseconds): the fetches overlap or they do not.
+    const real = receiverOf();
+    let inFlight = 0;
+    let peak = 0;
+    let calls = 0;
+    const slow: HubeeReceiver = {
+      ...real,
+      getCase: async (caseId) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        // Later cases answer sooner: fetched side by side, they arrive out of order.
+        await new Promise((resolve) => setTimeout(resolve, 150 - 12 * calls++));
+        try {
+          return await real.getCase(caseId);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    let tick = Date.parse("2026-12-05T08:00:00Z");
+    const counts = await ingestCommuneInbox(handle.db, slow, angers(), { now: () => new Date(++tick) });
+    expect(counts).toMatchObject({ cases: 10, failed: 0 });
+    expect(peak).toBe(CASES_IN_PARALLEL);
+    const stored = await handle.db
+      .select({ caseId: receivedCases.hubeeCaseId })
+      .from(receivedCases)
+      .orderBy(asc(receivedCases.receivedAt));
+    expect(stored.map((row) => row.caseId)).toEqual(injected.map((folder) => folder.caseId));
   });
 
   it("adds a known family's new QF to its history instead of creating a second file", async () => {

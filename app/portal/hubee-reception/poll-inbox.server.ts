@@ -4,6 +4,7 @@ import { receivedCases, type ReceivedCase } from "../../../db/schema/index.ts";
 import { isTransientHubeeError } from "~/integrations/hubee/errors.server";
 import type { HubeeReceiver, MalformedNotification, SiNotification } from "~/integrations/hubee/receiver.server";
 import { FORMULAIRE_QF_PROCESS_CODE } from "~/integrations/hubee/sender.server";
+import { forEachBounded } from "~/utils/bounded-concurrency";
 import { logger } from "~/utils/logger.server";
 import { completeOwedStatusReports } from "../family-files/owed-status-reports.server";
 import type { InboxCollectivity, InboxRun, IngestionCounts, IngestionOptions } from "./inbox-run";
@@ -23,6 +24,8 @@ import { storeCase } from "./store-family.server";
  */
 
 export const INBOX_BATCH_SIZE = 25;
+/** Cases of one commune fetched and stored at once (each holds a database connection only to store). */
+export const CASES_IN_PARALLEL = 6;
 /** A run stops after this many pages, so one commune cannot hold the worker for ever. */
 const MAX_BATCHES_PER_RUN = 40;
 /**
@@ -96,18 +99,10 @@ export async function ingestCommuneInbox(
     const fresh = notifications.filter((n) => !seen.has(n.id));
     progress += fresh.length;
     let interrupted = false;
-    for (const notification of fresh) {
-      seen.add(notification.id);
-      // HubEE filters on processCode, but the queue is shared by the credential's démarches:
-      // never touch another démarche's notification.
-      if (notification.processCode !== FORMULAIRE_QF_PROCESS_CODE) {
-        leftInQueue.add(notification.id);
-        counts.ignoredForeign++;
-        continue;
-      }
+    const handle = async (notification: SiNotification, order?: StoreOrder) => {
       try {
         if (notification.eventId) await handleEventNotification(context, notification);
-        else await handleCaseNotification(context, notification);
+        else await handleCaseNotification(context, notification, order);
       } catch (error) {
         leftInQueue.add(notification.id);
         counts.failed++;
@@ -124,10 +119,47 @@ export async function ingestCommuneInbox(
         if (isTransientHubeeError(error)) {
           interrupted = true;
           hubeeStruggling = true;
-          break;
         }
+      } finally {
+        // A case that failed before its turn to store must not hold the ones behind it.
+        order?.onStored();
+      }
+    };
+    const mine: SiNotification[] = [];
+    for (const notification of fresh) {
+      seen.add(notification.id);
+      // HubEE filters on processCode, but the queue is shared by the credential's démarches:
+      // never touch another démarche's notification.
+      if (notification.processCode !== FORMULAIRE_QF_PROCESS_CODE) {
+        leftInQueue.add(notification.id);
+        counts.ignoredForeign++;
+      } else {
+        mine.push(notification);
       }
     }
+    // A case costs about seven HubEE calls one after the other: with a real HubEE's latency, one at a
+    // time would read a few cases per second. Cases are fetched side by side, but stored one after
+    // the other in the list's order (two cases of one family must apply in the order HubEE lists
+    // them, as they did one at a time); events follow, in order, so one about a case of this page
+    // finds it stored.
+    const cases = mine.filter((n) => !n.eventId);
+    const stored = cases.map(() => deferred());
+    await forEachBounded(
+      cases.map((notification, index) => ({ notification, index })),
+      CASES_IN_PARALLEL,
+      ({ notification, index }) =>
+        handle(notification, {
+          storeAfter: index === 0 ? Promise.resolve() : stored[index - 1]!.promise,
+          onStored: stored[index]!.resolve,
+        }),
+      () => interrupted,
+    );
+    await forEachBounded(
+      mine.filter((n) => n.eventId),
+      1,
+      (notification) => handle(notification),
+      () => interrupted,
+    );
     const listed = notifications.length + malformed.length;
     if (interrupted || listed < maxResult || progress === 0) break;
     if (leftInQueue.size + unidentified >= MAX_LEFT_IN_QUEUE) {
@@ -170,39 +202,58 @@ async function findStoredCase(db: DbExecutor, hubeeCaseId: string): Promise<Rece
   return row;
 }
 
-async function handleCaseNotification(ctx: InboxRun, notification: SiNotification) {
+/** Where a case's store step stands in the page's order: after the previous case's, then say so. */
+interface StoreOrder {
+  storeAfter: Promise<void>;
+  onStored: () => void;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+async function handleCaseNotification(
+  ctx: InboxRun,
+  notification: SiNotification,
+  order: StoreOrder = { storeAfter: Promise.resolve(), onStored: () => {} },
+) {
   const caseId = notification.caseId;
   if (!caseId) {
     // Nothing to fetch: a notification without a case cannot be acted upon.
+    order.onStored();
     await deleteNotification(ctx, notification);
     return;
   }
 
-  const stored = await findStoredCase(ctx.db, caseId);
-  if (stored) {
-    if (stored.collectivityId !== ctx.collectivity.id) {
-      throw new Error(`Le télédossier ${caseId} est déjà rattaché à une autre collectivité`);
+  // Fetched side by side with the page's other cases (HubEE calls only)…
+  const known = await findStoredCase(ctx.db, caseId);
+  const fetched = known ? null : await ctx.receiver.getCase(caseId);
+  const reception = fetched ? await receiveCase(ctx, fetched) : null;
+  // …stored one after the other, in the page's order.
+  await order.storeAfter;
+  let row: ReceivedCase | undefined;
+  let storedNow = false;
+  try {
+    const stored = known ?? (await findStoredCase(ctx.db, caseId));
+    if (stored) row = stored;
+    else {
+      row = (await storeCase(ctx, fetched!, reception!)) ?? undefined;
+      storedNow = row !== undefined;
+      // Stored meanwhile by a concurrent run: finish its steps rather than duplicate it.
+      row ??= await findStoredCase(ctx.db, caseId);
+      if (!row) throw new Error(`Le télédossier ${caseId} n’a pas pu être enregistré`);
     }
-    await reportReception(ctx, stored, null);
-    await deleteNotification(ctx, notification);
-    ctx.counts.alreadyStored++;
-    return;
+  } finally {
+    order.onStored();
   }
-
-  const kase = await ctx.receiver.getCase(caseId);
-  const reception = await receiveCase(ctx, kase);
-  const row = await storeCase(ctx, kase, reception);
-  if (!row) {
-    // Stored meanwhile by a concurrent run: finish its steps rather than duplicate it.
-    const concurrent = await findStoredCase(ctx.db, caseId);
-    if (!concurrent) throw new Error(`Le télédossier ${caseId} n’a pas pu être enregistré`);
-    await reportReception(ctx, concurrent, null);
-    await deleteNotification(ctx, notification);
-    ctx.counts.alreadyStored++;
-    return;
+  if (row.collectivityId !== ctx.collectivity.id) {
+    throw new Error(`Le télédossier ${caseId} est déjà rattaché à une autre collectivité`);
   }
-  await reportReception(ctx, row, kase);
+  await reportReception(ctx, row, storedNow ? fetched : null);
   await deleteNotification(ctx, notification);
-  if (row.ingestionError) ctx.counts.errors++;
+  if (!storedNow) ctx.counts.alreadyStored++;
+  else if (row.ingestionError) ctx.counts.errors++;
   else ctx.counts.cases++;
 }

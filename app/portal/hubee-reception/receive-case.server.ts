@@ -27,32 +27,29 @@ export interface Reception {
 
 /** Downloads every file (checking HubEE's digest) and reads FormulaireQF.json. */
 export async function receiveCase(ctx: InboxRun, kase: SiCase): Promise<Reception> {
-  const files: DownloadedFile[] = [];
-  let altered = 0;
-  for (const attachment of kase.attachments) {
-    try {
-      const downloaded = await ctx.receiver.downloadAttachment(kase.id, attachment.id, attachment.size);
-      if (downloaded.hubeeDigest !== null && !downloaded.digestVerified) {
-        // A digest we cannot read proves nothing either way: kept, flagged as not verified.
-        logger.warn(
-          { collectivityId: ctx.collectivity.id, caseId: kase.id, attachmentId: attachment.id },
-          "empreinte annoncée par HubEE illisible : pièce jointe gardée, non vérifiée",
-        );
+  // The files of a case are independent downloads: side by side, kept in the case's order.
+  const downloads = await Promise.all(
+    kase.attachments.map(async (attachment): Promise<{ file: DownloadedFile; altered: boolean }> => {
+      try {
+        const downloaded = await ctx.receiver.downloadAttachment(kase.id, attachment.id, attachment.size);
+        if (downloaded.hubeeDigest !== null && !downloaded.digestVerified) {
+          // A digest we cannot read proves nothing either way: kept, flagged as not verified.
+          logger.warn(
+            { collectivityId: ctx.collectivity.id, caseId: kase.id, attachmentId: attachment.id },
+            "empreinte annoncée par HubEE illisible : pièce jointe gardée, non vérifiée",
+          );
+        }
+        return { file: { attachment, ...downloaded }, altered: false };
+      } catch (error) {
+        if (!(error instanceof HubeeDigestMismatchError)) throw error;
+        // Kept for agents to look at, flagged as not verified; the case is reported as not integrated.
+        const file = { attachment, content: error.content, sha256: error.actual, hubeeDigest: error.expected };
+        return { file: { ...file, digestVerified: false }, altered: true };
       }
-      files.push({ attachment, ...downloaded });
-    } catch (error) {
-      if (!(error instanceof HubeeDigestMismatchError)) throw error;
-      // Kept for agents to look at, flagged as not verified; the case is reported as not integrated.
-      altered++;
-      files.push({
-        attachment,
-        content: error.content,
-        sha256: error.actual,
-        hubeeDigest: error.expected,
-        digestVerified: false,
-      });
-    }
-  }
+    }),
+  );
+  const files = downloads.map((download) => download.file);
+  const altered = downloads.filter((download) => download.altered).length;
   if (altered > 0) {
     return {
       files,
