@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { describeRule } from "./describe-rule";
 import { computePrice, pricesPerChild } from "./price";
 import type { PriceRule } from "./rules";
 
@@ -229,5 +230,22 @@ describe("golden rule sets", () => {
     );
     expect(text(computePrice(leisure, 200).explanation)).toBe("QF 200 €, jusqu’à 400 € : 3,00 €");
     expect(text(computePrice(leisure, 5000).explanation)).toBe("QF 5 000 €, à partir de 1 600 € : 18,00 €");
+  });
+});
+
+describe("describeRule", () => {
+  it("says each rule in one sentence", () => {
+    const rule: PriceRule = {
+      kind: "effort",
+      rate: 3200,
+      floorCents: 50,
+      ceilingCents: 420,
+      noQfPriceCents: 420,
+      roundingCents: 5,
+      siblingReduction: { percent: 10, fromChild: 2 },
+    };
+    expect(text(describeRule(rule))).toBe(
+      "0,32 % du QF, entre 0,50 € et 4,20 € ; sans QF connu : 4,20 € ; arrondi à 5 centimes ; −10 % à partir du 2e enfant",
+    );
   });
 });
