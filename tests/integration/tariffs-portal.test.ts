@@ -4,10 +4,12 @@ import type { DatabaseHandle } from "../../db/client.ts";
 import { tariffBrackets, tariffServices, tariffVersions } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import * as listRoute from "../../app/routes/portail.communes.$siret.tarifs._index/route.tsx";
+import * as familyRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId/route.tsx";
 import * as serviceRoute from "../../app/routes/portail.communes.$siret.tarifs.$serviceId/route.tsx";
 import { addMember, callRoute, createAgent, createCommune, signIn, withCookies } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
 import { createTestDatabase } from "../helpers/test-database.ts";
+import { insertFamily } from "../helpers/export-fixtures.ts";
 
 const plain = (html: string) => html.replace(/[\u00a0\u202f]/g, " ");
 
@@ -171,5 +173,29 @@ describe("tariff pages", () => {
     const listHtml = plain(await renderRoute(listRoute.default, listView.data as object, list()));
     expect(listHtml).toContain("En vigueur depuis le 01/09/2020 : Tranche A : 1,10 €");
     expect(listHtml).not.toContain("Créer le service");
+  });
+
+  it("shows a family's prices in force on its file, with the price under its previous QF", async () => {
+    const child = {
+      nom_naissance: "MARTIN",
+      nom_usage: null,
+      prenoms: "LÉO",
+      date_naissance: "2016-05-02",
+      sexe: "M" as const,
+    };
+    const familyId = await insertFamily(handle.db, collectivityId, {
+      qfValue: 700,
+      previousQf: 450,
+      members: { allocataires: [], enfants: [child, { ...child, prenoms: "LOU" }] },
+    });
+    const path = `/portail/communes/${siret}/dossiers/${familyId}`;
+    const answer = await callRoute(familyRoute, "loader", { path, params: { siret, familyId }, cookie: agent });
+    expect(answer.status).toBe(200);
+    const html = plain(await renderRoute(familyRoute.default, answer.data as object, path));
+    const section = /data-testid="tarifs"[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    expect(section).toContain("<strong>Restauration scolaire</strong> : 4,80 € par repas");
+    expect(section).toContain("Tranche B (QF 601 € et plus) : 4,80 €");
+    expect(section).toContain("2e enfant : 4,32 € par repas");
+    expect(section).toContain("Avec le QF précédent : 1,10 € (Tranche A (QF 0 € à 600 €) : 1,10 €)");
   });
 });
