@@ -5,6 +5,8 @@ import { tariffBrackets, tariffServices, tariffVersions } from "../../db/schema/
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import * as listRoute from "../../app/routes/portail.communes.$siret.tarifs._index/route.tsx";
 import * as familyRoute from "../../app/routes/portail.communes.$siret.dossiers.$familyId/route.tsx";
+import * as publicRoute from "../../app/routes/collectivites.$siret._index.tsx";
+import { citizenTariffs } from "../../app/citizen/commune-tariffs.server.ts";
 import * as serviceRoute from "../../app/routes/portail.communes.$siret.tarifs.$serviceId/route.tsx";
 import { addMember, callRoute, createAgent, createCommune, signIn, withCookies } from "../helpers/portal-fixtures.ts";
 import { renderRoute } from "../helpers/render-route.tsx";
@@ -197,5 +199,47 @@ describe("tariff pages", () => {
     expect(section).toContain("Tranche B (QF 601 € et plus) : 4,80 €");
     expect(section).toContain("2e enfant : 4,32 € par repas");
     expect(section).toContain("Avec le QF précédent : 1,10 € (Tranche A (QF 0 € à 600 €) : 1,10 €)");
+  });
+
+  it("shows published tariffs on the commune's public page and prices a citizen's QF, never with a draft", async () => {
+    const [service] = await handle.db
+      .select()
+      .from(tariffServices)
+      .where(eq(tariffServices.collectivityId, collectivityId));
+    await handle.db.insert(tariffVersions).values({
+      serviceId: service!.id,
+      collectivityId,
+      status: "draft",
+      validFrom: "2021-01-01",
+      rule: {
+        kind: "effort",
+        rate: 100,
+        floorCents: 1,
+        ceilingCents: 2,
+        noQfPriceCents: 2,
+        roundingCents: 1,
+        siblingReduction: null,
+      },
+    });
+    const path = `/collectivites/${siret}`;
+    const answer = await callRoute(publicRoute, "loader", { path, params: { siret } });
+    const html = plain(await renderRoute(publicRoute.default, answer.data as object, path));
+    const section = /data-testid="tarifs-commune"[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    expect(section).toContain("Les tarifs de Angers");
+    expect(section).toContain(
+      "<strong>Restauration scolaire</strong> (par repas) : Tranche A : 1,10 € ; Tranche B : 4,80 €",
+    );
+    expect(section).not.toContain("0,01 %");
+    const tariffs = await citizenTariffs(handle.db, collectivityId, { qf: 500, day: "2026-12-05" });
+    expect(plain(JSON.stringify(tariffs))).toBe(
+      JSON.stringify([
+        {
+          service: "Restauration scolaire",
+          per: "par repas",
+          price: "1,10 €",
+          explanation: "Tranche A (QF 0 € à 600 €) : 1,10 €",
+        },
+      ]),
+    );
   });
 });

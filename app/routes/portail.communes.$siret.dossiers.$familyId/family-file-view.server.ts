@@ -12,7 +12,7 @@ import { loadFamilyFile, type FamilyFile } from "~/portal/family-files/family-fi
 import { CONFIRMATION_PARAM, CONFIRMATION_VALUE } from "~/portal/family-files/family-status";
 import { bracketFor, formatBracketRange } from "~/portal/settings/tariff-brackets";
 import { loadTariffBrackets } from "~/portal/settings/tariff-brackets.server";
-import { familyPrices } from "~/portal/tariffs/family-prices";
+import { familyPrices } from "~/domain/pricing/family-prices";
 import { loadTariffServices } from "~/portal/tariffs/tariffs.server";
 import { backQuery } from "./family-file-links";
 

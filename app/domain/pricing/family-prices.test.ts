@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PriceRule } from "~/domain/pricing/rules";
+import type { PriceRule } from "./rules";
 import { familyPrices, type PricedService } from "./family-prices";
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value).replace(/[\u00a0\u202f]/g, " ")) as unknown;

@@ -1,7 +1,7 @@
-import { formatCents } from "~/domain/pricing/money";
-import { computePrice } from "~/domain/pricing/price";
-import { UNIT_LABELS, type PriceRule, type ServiceUnit } from "~/domain/pricing/rules";
-import { versionInForce, type TariffVersionLike } from "~/domain/pricing/versions";
+import { formatCents } from "./money";
+import { computePrice } from "./price";
+import { UNIT_LABELS, type PriceRule, type ServiceUnit } from "./rules";
+import { versionInForce, type TariffVersionLike } from "./versions";
 
 export interface PricedService {
   name: string;
