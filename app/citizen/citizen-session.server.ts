@@ -40,6 +40,15 @@ const citizenSession = z.object({
   logoutState: z.string().nullable().default(null),
   retrieval: retrieval.nullable(),
   shipmentReference: z.string().nullable(),
+  /**
+   * The prices shown on the review page, kept for the confirmation page once the QF itself has
+   * left the session (it lives only in the shipment, purged at delivery). Prices, never the QF.
+   */
+  tariffs: z
+    .array(z.object({ service: z.string(), per: z.string(), price: z.string(), explanation: z.string() }))
+    .max(30)
+    .nullable()
+    .default(null),
 });
 export type CitizenSession = z.infer<typeof citizenSession>;
 
@@ -70,5 +79,6 @@ export function newCitizenSession(siret: string, externalId: string | null, retu
     logoutState: null,
     retrieval: null,
     shipmentReference: null,
+    tariffs: null,
   };
 }

@@ -64,3 +64,16 @@ export function parisDayEnd(day: string): Date | null {
   const next = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + 1));
   return parisDayStart(next.toISOString().slice(0, 10));
 }
+
+const dayFormat = new Intl.DateTimeFormat("en-CA", {
+  timeZone: TIME_ZONE,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** Today in Paris as "YYYY-MM-DD" (the day a tariff in force is read at). */
+export const parisToday = (now = new Date()) => dayFormat.format(now);
+
+/** "YYYY-MM-DD" as "01/09/2027". */
+export const formatDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;

@@ -8,6 +8,11 @@ import { FranceConnectButton } from "~/components/france-connect-button";
 import { HOME_CRUMB } from "~/components/home-crumb";
 import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
+import { loadPublishedTariffs } from "~/citizen/commune-tariffs.server";
+import { describeRule } from "~/domain/pricing/describe-rule";
+import { UNIT_LABELS } from "~/domain/pricing/rules";
+import { versionInForce } from "~/domain/pricing/versions";
+import { formatDay, parisToday } from "~/domain/paris-time";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -45,7 +50,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   if (!collectivity) {
     // Unknown or inactive: say so clearly and offer the list, with a 404 for crawlers and links checkers.
     return data(
-      { collectivity: null, groups: await listActiveCollectivities(db), message: null, loginFields: {} },
+      { collectivity: null, groups: await listActiveCollectivities(db), message: null, loginFields: {}, tariffs: [] },
       { status: 404 },
     );
   }
@@ -66,7 +71,25 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     groups: [],
     message,
     loginFields: communePortalFields(url.searchParams),
+    tariffs: publicTariffs(await loadPublishedTariffs(db, collectivity.id), parisToday()),
   };
+}
+
+/** Each service's published tariff in force today, and the next one already voted. */
+function publicTariffs(services: Awaited<ReturnType<typeof loadPublishedTariffs>>, today: string) {
+  return services.flatMap((service) => {
+    const current = versionInForce(service.versions, today);
+    const next = service.versions.find((v) => v.validFrom > today);
+    if (!current && !next) return [];
+    return [
+      {
+        name: service.name,
+        per: UNIT_LABELS[service.unit].per,
+        current: current ? describeRule(current.rule) : null,
+        next: next ? { from: formatDay(next.validFrom), rule: describeRule(next.rule) } : null,
+      },
+    ];
+  });
 }
 
 /**
@@ -84,7 +107,7 @@ function communePortalFields(search: URLSearchParams): Record<string, string> {
 }
 
 export default function CollectivityPage() {
-  const { collectivity, groups, message, loginFields } = useLoaderData<typeof loader>();
+  const { collectivity, groups, message, loginFields, tariffs } = useLoaderData<typeof loader>();
   if (!collectivity) {
     return (
       <div className="fr-container fr-my-6w">
@@ -129,6 +152,29 @@ export default function CollectivityPage() {
               description="Son raccordement à la plateforme d’échange de l’État (HubEE) n’est pas actif. Rien ne vous est demandé ici : présentez votre attestation de quotient familial (CAF ou MSA) à votre mairie, ou revenez plus tard."
             />
           )}
+          {tariffs.length > 0 ? (
+            <section aria-labelledby="tarifs-commune" data-testid="tarifs-commune">
+              <h2 className="fr-h4 fr-mt-6w" id="tarifs-commune">
+                Les tarifs de {collectivity.name}
+              </h2>
+              <p>Votre quotient familial fixe votre tarif :</p>
+              <ul>
+                {tariffs.map((t) => (
+                  <li key={t.name}>
+                    <strong>{t.name}</strong> ({t.per}) : {t.current ?? "pas encore en vigueur"}
+                    {t.next ? (
+                      <>
+                        <br />
+                        <span className="fr-text--sm">
+                          À partir du {t.next.from} : {t.next.rule}
+                        </span>
+                      </>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           <h2 className="fr-h4 fr-mt-6w">Pour les agents de la commune</h2>
           <p>
             Affichez ce service avec un QR code qui mène à cette page :{" "}

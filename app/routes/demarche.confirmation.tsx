@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { CitizenTariffs } from "~/components/citizen-tariffs";
 import { redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { findCollectivityBySiret } from "~/citizen/collectivities.server";
@@ -34,11 +35,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     collectivityName: collectivity?.name ?? "votre commune",
     returnUrl: session.returnUrl,
     feedbackUrl: getConfig().FEEDBACK_URL ?? null,
+    tariffs: session.tariffs ?? [],
   };
 }
 
 export default function Confirmation() {
-  const { reference, status, collectivityName, returnUrl, feedbackUrl } = useLoaderData<typeof loader>();
+  const { reference, status, collectivityName, returnUrl, feedbackUrl, tariffs } = useLoaderData<typeof loader>();
   return (
     <div className="fr-container fr-my-6w">
       <div className="fr-grid-row">
@@ -53,6 +55,7 @@ export default function Confirmation() {
             demander.
           </p>
           <ShipmentNextSteps status={status} collectivityName={collectivityName} />
+          <CitizenTariffs tariffs={tariffs} collectivityName={collectivityName} />
           {returnUrl ? (
             <p>
               <a className="fr-btn" href={returnUrl}>

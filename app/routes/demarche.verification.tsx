@@ -2,6 +2,9 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { findActiveCollectivityBySiret } from "~/citizen/collectivities.server";
+import { citizenTariffs } from "~/citizen/commune-tariffs.server";
+import { CitizenTariffs } from "~/components/citizen-tariffs";
+import { parisToday } from "~/domain/paris-time";
 import { journeyLostLocation, readCitizenSession, writeCitizenSession } from "~/citizen/journey.server";
 import { createShipment, deliverNow } from "~/citizen/shipments.server";
 import { Alert } from "~/components/dsfr/alert";
@@ -34,6 +37,7 @@ async function loadReview(request: Request) {
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, retrieval, collectivity } = await loadReview(request);
   return {
+    tariffs: await reviewTariffs(collectivity.id, retrieval),
     collectivityName: collectivity.name,
     // The commune's file number from its deep link: it travels with the QF, so the citizen sees it.
     externalId: session.externalId,
@@ -42,6 +46,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     birthplaceLabel: describeBirthplace(retrieval.pivotIdentity.birthplace, retrieval.pivotIdentity.birthcountry),
   };
 }
+
+/** Computed from the QF on each request, never stored (the confirmation keeps the prices only). */
+const reviewTariffs = async (
+  collectivityId: string,
+  retrieval: { quotientFamilial: { quotient_familial?: { valeur: number } } },
+) =>
+  citizenTariffs(await getDatabase(), collectivityId, {
+    qf: retrieval.quotientFamilial.quotient_familial?.valeur ?? null,
+    day: parisToday(),
+  });
 
 /** A family transmits once; a few retries are fine, a flood is not. */
 const TRANSMISSION_LIMIT = { limit: 10, windowMs: 10 * 60_000 };
@@ -87,12 +101,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
   await deliverNow({ db, sender: hubeeSender, encryptionKey }, shipment.id);
   // From now on the citizen's data lives only in the encrypted shipment.
-  const cookie = await writeCitizenSession({ ...session, retrieval: null, shipmentReference: shipment.reference });
+  const tariffs = await reviewTariffs(collectivity.id, retrieval);
+  const cookie = await writeCitizenSession({
+    ...session,
+    retrieval: null,
+    shipmentReference: shipment.reference,
+    tariffs,
+  });
   return redirect("/demarche/confirmation", { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Review() {
-  const { collectivityName, externalId, data: qf, pivotIdentity, birthplaceLabel } = useLoaderData<typeof loader>();
+  const {
+    collectivityName,
+    externalId,
+    data: qf,
+    pivotIdentity,
+    birthplaceLabel,
+    tariffs,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const consentError = actionData?.consentError;
@@ -109,6 +136,7 @@ export default function Review() {
             transmettez pas : contactez votre caisse pour les corriger.
           </p>
           <QuotientFamilialSummary data={qf} pivotIdentity={pivotIdentity} birthplaceLabel={birthplaceLabel} />
+          <CitizenTariffs tariffs={tariffs} collectivityName={collectivityName} />
           {externalId ? (
             <p data-testid="numero-dossier-commune">
               Numéro de votre dossier à {collectivityName}, transmis avec votre quotient familial :{" "}

@@ -114,7 +114,7 @@ describe("the public pages", () => {
       { path: "/collectivites/:siret", handle: communePage.handle, data, Component: communePage.default },
     ];
     const found = await renderNested(
-      page({ collectivity: commune, groups: [], message: null, loginFields: {} }),
+      page({ collectivity: commune, groups: [], message: null, loginFields: {}, tariffs: [] }),
       `/collectivites/${SIRET}`,
     );
     expect(trailOf(found)).toEqual([
@@ -123,7 +123,7 @@ describe("the public pages", () => {
       { label: "Angers" },
     ]);
     const unknown = await renderNested(
-      page({ collectivity: null, groups: [], message: null, loginFields: {} }),
+      page({ collectivity: null, groups: [], message: null, loginFields: {}, tariffs: [] }),
       "/collectivites/00000000000000",
     );
     expect(unknown).toContain("<h1>Commune introuvable</h1>");

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { collectivities, type NewCollectivity } from "../schema/index.ts";
 import { seedDemoPortal } from "./demo-agents.ts";
+import { seedDemoTariffs } from "./demo-tariffs.ts";
 
 /**
  * Demo communes. The simulators hold the same communes (simulators/demo-data.ts:
@@ -33,4 +34,5 @@ export async function seedDemo(db: Database): Promise<void> {
       set: { name: sql`excluded.name`, updatedAt: sql`now()` },
     });
   await seedDemoPortal(db);
+  await seedDemoTariffs(db);
 }

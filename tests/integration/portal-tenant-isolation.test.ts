@@ -12,6 +12,8 @@ import {
   qfCampaigns,
   receivedCases,
   webhookEndpoints,
+  tariffServices,
+  tariffVersions,
 } from "../../db/schema/index.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { ROOT } from "../helpers/app-process.ts";
@@ -207,7 +209,26 @@ describe("tenant isolation of the portal routes", () => {
         expiresAt: new Date(Date.now() + 3_600_000),
       })
       .returning();
+    const [service] = await db
+      .insert(tariffServices)
+      .values({ collectivityId, name: "Restauration scolaire", unit: "repas" })
+      .returning();
+    await db.insert(tariffVersions).values({
+      serviceId: service!.id,
+      collectivityId,
+      validFrom: "2027-09-01",
+      rule: {
+        kind: "effort",
+        rate: 3200,
+        floorCents: 50,
+        ceilingCents: 420,
+        noQfPriceCents: 420,
+        roundingCents: 1,
+        siblingReduction: null,
+      },
+    });
     Object.assign(targetRecords, {
+      serviceId: service!.id,
       familyId,
       attachmentId: attachment!.id,
       campaignId: campaign!.id,
@@ -302,6 +323,11 @@ describe("tenant isolation of the portal routes", () => {
       await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, targetRecords.endpointId!)),
     ).toHaveLength(1);
     expect(await db.select().from(familyExports).where(eq(familyExports.id, targetRecords.exportId!))).toHaveLength(1);
+    const versions = await db
+      .select()
+      .from(tariffVersions)
+      .where(eq(tariffVersions.serviceId, targetRecords.serviceId!));
+    expect(versions.map((v) => v.status)).toEqual(["draft"]);
   });
 
   it("left no trace of the foreign attempts in the commune: nothing was changed or audited", async () => {

@@ -24,6 +24,7 @@ export function CommuneNav({ siret, isAdmin }: CommuneNavProps) {
     { to: `${base}/exports`, label: "Exports", end: false },
     { to: `${base}/recherche-qf`, label: "Rechercher un QF", end: false },
     { to: `${base}/campagnes`, label: "Mises à jour des QF", end: false },
+    { to: `${base}/tarifs`, label: "Tarifs", end: false },
     { to: `${base}/statistiques`, label: "Statistiques", end: false },
   ];
   const administration: NavItem[] = [

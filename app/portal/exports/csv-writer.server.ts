@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import { cellText, FAMILY_COLUMNS } from "./export-columns";
+import { cellText, familyColumns } from "./export-columns";
 import type { ExportSource } from "./export-source.server";
 import { endAndFinish, writeTo, type ProgressFn } from "./write-stream.server";
 
@@ -17,11 +17,12 @@ export function csvField(text: string): string {
 export const csvLine = (fields: string[]) => `${fields.map(csvField).join(";")}\r\n`;
 
 export async function writeCsv(source: ExportSource, out: Writable, progress?: ProgressFn): Promise<void> {
-  await writeTo(out, `\uFEFF${csvLine(FAMILY_COLUMNS.map((column) => column.header))}`);
+  const columns = familyColumns(source.context);
+  await writeTo(out, `\uFEFF${csvLine(columns.map((column) => column.header))}`);
   for await (const batch of source.batches()) {
     let text = "";
     for (const row of batch) {
-      text += csvLine(FAMILY_COLUMNS.map((column) => cellText(column.value(row, source.context), column.type)));
+      text += csvLine(columns.map((column) => cellText(column.value(row, source.context), column.type)));
     }
     await writeTo(out, text);
     await progress?.(batch.length);

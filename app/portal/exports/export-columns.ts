@@ -1,6 +1,9 @@
 import type { FamilyAddress, FamilyFileStatus, FamilyMember, FamilyMembers } from "../../../db/schema/family-files.ts";
 import { STATUS_LABELS } from "../dossiers/dossier-list-query";
 import { bracketFor, type TariffBracket } from "../settings/tariff-brackets";
+import { centsToInput } from "~/domain/pricing/money";
+import { computePrice } from "~/domain/pricing/price";
+import { UNIT_LABELS, type PriceRule, type ServiceUnit } from "~/domain/pricing/rules";
 
 /**
  * THE list of export columns: every format (CSV, XLSX, ODS) writes these, in this order, and
@@ -32,6 +35,8 @@ export interface ExportFamily {
 export interface ExportContext {
   /** The commune's tariff brackets; empty when it defined none. */
   brackets: readonly TariffBracket[];
+  /** Each service's published rule in force on the export's day (services without one are left out). */
+  tariffs: readonly { name: string; unit: ServiceUnit; rule: PriceRule }[];
 }
 
 /**
@@ -39,7 +44,7 @@ export interface ExportContext {
  * may be partly unknown ("1980-00-00"): writers then write it as text, "00/00/1980".
  */
 export type CellValue = string | number | null;
-export type ColumnType = "text" | "integer" | "date";
+export type ColumnType = "text" | "integer" | "date" | "cents";
 
 export interface ExportColumn<Row> {
   key: string;
@@ -356,6 +361,33 @@ export const MEMBER_COLUMNS: ExportColumn<ExportMember>[] = [
   },
 ];
 
+/**
+ * The family columns of one export: the fixed ones, then one price column per service of the
+ * commune, computed in the stream from the rule in force on the export's day (one rule per
+ * service loaded once, no query per row). A price is for one child, or the family for services
+ * not priced per child; the sibling reduction is not applied.
+ */
+export function familyColumns(context: ExportContext): ExportColumn<ExportFamily>[] {
+  return [
+    ...FAMILY_COLUMNS,
+    ...context.tariffs.map((tariff, index): ExportColumn<ExportFamily> => ({
+      key: `tarif${index + 1}`,
+      header: `Tarif : ${tariff.name} (${UNIT_LABELS[tariff.unit].per})`,
+      type: "cents",
+      width: 14,
+      description: "",
+      value: (row) => computePrice(tariff.rule, row.qfValue).cents,
+    })),
+  ];
+}
+
+/** For README: the price columns, documented once for every service. */
+export const TARIFF_COLUMN_DOC = {
+  header: "Tarif : <service> (<unité>)",
+  description:
+    "Une colonne par service tarifé de la commune : le prix en euros en vigueur le jour de l’export pour le QF de la famille (prix sans QF si le QF est inconnu), sans réduction pour les enfants suivants",
+};
+
 /** Characters that make a spreadsheet read a text cell as a formula (or a DDE payload). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -387,6 +419,7 @@ export function frenchDay(value: string): string {
 /** A cell as displayed text (CSV, and text fallbacks): dates JJ/MM/AAAA, formulas neutralised. */
 export function cellText(value: CellValue, type: ColumnType): string {
   if (value === null) return "";
+  if (type === "cents" && typeof value === "number") return centsToInput(value);
   if (typeof value === "number") return String(value);
   if (type === "date") return neutraliseFormula(frenchDay(value));
   return neutraliseFormula(value);

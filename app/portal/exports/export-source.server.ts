@@ -3,6 +3,9 @@ import type { Database } from "../../../db/client.ts";
 import { families } from "../../../db/schema/index.ts";
 import { buildInboxWhere, inboxColumns, inboxOrderBy, type InboxQuery } from "../dossiers/dossier-list-query.server";
 import { loadTariffBrackets } from "../settings/tariff-brackets.server";
+import { loadTariffServices } from "../tariffs/tariffs.server";
+import { versionInForce } from "~/domain/pricing/versions";
+import { parisToday } from "~/domain/paris-time";
 import type { ExportContext, ExportFamily } from "./export-columns";
 
 /**
@@ -136,7 +139,15 @@ export async function createExportSource(
   const where = await buildInboxWhere(db, scope.collectivityId, scope.query, { now: scope.asOf });
   const orderBy = inboxOrderBy(scope.query);
   const keys = keysetKeys(scope.query);
-  const context: ExportContext = { brackets: await loadTariffBrackets(db, scope.collectivityId) };
+  const day = parisToday(scope.asOf);
+  const context: ExportContext = {
+    brackets: await loadTariffBrackets(db, scope.collectivityId),
+    // Loaded once: the price columns are computed from these rules in the stream, never per row in SQL.
+    tariffs: (await loadTariffServices(db, scope.collectivityId)).flatMap((service) => {
+      const version = versionInForce(service.versions, day);
+      return version ? [{ name: service.name, unit: service.unit, rule: version.rule }] : [];
+    }),
+  };
   return {
     context,
     async count() {

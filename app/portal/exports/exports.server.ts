@@ -75,7 +75,7 @@ export function exportFileName(communeName: string, format: ExportFormat, now: D
 
 /**
  * Fingerprint of everything an export shows for the commune: families (count, latest change,
- * latest reception, latest QF) and tariff brackets. Equal fingerprints → the same file.
+ * latest reception, latest QF), tariff brackets and published tariffs. Equal fingerprints → the same file.
  */
 export async function exportDataVersion(db: Database, collectivityId: string): Promise<string> {
   const [row] = await queryRows<Record<string, unknown>>(
@@ -85,13 +85,18 @@ export async function exportDataVersion(db: Database, collectivityId: string): P
          || '|' || coalesce(max(qf_updated_at)::text, '')
        from families where collectivity_id = ${collectivityId}) as families,
       (select coalesce(string_agg(position || ':' || label || ':' || min_value || ':' || coalesce(max_value::text, ''), ',' order by position), '')
-       from tariff_brackets where collectivity_id = ${collectivityId}) as brackets`,
+       from tariff_brackets where collectivity_id = ${collectivityId}) as brackets,
+      (select case when count(*) = 0 then '' else count(*)::text || '|' || max(updated_at)::text || '|' || current_date::text end
+       from tariff_versions where collectivity_id = ${collectivityId} and status = 'published') as tariffs`,
   );
-  return crypto
-    .createHash("sha256")
-    .update(`${String(row?.families)}#${String(row?.brackets)}`)
-    .digest("hex")
-    .slice(0, 32);
+  return (
+    crypto
+      .createHash("sha256")
+      // Prices in force change with the published versions and with the day (a version starts).
+      .update(`${String(row?.families)}#${String(row?.brackets)}#${String(row?.tariffs)}`)
+      .digest("hex")
+      .slice(0, 32)
+  );
 }
 
 export interface ExportRequest {

@@ -1,7 +1,8 @@
 import { PassThrough, type Writable } from "node:stream";
 import yazl from "yazl";
 import {
-  FAMILY_COLUMNS,
+  cellText,
+  familyColumns,
   frenchDay,
   fullDay,
   MEMBER_COLUMNS,
@@ -70,12 +71,14 @@ const columnStyles = (prefix: string, columns: ExportColumn<never>[]) =>
     )
     .join("");
 
-const contentStart = () => `<?xml version="1.0" encoding="UTF-8"?>
+const contentStart = (families: ExportColumn<never>[]) => `<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content ${NS} office:version="1.3"><office:automatic-styles>\
 <number:date-style style:name="N1"><number:day number:style="long"/><number:text>/</number:text><number:month number:style="long"/><number:text>/</number:text><number:year number:style="long"/></number:date-style>\
 <style:style style:name="ce_date" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N1"/>\
+<number:number-style style:name="N2"><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1"/></number:number-style>\
+<style:style style:name="ce_euros" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N2"/>\
 <style:style style:name="ce_head" style:family="table-cell" style:parent-style-name="Default"><style:text-properties fo:font-weight="bold"/></style:style>\
-${columnStyles("cf", FAMILY_COLUMNS as ExportColumn<never>[])}${columnStyles("cm", MEMBER_COLUMNS as ExportColumn<never>[])}\
+${columnStyles("cf", families)}${columnStyles("cm", MEMBER_COLUMNS as ExportColumn<never>[])}\
 </office:automatic-styles><office:body><office:spreadsheet>`;
 
 /** Characters XML 1.0 cannot carry at all (control characters other than tab and line ends). */
@@ -106,6 +109,10 @@ export function odfText(text: string): string {
 
 function odsCell(value: CellValue, type: ColumnType): string {
   if (value === null) return "<table:table-cell/>";
+  if (type === "cents" && typeof value === "number") {
+    const euros = `${Math.trunc(value / 100)}.${String(value % 100).padStart(2, "0")}`;
+    return `<table:table-cell table:style-name="ce_euros" office:value-type="float" office:value="${euros}"><text:p>${cellText(value, type)}</text:p></table:table-cell>`;
+  }
   if (typeof value === "number") {
     return `<table:table-cell office:value-type="float" office:value="${value}"><text:p>${value}</text:p></table:table-cell>`;
   }
@@ -192,12 +199,13 @@ export async function writeOds(source: ExportSource, out: Writable, progress?: P
   zip.end();
 
   try {
-    await writeTo(content, contentStart());
-    const families = await writeTable(content, "Familles", "cf", FAMILY_COLUMNS, source.batches(), source, progress);
+    const familyCols = familyColumns(source.context);
+    await writeTo(content, contentStart(familyCols as ExportColumn<never>[]));
+    const families = await writeTable(content, "Familles", "cf", familyCols, source.batches(), source, progress);
     const members = await writeTable(content, "Membres", "cm", MEMBER_COLUMNS, memberBatches(source), source);
     await writeTo(
       content,
-      `<table:database-ranges>${filterRange("Familles_filtre", "Familles", FAMILY_COLUMNS.length, families)}${filterRange("Membres_filtre", "Membres", MEMBER_COLUMNS.length, members)}</table:database-ranges></office:spreadsheet></office:body></office:document-content>`,
+      `<table:database-ranges>${filterRange("Familles_filtre", "Familles", familyCols.length, families)}${filterRange("Membres_filtre", "Membres", MEMBER_COLUMNS.length, members)}</table:database-ranges></office:spreadsheet></office:body></office:document-content>`,
     );
     await endAndFinish(content);
   } catch (error) {

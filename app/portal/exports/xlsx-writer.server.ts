@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import {
-  FAMILY_COLUMNS,
+  familyColumns,
   frenchDay,
   fullDay,
   MEMBER_COLUMNS,
@@ -64,6 +64,8 @@ async function waitForZip(sheet: ExcelJS.Worksheet, out: Writable): Promise<void
 }
 
 function xlsxValue(value: CellValue, type: ColumnType): string | number | Date | null {
+  // Cents to euros for display only: the cell is formatted 0.00, the sum of cents stays exact to the cent.
+  if (type === "cents" && typeof value === "number") return value / 100;
   if (value === null || typeof value === "number") return value;
   if (type === "date") {
     const day = fullDay(value);
@@ -95,6 +97,7 @@ async function writeSheet<Row>(
         const cell = added.getCell(index + 1);
         if (column.type === "date" && cell.value instanceof Date) cell.numFmt = "dd/mm/yyyy";
         else if (column.type === "integer" && typeof cell.value === "number") cell.numFmt = "0";
+        else if (column.type === "cents" && typeof cell.value === "number") cell.numFmt = "0.00";
       });
       added.commit();
     }
@@ -119,7 +122,7 @@ export async function writeXlsx(source: ExportSource, out: Writable, progress?: 
   });
   workbook.creator = "Portail QF";
   workbook.created = new Date();
-  await writeSheet(workbook, "Familles", FAMILY_COLUMNS, source.batches(), source, out, progress);
+  await writeSheet(workbook, "Familles", familyColumns(source.context), source.batches(), source, out, progress);
   await writeSheet(workbook, "Membres", MEMBER_COLUMNS, memberBatches(source), source, out);
   // Resolves once the zip is finalised; the stream passed in is ended by exceljs.
   await workbook.commit();

@@ -2,7 +2,7 @@ import type { Database } from "../../../db/client.ts";
 import type { FamilyMember } from "../../../db/schema/index.ts";
 import { ageFromBirthdate, formatAge } from "~/domain/family-age";
 import { formatDateFr, formatMonthYear, formatQuotient, genderLabel } from "~/domain/format";
-import { formatDate, formatDateTime } from "~/domain/paris-time";
+import { formatDate, formatDateTime, parisToday } from "~/domain/paris-time";
 import { FRANCE_COG } from "~/domain/pivot-identity";
 import { describeBirthplace } from "~/geo/insee-cog.server";
 import { latestUnsuccessfulCampaignOutcome } from "~/portal/campaigns/family-campaign-outcome.server";
@@ -12,6 +12,8 @@ import { loadFamilyFile, type FamilyFile } from "~/portal/family-files/family-fi
 import { CONFIRMATION_PARAM, CONFIRMATION_VALUE } from "~/portal/family-files/family-status";
 import { bracketFor, formatBracketRange } from "~/portal/settings/tariff-brackets";
 import { loadTariffBrackets } from "~/portal/settings/tariff-brackets.server";
+import { familyPrices } from "~/domain/pricing/family-prices";
+import { loadTariffServices } from "~/portal/tariffs/tariffs.server";
 import { backQuery } from "./family-file-links";
 
 /**
@@ -101,11 +103,14 @@ export async function loadFamilyFileView(
   if (!file) return null;
   const { family } = file;
   const retour = backQuery(url);
-  const [neighbours, brackets, campaignOutcome] = await Promise.all([
+  const [neighbours, brackets, campaignOutcome, services] = await Promise.all([
     inboxNeighbours(db, collectivity.id, parseInboxQuery(new URLSearchParams(retour)), family.id),
     loadTariffBrackets(db, collectivity.id),
     latestUnsuccessfulCampaignOutcome(db, collectivity.id, family.id),
+    loadTariffServices(db, collectivity.id),
   ]);
+  // History is newest first: the previous QF is the latest recorded value that differs from today's.
+  const previousQf = file.history.find((h) => h.value !== family.qfValue)?.value;
   const bracket = bracketFor(family.qfValue, brackets);
   const member = memberOf(new Date());
   return {
@@ -158,6 +163,12 @@ export async function loadFamilyFileView(
           ].filter((line): line is string => Boolean(line))
         : null,
     },
+    prices: familyPrices(services, {
+      qf: family.qfValue,
+      previousQf: family.qfValue === null ? undefined : previousQf,
+      children: family.members.enfants.length,
+      day: parisToday(),
+    }),
     history: file.history.map((h) => ({
       id: h.id,
       year: h.annee,

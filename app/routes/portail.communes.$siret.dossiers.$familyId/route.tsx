@@ -19,6 +19,7 @@ import { loadFamilyFileView, type FamilyFileView } from "./family-file-view.serv
 import { FileNavigation } from "./file-navigation";
 import { HouseholdSection } from "./household-section";
 import { HubeeTimeline } from "./hubee-timeline";
+import { PricesSection } from "./prices-section";
 import { QuotientSection } from "./quotient-section";
 import { TreatmentPanel } from "./treatment-panel";
 
@@ -116,6 +117,7 @@ export default function FamilyFile() {
         <div className="fr-col-12 fr-col-md-8">
           <ApplicantDetails family={family} />
           <QuotientSection qf={family.qf} campaignOutcome={view.campaignOutcome} history={view.history} />
+          <PricesSection prices={view.prices} />
           <HouseholdSection family={family} />
           <AttachmentsList fileBase={fileBase} attachments={view.attachments} />
         </div>
