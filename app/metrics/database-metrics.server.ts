@@ -32,7 +32,10 @@ const OUTBOXES_SQL = sql`
     from webhook_event_deliveries where status = 'pending'
   union all
   select 'exports', count(*)::int, extract(epoch from now() - min(created_at))::float8
-    from exports where status in ('pending', 'running')`;
+    from exports where status in ('pending', 'running')
+  union all
+  select 'mails', count(*)::int, extract(epoch from now() - min(created_at))::float8
+    from mail_outbox where status in ('pending', 'sending')`;
 
 export function registerDatabaseMetrics(db: Database) {
   let cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
@@ -47,7 +50,7 @@ export function registerDatabaseMetrics(db: Database) {
 
   new Gauge({
     name: `${METRICS_PREFIX}outbox_depth`,
-    help: "Éléments en attente dans chaque outbox (shipments, hubee_status_reports, webhook_deliveries, exports).",
+    help: "Éléments en attente dans chaque outbox (shipments, hubee_status_reports, webhook_deliveries, exports, mails).",
     labelNames: ["outbox"] as const,
     registers: [registry],
     async collect() {

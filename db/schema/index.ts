@@ -19,3 +19,4 @@ export * from "./scheduled-runs.ts";
 export * from "./shipments.ts";
 export * from "./tariff-brackets.ts";
 export * from "./webhook-deliveries.ts";
+export * from "./mail-outbox.ts";
