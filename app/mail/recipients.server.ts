@@ -19,6 +19,20 @@ export async function communeAdministrators(db: DbExecutor, collectivityId: stri
     .orderBy(agents.email);
 }
 
+/** One agent, with their role in the commune (the digest's default depends on it). */
+export async function communeMember(
+  db: DbExecutor,
+  collectivityId: string,
+  agentId: string,
+): Promise<MailRecipient | null> {
+  const [row] = await db
+    .select({ agentId: agents.id, email: agents.email, role: memberships.role })
+    .from(memberships)
+    .innerJoin(agents, eq(agents.id, memberships.agentId))
+    .where(and(eq(memberships.collectivityId, collectivityId), eq(memberships.agentId, agentId)));
+  return row ?? null;
+}
+
 /** The default when the agent never chose: every optional mail on, but the digest for administrators only. */
 export function defaultPreference(kind: OptionalMailKind, isAdmin: boolean): boolean {
   return kind === "daily_digest" ? isAdmin : true;
