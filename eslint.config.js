@@ -7,7 +7,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /*
- * Architecture layers (ADR 017): routes → features → domain, integrations, audit, formulaire-qf → db.
+ * Architecture layers (ADR 017): routes → features → domain, integrations, audit, mail, formulaire-qf → db.
  * Each layer checks its imports with its own copy of ESLint's no-restricted-imports (which knows
  * `allowTypeImports`): in flat config, a later entry for the same rule REPLACES the options of an
  * earlier one for the files both match, so one shared rule name would silently drop the simulators'
@@ -61,6 +61,16 @@ const LAYERS = [
       {
         regex: appFolder(...FEATURES),
         message: "Le journal (app/audit) sert toutes les fonctionnalités : il n'en importe aucune.",
+      },
+    ],
+  },
+  {
+    rule: "mail",
+    files: ["app/mail/**/*.{ts,tsx}"],
+    patterns: [
+      {
+        regex: appFolder(...FEATURES),
+        message: "Le courriel (app/mail) sert toutes les fonctionnalités : il n'en importe aucune.",
       },
     ],
   },

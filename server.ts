@@ -70,7 +70,12 @@ async function serveWeb(database: DatabaseHandle) {
     }),
   );
   // Forms posted by a browser from another site are refused; DataPass (server to server, signed) is exempt.
-  app.use(crossOriginProtection({ exempt: (path) => path === "/api/datapass/webhook" }));
+  // One-click unsubscribe (RFC 8058) is posted by mail providers; its signed token turns one mail off, nothing more.
+  app.use(
+    crossOriginProtection({
+      exempt: (path) => path === "/api/datapass/webhook" || path.startsWith("/courriels/desabonnement/"),
+    }),
+  );
   app.use(requestBodyGuard());
   app.use(noStoreForPersonalPages);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));

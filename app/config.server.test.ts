@@ -22,6 +22,8 @@ const productionEnv = () => ({
   HUBEE_OSL_CLIENT_ID: "osl-id",
   HUBEE_OSL_CLIENT_SECRET: "osl-secret",
   DATAPASS_WEBHOOK_SECRET: "d".repeat(40),
+  SMTP_URL: "smtp://portail:motdepasse@smtp.example.gouv.fr:587",
+  MAIL_FROM: "Portail QF <ne-pas-repondre@qf.example.gouv.fr>",
 });
 
 describe("parseConfig", () => {
@@ -49,6 +51,32 @@ describe("parseConfig", () => {
       expect(error.message).toContain(name);
     }
     expect(error.message).not.toContain("\n");
+  });
+
+  it("requires SMTP_URL and MAIL_FROM in production, defaults them to the simulators' SMTP server in demo", () => {
+    const demo = parseConfig({});
+    expect(demo.SMTP_URL).toBe("smtp://localhost:1025");
+    expect(demo.MAIL_FROM).toMatch(/^Portail QF <.+@.+>$/);
+    expect(demo.SMTP_TLS).toBe("on");
+    expect(demo.MAIL_RATE_PER_MINUTE).toBe(120);
+    const env: Record<string, string> = productionEnv();
+    delete env.SMTP_URL;
+    delete env.MAIL_FROM;
+    expect(() => parseConfig(env)).toThrow("variables manquantes : SMTP_URL, MAIL_FROM");
+    expect(() => parseConfig({ SMTP_URL: "http://smtp.example.fr" })).toThrow(/SMTP_URL/);
+    expect(() => parseConfig({ MAIL_FROM: "pas une adresse" })).toThrow(/MAIL_FROM/);
+    expect(parseConfig({ MAIL_FROM: "qf@commune.fr" }).MAIL_FROM).toBe("qf@commune.fr");
+    expect(() => parseConfig({ SMTP_TLS: "peut-être" })).toThrow(/SMTP_TLS/);
+  });
+
+  it("takes DKIM's three variables together or none of them", () => {
+    const key = "-----BEGIN PRIVATE KEY-----\\nMIIB\\n-----END PRIVATE KEY-----";
+    const config = parseConfig({ DKIM_DOMAIN: "qf.gouv.fr", DKIM_SELECTOR: "qf2026", DKIM_PRIVATE_KEY: key });
+    expect(config.DKIM_PRIVATE_KEY).toBe("-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----");
+    expect(() => parseConfig({ DKIM_DOMAIN: "qf.gouv.fr" })).toThrow(/DKIM_DOMAIN, DKIM_SELECTOR et DKIM_PRIVATE_KEY/);
+    expect(() => parseConfig({ DKIM_DOMAIN: "a.fr", DKIM_SELECTOR: "s", DKIM_PRIVATE_KEY: "x" })).toThrow(
+      /DKIM_PRIVATE_KEY/,
+    );
   });
 
   it("takes an https FEEDBACK_URL for « Je donne mon avis », and refuses any other", () => {

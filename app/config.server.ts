@@ -26,6 +26,9 @@ const DEMO_DEFAULTS = {
   HUBEE_OSL_CLIENT_ID: "portail-qf-osl",
   HUBEE_OSL_CLIENT_SECRET: "portail-qf-osl-demo-secret",
   DATAPASS_WEBHOOK_SECRET: "demo-datapass-webhook-secret-not-for-production",
+  // The simulators' SMTP server (mailbox at http://localhost:4000/mails).
+  SMTP_URL: "smtp://localhost:1025",
+  MAIL_FROM: "Portail QF <ne-pas-repondre@portail-qf.localhost>",
 } as const;
 
 type ExternalVariable = keyof typeof DEMO_DEFAULTS;
@@ -78,6 +81,18 @@ const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value) && new URL(value).hostname !== "", {
     error: "doit être une URL PostgreSQL complète (postgres://utilisateur:motdepasse@hôte:5432/base)",
+  });
+
+const smtpUrl = z
+  .string()
+  .refine((value) => /^smtps?:\/\//.test(value) && URL.canParse(value) && new URL(value).hostname !== "", {
+    error: "doit être une URL smtp:// ou smtps:// (smtp://utilisateur:motdepasse@hôte:587)",
+  });
+/** "Nom <adresse>" or a bare address: nodemailer takes both. */
+const mailFrom = z
+  .string()
+  .refine((value) => /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/.test(value.trim()), {
+    error: "doit être une adresse électronique, éventuellement précédée d’un nom (Portail QF <ne-pas-repondre@…>)",
   });
 
 const schema = z.object({
@@ -133,6 +148,25 @@ const schema = z.object({
     .min(1, { error: "doit être un numéro de port" })
     .max(65535, { error: "doit être un numéro de port" })
     .optional(),
+  /** Outgoing mail (ADR 024): the relay, the sender, STARTTLS and DKIM. */
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: mailFrom,
+  /** "off": no STARTTLS required (a relay on the same private network); production requires it otherwise. */
+  SMTP_TLS: z.enum(["on", "off"], { error: "doit valoir on ou off" }).default("on"),
+  DKIM_DOMAIN: z.string().min(1).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  /** PEM private key (\n escapes allowed, for one-line environments). */
+  DKIM_PRIVATE_KEY: z
+    .string()
+    .transform((value) => value.replace(/\\n/g, "\n"))
+    .refine((value) => value.includes("PRIVATE KEY-----"), { error: "doit être une clé privée PEM" })
+    .optional(),
+  /** Mails sent per minute across every worker (the relay's quota). */
+  MAIL_RATE_PER_MINUTE: z.coerce
+    .number({ error: "doit être un nombre entier positif" })
+    .int({ error: "doit être un nombre entier positif" })
+    .min(1, { error: "doit être un nombre entier positif" })
+    .default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
    * Web processes serving PORT on this machine (node:cluster): Node runs a page on one core, so one
@@ -218,6 +252,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     // Two sources of truth for the encrypting key would let two instances write with different keys.
     throw new ConfigError(
       "Configuration invalide : ENCRYPTION_KEY et ENCRYPTION_KEYS sont toutes deux définies et la première clé diffère ; gardez ENCRYPTION_KEYS seule",
+    );
+  }
+  const dkim = [rest.DKIM_DOMAIN, rest.DKIM_SELECTOR, rest.DKIM_PRIVATE_KEY].filter(Boolean).length;
+  if (dkim !== 0 && dkim !== 3) {
+    throw new ConfigError(
+      "Configuration invalide : DKIM_DOMAIN, DKIM_SELECTOR et DKIM_PRIVATE_KEY vont ensemble (toutes trois ou aucune)",
     );
   }
   const keyring = keys ?? (key ? [{ id: "ENCRYPTION_KEY", base64: key }] : []);

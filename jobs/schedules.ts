@@ -1,7 +1,9 @@
 import type { Config } from "../app/config.server.ts";
 import type { Database } from "../db/client.ts";
 import { deliverShipmentsJob } from "./deliver-shipments.ts";
+import { deliverMailsJob } from "./deliver-mails.ts";
 import { deliverWebhooksJob } from "./deliver-webhooks.ts";
+import { sendDailyDigestsJob } from "./send-daily-digests.ts";
 import { ingestHubeeInboxesJob } from "./ingest-hubee-inboxes.ts";
 import { purgeIdleRateLimitWindows } from "../app/http/shared-rate-limit.server.ts";
 import { purgeEndedAgentSessions } from "../app/portal/access/agent-session.server.ts";
@@ -38,6 +40,10 @@ export const SCHEDULED_JOBS: ScheduledJob[] = [
   { name: "deliver-shipments", cron: "*/10 * * * * *", coordinated: false, run: deliverShipmentsJob },
   // Communes' outgoing webhooks: every instance sends (SKIP LOCKED leases on the deliveries).
   { name: "deliver-webhooks", cron: "*/10 * * * * *", coordinated: false, run: deliverWebhooksJob },
+  // The mail outbox: every instance sends (SKIP LOCKED claims; the rate is counted in the database).
+  { name: "deliver-mails", cron: "*/10 * * * * *", coordinated: false, run: deliverMailsJob },
+  // The agents' digest of new files, at 8:00 Paris time (one instance; keyed by day, so never twice).
+  { name: "send-daily-digests", cron: "0 8 * * *", coordinated: true, run: sendDailyDigestsJob },
   { name: "track-shipment-statuses", cron: "*/30 * * * * *", coordinated: true, run: trackShipmentStatusesJob },
   // Communes' HubEE inboxes (SI side); each commune also holds a lease, so "Relever maintenant" never overlaps.
   { name: "ingest-hubee-inboxes", cron: "* * * * *", coordinated: true, run: ingestHubeeInboxesJob },

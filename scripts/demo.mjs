@@ -13,6 +13,7 @@ const port = process.env.PORT ?? "3000";
 const simulatorsPort = process.env.SIMULATORS_PORT ?? "4000";
 const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
 const simulators = `http://localhost:${simulatorsPort}`;
+const smtpPort = process.env.SIMULATORS_SMTP_PORT ?? "1025";
 // The app's demo defaults point at port 4000: name the simulators' URLs so another port works too.
 const env = {
   FRANCECONNECT_ISSUER: `${simulators}/franceconnect/api/v2`,
@@ -20,10 +21,13 @@ const env = {
   API_PARTICULIER_URL: `${simulators}/api-particulier`,
   HUBEE_API_URL: `${simulators}/hubee`,
   HUBEE_TOKEN_URL: `${simulators}/hubee-auth/oauth2/token`,
+  // Every mail of the demo lands in the simulators' mailbox (/mails).
+  SMTP_URL: `smtp://localhost:${smtpPort}`,
   ...process.env,
   PORT: port,
   APP_URL: appUrl,
   SIMULATORS_PORT: simulatorsPort,
+  SIMULATORS_SMTP_PORT: smtpPort,
   SEED_DEMO_TRANSMISSIONS: process.env.SEED_DEMO_TRANSMISSIONS ?? "1",
 };
 
@@ -104,6 +108,7 @@ Portail QF (démonstration) est prêt.
   Formulaire citoyen   ${appUrl}/
   Portail des agents   ${appUrl}/portail
   Simulateurs          http://localhost:${simulatorsPort}/__admin/state
+  Courriels envoyés    http://localhost:${simulatorsPort}/mails
 
   Connexion FranceConnect (simulée) : choisir Angela Dubois dans la liste, mot de passe « 123 »
   Connexion ProConnect (simulée)    : claire.lefebvre@angers.fr (administratrice d'Angers)

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { startSimulators } from "./server.ts";
 
-// Entry point of `npm run simulators`: the four external systems on one port.
+// Entry point of `npm run simulators`: the four external systems on one port, and an SMTP server.
 const port = Number(process.env.SIMULATORS_PORT ?? 4000);
 const stateFile = process.env.SIMULATORS_STATE_FILE ?? path.resolve(".data/simulators-state.json");
 await mkdir(path.dirname(stateFile), { recursive: true });
@@ -16,6 +16,7 @@ const sims = await startSimulators({
     ? Number(process.env.API_PARTICULIER_RATE_LIMIT)
     : undefined,
   hubeeTokenTtlSeconds: process.env.HUBEE_TOKEN_TTL_SECONDS ? Number(process.env.HUBEE_TOKEN_TTL_SECONDS) : undefined,
+  smtpPort: Number(process.env.SIMULATORS_SMTP_PORT ?? 1025),
 });
 
 console.log(`Simulateurs prêts sur ${sims.url}`);
@@ -23,6 +24,7 @@ console.log(`  FranceConnect   ${sims.franceconnectIssuer}`);
 console.log(`  ProConnect      ${sims.proconnectIssuer}`);
 console.log(`  API Particulier ${sims.apiParticulierUrl}`);
 console.log(`  HubEE           ${sims.hubeeApiUrl} (jeton : ${sims.hubeeTokenUrl})`);
+console.log(`  SMTP            ${sims.smtpUrl} (courriels reçus : ${sims.mailboxUrl})`);
 console.log(`  Administration  ${sims.url}/__admin/state`);
 
 let stopping = false;

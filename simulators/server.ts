@@ -8,6 +8,7 @@ import { DEFAULT_APP_URL } from "./demo-data.ts";
 import { createFranceConnectSimulator } from "./franceconnect/index.ts";
 import { createHubeeSimulator } from "./hubee/index.ts";
 import { createProConnectSimulator } from "./proconnect/index.ts";
+import { createSmtpSimulator } from "./smtp/index.ts";
 import type { SimulatorModule } from "./shared/types.ts";
 
 export interface SimulatorOptions {
@@ -22,6 +23,8 @@ export interface SimulatorOptions {
   apiParticulierRateLimit?: number;
   /** HubEE access token lifetime in seconds (default 3600). */
   hubeeTokenTtlSeconds?: number;
+  /** Port of the SMTP server (mailbox at /mails); 0 = a random free port (tests, the default). */
+  smtpPort?: number;
 }
 
 export interface RunningSimulators {
@@ -32,11 +35,16 @@ export interface RunningSimulators {
   apiParticulierUrl: string;
   hubeeApiUrl: string;
   hubeeTokenUrl: string;
+  /** e.g. smtp://127.0.0.1:1025: what SMTP_URL points at. */
+  smtpUrl: string;
+  /** The mailbox page. */
+  mailboxUrl: string;
   modules: {
     franceconnect: Awaited<ReturnType<typeof createFranceConnectSimulator>>;
     proconnect: Awaited<ReturnType<typeof createProConnectSimulator>>;
     apiParticulier: Awaited<ReturnType<typeof createApiParticulierSimulator>>;
     hubee: Awaited<ReturnType<typeof createHubeeSimulator>>;
+    smtp: Awaited<ReturnType<typeof createSmtpSimulator>>;
   };
   reset(): void;
   saveState(): Promise<void>;
@@ -70,7 +78,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
     rateLimitPerSecond: options.apiParticulierRateLimit ?? 20,
   });
   const hubee = await createHubeeSimulator({ tokenTtlSeconds: options.hubeeTokenTtlSeconds ?? 3600 });
-  const modules = { franceconnect, proconnect, apiParticulier, hubee };
+  const smtp = await createSmtpSimulator({ port: options.smtpPort ?? 0, host });
+  const modules = { franceconnect, proconnect, apiParticulier, hubee, smtp };
   const all: SimulatorModule[] = Object.values(modules);
 
   // Browsers ask every origin for /favicon.ico (e.g. on the JSON pages opened by hand) and log a
@@ -87,6 +96,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
       hubee: `${url}/hubee/teledossiers/v1`,
       hubeeToken: `${url}/hubee-auth/oauth2/token`,
       admin: `${url}/__admin/state`,
+      mailbox: `${url}/mails`,
     });
   });
   app.get("/__admin/state", (_req, res) => {
@@ -125,6 +135,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
     apiParticulierUrl: `${url}/api-particulier`,
     hubeeApiUrl: `${url}/hubee`,
     hubeeTokenUrl: `${url}/hubee-auth/oauth2/token`,
+    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+    mailboxUrl: `${url}/mails`,
     modules,
     reset: () => all.forEach((m) => m.reset()),
     saveState,

@@ -16,6 +16,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "settings.connection_tested": "Connexion testée",
   "invitation.created": "Invitation envoyée",
   "invitation.cancelled": "Invitation annulée",
+  "mail_preferences.updated": "Préférences de courriels modifiées",
+  "mail_preferences.unsubscribed": "Désabonnement d’un courriel (lien du courriel)",
   "invitation.accepted": "Invitation acceptée",
   "membership.created": "Accès accordé",
   "membership.role_changed": "Rôle modifié",

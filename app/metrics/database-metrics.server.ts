@@ -32,7 +32,10 @@ const OUTBOXES_SQL = sql`
     from webhook_event_deliveries where status = 'pending'
   union all
   select 'exports', count(*)::int, extract(epoch from now() - min(created_at))::float8
-    from exports where status in ('pending', 'running')`;
+    from exports where status in ('pending', 'running')
+  union all
+  select 'mails', count(*)::int, extract(epoch from now() - min(created_at))::float8
+    from mail_outbox where status in ('pending', 'sending')`;
 
 /** `target`: the process registry, or the cluster primary's own (read once per machine, not summed per process). */
 export function registerDatabaseMetrics(db: Database, target: Registry = registry) {
@@ -48,7 +51,7 @@ export function registerDatabaseMetrics(db: Database, target: Registry = registr
 
   new Gauge({
     name: `${METRICS_PREFIX}outbox_depth`,
-    help: "Éléments en attente dans chaque outbox (shipments, hubee_status_reports, webhook_deliveries, exports).",
+    help: "Éléments en attente dans chaque outbox (shipments, hubee_status_reports, webhook_deliveries, exports, mails).",
     labelNames: ["outbox"] as const,
     registers: [target],
     async collect() {

@@ -7,6 +7,7 @@ import type { Resolver } from "./address-guard.server";
 import { endpointSecrets } from "./endpoint-secrets.server";
 import { sendWebhook, type SendResult } from "./http-sender.server";
 import { webhookHeaders } from "./signature.server";
+import { mailWebhookDisabled } from "./webhook-mails.server";
 import { DISABLE_AFTER_CONSECUTIVE_FAILURES_COUNT, DISABLE_AFTER_FAILING_DAYS } from "./thresholds";
 
 /**
@@ -216,6 +217,13 @@ async function disableIfFailingTooLong(
     targetType: "webhook_endpoint",
     targetId: endpoint.id,
     details: { reason, consecutiveFailures: endpoint.consecutiveFailures },
+  });
+  await mailWebhookDisabled(db, {
+    endpointId: endpoint.id,
+    collectivityId: endpoint.collectivityId,
+    url: endpoint.url,
+    reason,
+    disabledAt: now,
   });
   logger.warn({ endpointId: endpoint.id, collectivityId: endpoint.collectivityId, reason }, "webhook désactivé");
 }

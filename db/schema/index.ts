@@ -20,3 +20,4 @@ export * from "./shipments.ts";
 export * from "./tariff-brackets.ts";
 export * from "./webhook-deliveries.ts";
 export * from "./tariffs.ts";
+export * from "./mail-outbox.ts";

@@ -40,6 +40,7 @@ describe("layer rules fire on a deliberate violation", () => {
     ],
     ["app/integrations/x.server.ts", 'import { writeEvent } from "~/webhooks/outbox.server";', "layers/integrations"],
     ["app/audit/x.server.ts", 'import { requireAgent } from "~/portal/access/access.server";', "layers/audit"],
+    ["app/mail/x.server.ts", 'import { requireAgent } from "~/portal/access/access.server";', "layers/mail"],
     [
       "app/formulaire-qf/x.ts",
       'import { declaredEditor } from "~/onboarding/datapass-payload";',

@@ -51,6 +51,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       API_PARTICULIER_URL: simulators.apiParticulierUrl,
       HUBEE_API_URL: simulators.hubeeApiUrl,
       HUBEE_TOKEN_URL: simulators.hubeeTokenUrl,
+      SMTP_URL: simulators.smtpUrl,
       ...options.env,
     },
   }).catch(async (error: unknown) => {

@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import {
+  mailOutbox,
   agents,
   auditEvents,
   collectivities,
@@ -186,6 +187,14 @@ describe("POST /api/datapass/webhook: approve", () => {
       editor: null,
     });
     expect(await invitationsOf(LAVAL)).toEqual([{ email: "marie.martin@laval.fr", role: "admin" }]);
+    // The applicant is told, by a mail written with the invitation.
+    const mails = await handle.db
+      .select({ kind: mailOutbox.kind, subject: mailOutbox.subject, text: mailOutbox.text })
+      .from(mailOutbox)
+      .where(eq(mailOutbox.recipient, "marie.martin@laval.fr"));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ kind: "invitation", subject: "Invitation à rejoindre Laval sur Portail QF" });
+    expect(mails[0]!.text).toContain("Votre demande d’habilitation DataPass est validée");
     const [audit] = await handle.db
       .select()
       .from(auditEvents)

@@ -79,7 +79,7 @@ describe("Prometheus metrics", () => {
     const age = sample(text, 'portailqf_outbox_oldest_age_seconds{outbox="shipments"}')!;
     expect(age).toBeGreaterThanOrEqual(590);
     expect(age).toBeLessThan(900);
-    for (const outbox of ["hubee_status_reports", "webhook_deliveries", "exports"]) {
+    for (const outbox of ["hubee_status_reports", "webhook_deliveries", "exports", "mails"]) {
       expect(sample(text, `portailqf_outbox_depth{outbox="${outbox}"}`)).toBe(0);
     }
     expect(sample(text, 'portailqf_campaigns{status="running"}')).toBe(1);

@@ -174,7 +174,9 @@ describe("access forms", () => {
       cookies.admin,
       params,
     );
-    expect(invited.html).toMatch(/role="status"><p>Invitation enregistrée pour nouvel.agent@formulaires.fr\./);
+    expect(invited.html).toMatch(
+      /role="status"><p>Invitation enregistrée pour nouvel.agent@formulaires.fr : elle lui est envoyée par courriel\./,
+    );
     expect(emailInput(invited.html)).not.toContain("value=");
     const page = invited.data as Awaited<ReturnType<typeof agentsRoute.loader>>["data"];
     const invitation = page.invitations.find((i) => i.email === "nouvel.agent@formulaires.fr");

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import {
+  mailOutbox,
   families,
   apiParticulierRateLimits,
   hubeeInboxPolls,
@@ -552,6 +553,34 @@ describe("platform operator dashboard", () => {
         rejected: 1,
       },
     ]);
+  });
+
+  it("counts the mails waiting, given up and maybe sent, never showing an address", async () => {
+    const mail = (key: string, status: "pending" | "sending" | "sent" | "maybe_sent" | "failed") => ({
+      idempotencyKey: `dashboard:${key}`,
+      kind: "invitation" as const,
+      recipient: `destinataire-${key}@mairie.example.fr`,
+      subject: "Invitation",
+      html: "<p>x</p>",
+      text: "x",
+      status,
+    });
+    await handle.db
+      .insert(mailOutbox)
+      .values([
+        mail("1", "pending"),
+        mail("2", "sending"),
+        mail("3", "sent"),
+        mail("4", "failed"),
+        mail("5", "maybe_sent"),
+      ]);
+    const answer = await platform(cookies.platform);
+    const fresh = answer.data as PlatformData;
+    expect(fresh.mail).toEqual({ pending: 2, failed: 1, maybeSent: 1 });
+    const html = await renderRoute(dashboardRoute.default, fresh, "/portail/administration/tableau-de-bord");
+    expect(html).toContain("Abandonnés (refus définitif du relais ou trop de tentatives)");
+    for (const text of [JSON.stringify(fresh), html]) expect(text).not.toContain("destinataire-");
+    await handle.db.delete(mailOutbox);
   });
 
   it("lists the campaigns in progress with their progress", () => {

@@ -45,7 +45,7 @@ const ROUTES_DIR = path.join(ROOT, "app/routes");
 /** Reachable without a session: how one gets a session in the first place. */
 const PUBLIC_ROUTES = new Set(["portail.connexion", "portail.auth.callback", "portail.auth.logout-callback"]);
 /** Serve the signed-in agent's own data (their communes, their logout), whoever they are. */
-const AGENT_ROUTES = new Set(["portail._index", "portail.deconnexion"]);
+const AGENT_ROUTES = new Set(["portail._index", "portail.deconnexion", "portail.preferences"]);
 /** The platform administration: platform administrators only. */
 const isPlatformRoute = (id: string) => id === "portail.administration" || id.startsWith("portail.administration.");
 

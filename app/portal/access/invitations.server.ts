@@ -2,12 +2,13 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database, DbExecutor } from "../../../db/client.ts";
 import { agents, invitations, memberships, type MembershipRole } from "../../../db/schema/index.ts";
 import { recordAudit } from "../../audit/audit.server";
+import { mailInvitation } from "./access-mails.server";
 import { isPlausibleEmail, normaliseEmail } from "./email-address";
 
 /**
  * Invitations bind an e-mail address to a commune: the first ProConnect login
- * with that address creates the membership. Nothing is sent by mail here; the
- * administrator tells their colleague to sign in.
+ * with that address creates the membership. The invitee is told by mail (enqueued
+ * in the invitation's transaction); the mail holds no token, ProConnect's login does.
  */
 
 export const INVITATION_TTL_DAYS = 30;
@@ -62,6 +63,15 @@ export async function inviteAgent(db: Database, input: InviteInput): Promise<Inv
       targetId: row!.id,
       requestId: input.requestId,
       details: { role: input.role },
+    });
+    await mailInvitation(t, {
+      invitationId: row!.id,
+      collectivityId: input.collectivityId,
+      email,
+      role: input.role,
+      invitedBy: input.invitedBy,
+      expiresAt,
+      now,
     });
     return { kind: "invited", invitationId: row!.id } as const;
   });

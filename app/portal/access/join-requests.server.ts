@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Database, DbExecutor } from "../../../db/client.ts";
 import { agents, collectivities, joinRequests, memberships, type JoinRequestStatus } from "../../../db/schema/index.ts";
 import { recordAudit } from "../../audit/audit.server";
+import { mailJoinRequest, mailJoinRequestOutcome } from "./access-mails.server";
 import { normaliseEmail } from "./email-address";
 import { inviteAgent } from "./invitations.server";
 
@@ -67,6 +68,11 @@ export async function createJoinRequest(
       requestId: input.requestId,
       details: { joinRequestId: row.id },
     });
+    await mailJoinRequest(t, {
+      joinRequestId: row.id,
+      collectivityId: commune.collectivityId,
+      requester: { agentId: input.agentId },
+    });
     return "created" as const;
   });
 }
@@ -99,6 +105,7 @@ export async function requestToJoinByEmail(
     requestId: input.requestId,
     details: { joinRequestId: row.id, source: "datapass" },
   });
+  await mailJoinRequest(db, { joinRequestId: row.id, collectivityId: input.collectivityId, requester: { email } });
   return "created";
 }
 
@@ -162,6 +169,18 @@ export async function decideJoinRequest(
       )
       .returning({ agentId: joinRequests.agentId, email: joinRequests.email });
     if (!request) return false;
+    const requesterEmail = request.agentId
+      ? (await t.select({ email: agents.email }).from(agents).where(eq(agents.id, request.agentId)))[0]?.email
+      : request.email;
+    // An accepted DataPass applicant gets the invitation below instead: it says the same and more.
+    if (requesterEmail && (request.agentId || input.decision === "refused")) {
+      await mailJoinRequestOutcome(t, {
+        joinRequestId: input.joinRequestId,
+        collectivityId: input.collectivityId,
+        to: requesterEmail,
+        accepted: input.decision === "accepted",
+      });
+    }
     await recordAudit(t, {
       actor: input.actor,
       collectivityId: input.collectivityId,

@@ -10,6 +10,8 @@ import {
   type CampaignTrigger,
   type QfCampaign,
 } from "../../../db/schema/index.ts";
+import { mailIntegrationRefused } from "~/portal/notifications/integration-incident-mails.server";
+import { mailCampaignEnded } from "./campaign-mails.server";
 import { logger } from "~/utils/logger.server";
 import { emitWebhookEvent } from "~/webhooks/outbox.server";
 import { campagneTermineeData } from "~/webhooks/payloads";
@@ -49,6 +51,7 @@ export async function emitCampaignEnded(db: DbExecutor, campaign: QfCampaign): P
       counts,
     }),
   });
+  await mailCampaignEnded(db, campaign, counts);
 }
 
 export interface QfPeriod {
@@ -222,7 +225,14 @@ export async function stopCommuneCampaigns(
     // Workers racing on the same 401 find the campaigns already stopped: one alert only.
     if (rows.length === 0) return rows;
     for (const campaign of rows) await emitCampaignEnded(t, campaign);
-    await t.insert(qfCampaignAlerts).values({ collectivityId, campaignId, kind: reason, httpStatus, errorCode });
+    const [alert] = await t
+      .insert(qfCampaignAlerts)
+      .values({ collectivityId, campaignId, kind: reason, httpStatus, errorCode })
+      .returning({ id: qfCampaignAlerts.id });
+    // The token refused: one incident, one mail to the administrators (the stop happens once).
+    if (reason === "token_unauthorized") {
+      await mailIntegrationRefused(t, { collectivityId, system: "api_particulier", incidentKey: String(alert!.id) });
+    }
     return rows;
   });
   if (stopped.length === 0) return [];

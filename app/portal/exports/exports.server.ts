@@ -6,6 +6,7 @@ import { exportChunks, familyExports, type ExportRow } from "../../../db/schema/
 import { logger } from "../../utils/logger.server";
 import { recordAudit } from "../../audit/audit.server";
 import { inboxSearchParams, presetStartDay, REFERENCE, type InboxQuery } from "../dossiers/dossier-list-query.server";
+import { mailExportFinished } from "./export-mails.server";
 import { ChunkWriter, readChunks } from "./chunk-writer.server";
 import { parisDayOf } from "./export-columns";
 import { EXPORT_FORMAT_INFO, type ExportFormat } from "./export-formats";
@@ -301,19 +302,30 @@ export async function buildExport(
       await write(db);
     }
     const finishedAt = new Date();
-    const ready = await db
-      .update(familyExports)
-      .set({
-        status: "ready",
-        processedRows: processed,
-        totalRows: processed,
-        byteSize: out.bytes,
-        finishedAt,
-        leaseUntil: null,
-        expiresAt: new Date(finishedAt.getTime() + EXPORT_RETENTION_MS),
-      })
-      .where(and(eq(familyExports.id, job.id), eq(familyExports.status, "running")))
-      .returning({ id: familyExports.id });
+    const ready = await db.transaction(async (t) => {
+      const rows = await t
+        .update(familyExports)
+        .set({
+          status: "ready",
+          processedRows: processed,
+          totalRows: processed,
+          byteSize: out.bytes,
+          finishedAt,
+          leaseUntil: null,
+          expiresAt: new Date(finishedAt.getTime() + EXPORT_RETENTION_MS),
+        })
+        .where(and(eq(familyExports.id, job.id), eq(familyExports.status, "running")))
+        .returning({ id: familyExports.id });
+      if (rows.length > 0) {
+        await mailExportFinished(t, {
+          exportId: job.id,
+          collectivityId: job.collectivityId,
+          requestedBy: job.requestedBy,
+          ready: true,
+        });
+      }
+      return rows;
+    });
     if (ready.length === 0) throw new ExportInvalidated();
     logger.info({ exportId: job.id, rows: processed, bytes: out.bytes }, "export ready");
   } catch (error) {
@@ -321,15 +333,26 @@ export async function buildExport(
     else logger.error({ err: errorName(error), exportId: job.id }, "export failed");
     await db.delete(exportChunks).where(eq(exportChunks.exportId, job.id));
     // An invalidated export keeps the reason it was given.
-    await db
-      .update(familyExports)
-      .set({
-        status: "failed",
-        finishedAt: new Date(),
-        leaseUntil: null,
-        error: "La génération du fichier a échoué. Relancez l’export depuis la liste des dossiers.",
-      })
-      .where(and(eq(familyExports.id, job.id), eq(familyExports.status, "running")));
+    await db.transaction(async (t) => {
+      const failed = await t
+        .update(familyExports)
+        .set({
+          status: "failed",
+          finishedAt: new Date(),
+          leaseUntil: null,
+          error: "La génération du fichier a échoué. Relancez l’export depuis la liste des dossiers.",
+        })
+        .where(and(eq(familyExports.id, job.id), eq(familyExports.status, "running")))
+        .returning({ id: familyExports.id });
+      if (failed.length > 0) {
+        await mailExportFinished(t, {
+          exportId: job.id,
+          collectivityId: job.collectivityId,
+          requestedBy: job.requestedBy,
+          ready: false,
+        });
+      }
+    });
   }
 }
 

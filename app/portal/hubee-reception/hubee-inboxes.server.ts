@@ -1,9 +1,10 @@
 import crypto from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Database } from "../../../db/client.ts";
+import type { Database, DbExecutor } from "../../../db/client.ts";
 import { auditEvents, hubeeInboxPolls, type InboxRunCounts } from "../../../db/schema/index.ts";
 import type { Config } from "~/config.server";
 import { createHubeeClient } from "~/integrations/hubee/client.server";
+import { mailIntegrationRefused } from "~/portal/notifications/integration-incident-mails.server";
 import { HubeeError } from "~/integrations/hubee/errors.server";
 import { createHubeeReceiver, type HubeeReceiver } from "~/integrations/hubee/receiver.server";
 import { createHubeeTokenProvider } from "~/integrations/hubee/token.server";
@@ -97,7 +98,12 @@ async function acquireLease(db: Database, collectivityId: string): Promise<boole
   return rows.length === 1;
 }
 
-async function releaseLease(db: Database, collectivityId: string, counts: InboxRunCounts | null, error: string | null) {
+async function releaseLease(
+  db: DbExecutor,
+  collectivityId: string,
+  counts: InboxRunCounts | null,
+  error: string | null,
+) {
   await db
     .update(hubeeInboxPolls)
     .set({
@@ -139,7 +145,25 @@ async function ingestWithCredentials(
   } catch (error) {
     const message = describeFailure(error);
     logger.warn({ collectivityId, err: error }, "relevé de la boîte HubEE en échec");
-    await releaseLease(db, collectivityId, null, message).catch(() => {});
+    const refused = error instanceof HubeeError && (error.credentialsRejected || error.status === 403);
+    await db
+      .transaction(async (t) => {
+        const [previous] = await t
+          .select({ lastError: hubeeInboxPolls.lastError })
+          .from(hubeeInboxPolls)
+          .where(eq(hubeeInboxPolls.collectivityId, collectivityId))
+          .for("update");
+        await releaseLease(t, collectivityId, null, message);
+        // Once per incident: the relevé before this one did not fail the same way (a success clears it).
+        if (refused && previous?.lastError !== message) {
+          await mailIntegrationRefused(t, {
+            collectivityId,
+            system: "hubee",
+            incidentKey: `${collectivityId}:${Date.now()}`,
+          });
+        }
+      })
+      .catch(() => {});
     return { status: "failed", error: message };
   }
 }

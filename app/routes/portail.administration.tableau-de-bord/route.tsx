@@ -5,6 +5,7 @@ import { Table } from "~/components/dsfr/table";
 import { AgentBar } from "~/components/portal/agent-bar";
 import { RouteBreadcrumb, type BreadcrumbHandle } from "~/components/route-breadcrumb";
 import { getDatabase } from "~/db.server";
+import { mailOutboxCounts } from "~/mail/delivery.server";
 import { requirePlatformAdmin } from "~/portal/access/access.server";
 import { CAMPAIGN_STATUS_LABELS, formatPeriod } from "~/portal/campaigns/campaign-labels";
 import { loadPlatformStatistics } from "~/portal/dashboards/platform-statistics.server";
@@ -12,6 +13,7 @@ import { ApiParticulierSection } from "./api-particulier-section";
 import { DeliveryProblemsSection } from "./delivery-problems-section";
 import { number, percent } from "./figures";
 import { HubeeSection } from "./hubee-section";
+import { MailSection } from "./mail-section";
 import { platformDashboardView } from "./platform-dashboard.server";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord de la plateforme - Portail QF" }];
@@ -26,8 +28,10 @@ export const handle: BreadcrumbHandle = { breadcrumb: () => ({ label: "Tableau d
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { agent } = await requirePlatformAdmin(request);
-  const stats = await loadPlatformStatistics(await getDatabase());
+  const db = await getDatabase();
+  const stats = await loadPlatformStatistics(db);
   return {
+    mail: await mailOutboxCounts(db),
     agent: { givenName: agent.givenName, usualName: agent.usualName, email: agent.email },
     ...platformDashboardView(stats),
   };
@@ -86,6 +90,7 @@ export default function PlatformDashboard() {
         <DeliveryProblemsSection deliveryProblems={data.deliveryProblems} maxListed={data.maxListed} />
         <HubeeSection hubee={data.hubee} />
         <ApiParticulierSection apiParticulier={data.apiParticulier} />
+        <MailSection mail={data.mail} />
 
         <h2>Campagnes en cours</h2>
         {campaignsInProgress.length > 0 ? (

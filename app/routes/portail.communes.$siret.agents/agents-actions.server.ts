@@ -41,7 +41,7 @@ export async function applyAgentsForm(
         return { notice: { type: "info", text: "Cette personne est déjà membre de la commune." } };
       }
       return success(
-        `Invitation enregistrée pour ${form.email}. Prévenez votre collègue : dès sa prochaine connexion avec ProConnect et cette adresse, il aura accès à l’espace.`,
+        `Invitation enregistrée pour ${form.email} : elle lui est envoyée par courriel. Dès sa prochaine connexion avec ProConnect et cette adresse, votre collègue aura accès à l’espace.`,
       );
     }
     case "cancel-invitation":
