@@ -1,0 +1,5 @@
+ALTER TABLE "qf_campaigns" ADD COLUMN "due_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+ALTER TABLE "qf_campaigns" ADD COLUMN "last_served_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "qf_campaign_items_due_idx" ON "qf_campaign_items" USING btree ("campaign_id","next_attempt_at") WHERE "qf_campaign_items"."status" in ('pending', 'in_progress');--> statement-breakpoint
+CREATE INDEX "qf_campaigns_round_robin_idx" ON "qf_campaigns" USING btree ("last_served_at" NULLS FIRST) WHERE "qf_campaigns"."status" = 'running';--> statement-breakpoint
+CREATE INDEX "qf_campaigns_due_idx" ON "qf_campaigns" USING btree ("due_at") WHERE "qf_campaigns"."status" = 'running';
