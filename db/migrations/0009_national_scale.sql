@@ -1,3 +1,10 @@
+CREATE TABLE "audit_chain_heads" (
+	"chain" varchar(36) PRIMARY KEY NOT NULL,
+	"last_id" bigint,
+	"last_digest" varchar(64) NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "qf_campaigns" ADD COLUMN "due_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "qf_campaigns" ADD COLUMN "last_served_at" timestamp with time zone;--> statement-breakpoint
 CREATE INDEX "qf_campaign_items_due_idx" ON "qf_campaign_items" USING btree ("campaign_id","next_attempt_at") WHERE "qf_campaign_items"."status" in ('pending', 'in_progress');--> statement-breakpoint
