@@ -120,7 +120,7 @@ try {
               select p.id from camps cross join lateral (
                 select i.id from qf_campaign_items i
                 where i.campaign_id = camps.id and i.status in ('pending', 'in_progress')
-                  and i.next_attempt_at <= clock_timestamp()
+                  and i.next_attempt_at <= now()
                   and (i.lease_until is null or i.lease_until < clock_timestamp())
                 order by i.next_attempt_at
                 limit 4
