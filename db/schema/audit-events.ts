@@ -43,6 +43,10 @@ export const auditEvents = pgTable(
     index("audit_events_collectivity_time_idx").on(table.collectivityId, table.occurredAt),
     // The journal filtered on one family file ("Historique des accès"), newest first.
     index("audit_events_collectivity_target_idx").on(table.collectivityId, table.targetId, table.id),
+    // The platform dashboard's manual QF lookups over the period, without a probe per commune.
+    index("audit_events_lookups_idx")
+      .on(table.occurredAt)
+      .where(sql`${table.action} = 'qf_lookup.performed'`),
   ],
 );
 

@@ -144,6 +144,10 @@ export const qfCampaignItems = pgTable(
       .on(table.campaignId, table.nextAttemptAt)
       .where(sql`${table.status} in ('pending', 'in_progress')`),
     index("qf_campaign_items_family_idx").on(table.familyId),
+    // The platform dashboard's campaign calls over the period (items never called are not in it).
+    index("qf_campaign_items_last_call_idx")
+      .on(table.lastCallAt)
+      .where(sql`${table.lastCallAt} is not null`),
   ],
 );
 

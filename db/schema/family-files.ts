@@ -198,6 +198,8 @@ export const receivedCases = pgTable(
     index("received_cases_reference_idx").on(table.collectivityId, table.reference),
     // The statistics page's cases per month.
     index("received_cases_collectivity_received_idx").on(table.collectivityId, table.receivedAt),
+    // The platform dashboard: cases received over the period, counted from the index alone.
+    index("received_cases_received_idx").on(table.receivedAt, table.hubeeStatus),
     // Cases whose status report to HubEE is still owed.
     index("received_cases_unreported_idx")
       .on(table.collectivityId)
