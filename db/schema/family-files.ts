@@ -5,6 +5,7 @@ import {
   customType,
   index,
   integer,
+  primaryKey,
   jsonb,
   pgTable,
   text,
@@ -272,3 +273,19 @@ export const qfHistory = pgTable(
 );
 
 export type QfHistoryEntry = typeof qfHistory.$inferSelect;
+
+/**
+ * Files per commune and status, kept by a trigger on `families` in the same transaction as every
+ * insert, status change and deletion (hand-written part of migration 0009): the agents' list reads
+ * its tab counters here when no filter narrows it, in constant time whatever the commune's size
+ * (issue 20). Never written by the application.
+ */
+export const familyStatusCounts = pgTable(
+  "family_status_counts",
+  {
+    collectivityId: uuid("collectivity_id").notNull(),
+    status: text("status", { enum: FAMILY_FILE_STATUSES }).notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.collectivityId, table.status] })],
+);
