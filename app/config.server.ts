@@ -126,6 +126,15 @@ const schema = z.object({
     .gt(0, { error: "doit être compris entre 0 et 1" })
     .lt(1, { error: "doit être compris entre 0 et 1" })
     .default(0.9),
+  /**
+   * Campaign items one worker process holds at once, all communes together (ADR 028): each commune's
+   * token is paced on its own, this bounds the worker's own load (database connections, sockets).
+   */
+  CAMPAIGN_WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int({ error: "doit être un nombre entier positif" })
+    .min(1, { error: "doit être un nombre entier positif" })
+    .default(64),
   /** Exports of more rows than this are built by the worker (status page) instead of streamed at once. */
   EXPORT_BACKGROUND_THRESHOLD: z.coerce
     .number()

@@ -26,7 +26,15 @@ export async function runQfCampaignsJob({ db, config, shutdown }: JobContext, { 
       pacer: createTokenPacer(db, pacerOptions),
       encryptionKey: keyFromBase64(config.ENCRYPTION_KEY),
     },
-    { workerId, passMs, stopSignal: shutdown, concurrency: campaignConcurrency(pacerOptions.ratePerSecond) },
+    {
+      workerId,
+      passMs,
+      stopSignal: shutdown,
+      // Each commune's token keeps the items its pace needs; the worker's bound is over all of them.
+      perCommune: campaignConcurrency(pacerOptions.ratePerSecond),
+      concurrency: Math.max(config.CAMPAIGN_WORKER_CONCURRENCY, campaignConcurrency(pacerOptions.ratePerSecond)),
+      batchSize: 40,
+    },
   );
   return { processed: result.processed, calls: result.calls, finishedCampaigns: result.finishedCampaigns };
 }

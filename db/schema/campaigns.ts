@@ -73,8 +73,22 @@ export const qfCampaigns = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * No open item is due before this time (a lower bound: lowered whenever an item's next attempt
+     * moves earlier, recomputed by each claim, raised while the token is paused). The claim only
+     * looks at running campaigns due now, and an idle worker's "next due" reads the minimum (ADR 028).
+     */
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull().defaultNow(),
+    /** When a claim last looked at this campaign: claims serve the least recently served first (round-robin). */
+    lastServedAt: timestamp("last_served_at", { withTimezone: true }),
   },
   (table) => [
+    index("qf_campaigns_round_robin_idx")
+      .on(table.lastServedAt.asc().nullsFirst())
+      .where(sql`${table.status} = 'running'`),
+    index("qf_campaigns_due_idx")
+      .on(table.dueAt)
+      .where(sql`${table.status} = 'running'`),
     index("qf_campaigns_collectivity_idx").on(table.collectivityId, table.createdAt.desc().nullsFirst()),
     index("qf_campaigns_status_idx").on(table.status),
     // The yearly run of a commune happens once per year, whichever instance creates it.
@@ -122,9 +136,18 @@ export const qfCampaignItems = pgTable(
   },
   (table) => [
     uniqueIndex("qf_campaign_items_campaign_family_idx").on(table.campaignId, table.familyId),
-    // Claiming: a campaign's open items due now.
+    // A campaign's items per status (progress, reports).
     index("qf_campaign_items_claim_idx").on(table.campaignId, table.status, table.nextAttemptAt),
+    // Claiming: only what is still open, by when it is due, per campaign (ADR 028). Finished items
+    // (most of the table by the end of January) are not in it.
+    index("qf_campaign_items_due_idx")
+      .on(table.campaignId, table.nextAttemptAt)
+      .where(sql`${table.status} in ('pending', 'in_progress')`),
     index("qf_campaign_items_family_idx").on(table.familyId),
+    // The platform dashboard's campaign calls over the period (items never called are not in it).
+    index("qf_campaign_items_last_call_idx")
+      .on(table.lastCallAt)
+      .where(sql`${table.lastCallAt} is not null`),
   ],
 );
 

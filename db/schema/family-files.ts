@@ -5,6 +5,7 @@ import {
   customType,
   index,
   integer,
+  primaryKey,
   jsonb,
   pgTable,
   text,
@@ -198,6 +199,8 @@ export const receivedCases = pgTable(
     index("received_cases_reference_idx").on(table.collectivityId, table.reference),
     // The statistics page's cases per month.
     index("received_cases_collectivity_received_idx").on(table.collectivityId, table.receivedAt),
+    // The platform dashboard: cases received over the period, counted from the index alone.
+    index("received_cases_received_idx").on(table.receivedAt, table.hubeeStatus),
     // Cases whose status report to HubEE is still owed.
     index("received_cases_unreported_idx")
       .on(table.collectivityId)
@@ -270,3 +273,19 @@ export const qfHistory = pgTable(
 );
 
 export type QfHistoryEntry = typeof qfHistory.$inferSelect;
+
+/**
+ * Files per commune and status, kept by a trigger on `families` in the same transaction as every
+ * insert, status change and deletion (hand-written part of migration 0009): the agents' list reads
+ * its tab counters here when no filter narrows it, in constant time whatever the commune's size
+ * (issue 20). Never written by the application.
+ */
+export const familyStatusCounts = pgTable(
+  "family_status_counts",
+  {
+    collectivityId: uuid("collectivity_id").notNull(),
+    status: text("status", { enum: FAMILY_FILE_STATUSES }).notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.collectivityId, table.status] })],
+);

@@ -49,6 +49,13 @@ export const shipments = pgTable(
       .where(sql`${table.status} = 'pending'`),
     index("shipments_hubee_case_idx").on(table.hubeeCaseId),
     index("shipments_collectivity_created_idx").on(table.collectivityId, table.createdAt),
+    // The platform dashboard's period (issue 20): transmissions per day and the communes that
+    // transmitted, read from the period's shipments only, not from every commune's history.
+    index("shipments_created_idx").on(table.createdAt, table.collectivityId),
+    // Delivery problems (given up, or retrying after a failure): only those rows, whatever the outbox's size.
+    index("shipments_problems_idx")
+      .on(table.collectivityId)
+      .where(sql`${table.status} = 'failed' or (${table.status} = 'pending' and ${table.lastError} is not null)`),
     check("shipments_reference_format", sql`${table.reference} ~ '^[0-9A-F]{13}$'`),
   ],
 );

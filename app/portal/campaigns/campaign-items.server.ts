@@ -57,34 +57,67 @@ export function pivotIdentityOf(item: ClaimedItem): PivotIdentity | null {
   };
 }
 
+export interface ClaimOptions {
+  /** Items leased at most by this claim. */
+  limit: number;
+  leaseMs: number;
+  /** Items taken at most per campaign in one claim (round-robin: every due campaign gets a few). */
+  perCampaign: number;
+  /** Communes whose token already has enough items in this worker: their campaigns are skipped. */
+  skipCollectivityIds?: string[];
+}
+
 /**
- * Leases up to `limit` due items of running campaigns: pending ones nobody holds, and
- * in_progress ones whose worker died (lease expired: their call may have happened).
+ * Leases due items of running campaigns, a few per campaign, the least recently served campaigns
+ * first (ADR 028). Due items are pending ones nobody holds and in_progress ones whose worker died
+ * (lease expired: their call may have happened).
+ *
+ * The work is bounded whatever the size of the queue: only running campaigns due now are read,
+ * in round-robin order through a partial index, at most `ceil(limit / perCampaign)` of them, and
+ * each gives its first due items through the partial index of open items. Campaigns are locked
+ * (SKIP LOCKED) for the claim, so concurrent workers serve different campaigns, and each claimed
+ * campaign's `due_at` is recomputed: the next time anything of it may be due (a claimed item's
+ * `next_attempt_at` becomes its lease's end, when it is due again if its worker died).
  */
-export async function claimItems(
-  db: Database,
-  workerId: string,
-  limit: number,
-  leaseMs: number,
-): Promise<ClaimedItem[]> {
+export async function claimItems(db: Database, workerId: string, options: ClaimOptions): Promise<ClaimedItem[]> {
+  const { limit, leaseMs, perCampaign } = options;
+  const campaigns = Math.max(1, Math.ceil(limit / perCampaign));
+  const skip = `{${(options.skipCollectivityIds ?? []).join(",")}}`;
+  const lease = sql`clock_timestamp() + make_interval(secs => ${leaseMs / 1000}::float8)`;
   return queryRows<ClaimedItem>(
     db,
-    sql`with picked as (
-          select i.id from qf_campaign_items i
-          join qf_campaigns c on c.id = i.campaign_id
-          where c.status = 'running'
-            and ((i.status = 'pending' and i.next_attempt_at <= clock_timestamp()
-                  and (i.lease_until is null or i.lease_until < clock_timestamp()))
-                 or (i.status = 'in_progress' and i.lease_until < clock_timestamp()))
-          order by i.next_attempt_at
-          limit ${limit}
-          for update of i skip locked),
+    sql`with camps as (
+          select c.id from qf_campaigns c
+          where c.status = 'running' and c.due_at <= clock_timestamp()
+            and not (c.collectivity_id = any(${skip}::uuid[]))
+          order by c.last_served_at asc nulls first
+          limit ${campaigns}
+          for update of c skip locked),
+        picked as (
+          select p.id from camps cross join lateral (
+            select i.id from qf_campaign_items i
+            where i.campaign_id = camps.id and i.status in ('pending', 'in_progress')
+              -- now() (the claim's start), not clock_timestamp(): a stable bound is an index condition,
+              -- so items not yet due are never read.
+              and i.next_attempt_at <= now()
+              and (i.lease_until is null or i.lease_until < clock_timestamp())
+            order by i.next_attempt_at
+            limit ${perCampaign}
+            for update of i skip locked) p
+          limit ${limit}),
         claimed as (
           update qf_campaign_items i
-          set status = 'pending', leased_by = ${workerId},
-              lease_until = clock_timestamp() + make_interval(secs => ${leaseMs / 1000}::float8)
+          set status = 'pending', leased_by = ${workerId}, lease_until = ${lease}, next_attempt_at = ${lease}
           from picked where i.id = picked.id
-          returning i.id, i.campaign_id, i.family_id, i.old_value, i.attempts, i.transient_failures, i.rate_limited_count)
+          returning i.id, i.campaign_id, i.family_id, i.old_value, i.attempts, i.transient_failures, i.rate_limited_count),
+        served as (
+          update qf_campaigns c
+          set last_served_at = clock_timestamp(),
+              due_at = least(${lease},
+                             coalesce((select min(i.next_attempt_at) from qf_campaign_items i
+                                       where i.campaign_id = c.id and i.status in ('pending', 'in_progress')
+                                         and i.id not in (select id from picked)), 'infinity'))
+          from camps where c.id = camps.id)
         select cl.id, cl.campaign_id, cl.family_id, c.collectivity_id, co.siret, c.annee, c.mois, cl.old_value, cl.attempts,
                cl.transient_failures, cl.rate_limited_count, f.family_name, f.given_names, f.gender, f.birthdate,
                f.birthplace, f.birthcountry, f.birthplace_name, f.birth_departement
@@ -95,13 +128,29 @@ export async function claimItems(
   );
 }
 
+/**
+ * The commune's token is paused (a 429's Retry-After, seen by any process): its running campaigns
+ * are not claimed before the pause ends, so a paused token costs no claim, no slot and no release.
+ */
+export async function holdCommuneCampaigns(db: Database, collectivityId: string, ms: number) {
+  await db.execute(
+    sql`update qf_campaigns
+        set due_at = greatest(due_at, clock_timestamp() + make_interval(secs => ${ms / 1000}::float8))
+        where collectivity_id = ${collectivityId}::uuid and status = 'running'`,
+  );
+}
+
 /** The point after which a call may have happened. False: lease lost or campaign no longer running. */
 export async function markInProgress(db: Database, itemId: string, workerId: string, callLeaseMs: number) {
   const rows = await queryRows<{ id: string }>(
     db,
     sql`update qf_campaign_items i
         set status = 'in_progress', attempts = attempts + 1, last_call_at = clock_timestamp(),
-            lease_until = clock_timestamp() + make_interval(secs => ${callLeaseMs / 1000}::float8)
+            lease_until = clock_timestamp() + make_interval(secs => ${callLeaseMs / 1000}::float8),
+            -- Due again (for another worker) only once this lease has run out; never earlier than the
+            -- claim made it, which its campaign's due_at already accounts for.
+            next_attempt_at = greatest(next_attempt_at,
+                                       clock_timestamp() + make_interval(secs => ${callLeaseMs / 1000}::float8))
         where i.id = ${itemId}::uuid and i.leased_by = ${workerId} and i.status = 'pending'
           and i.lease_until > clock_timestamp()
           and exists (select 1 from qf_campaigns c where c.id = i.campaign_id and c.status = 'running')
@@ -123,15 +172,21 @@ export async function releaseItem(
     attemptNotMade?: boolean;
   } = {},
 ) {
+  // The campaign's due_at is a lower bound of its items' next attempts: lowered in the same
+  // statement, so a concurrent claim of the campaign (which holds its row) cannot overwrite it.
   await db.execute(
-    sql`update qf_campaign_items
-        set status = 'pending', lease_until = null, leased_by = null,
-            next_attempt_at = clock_timestamp() + make_interval(secs => ${delayMs / 1000}::float8),
-            transient_failures = transient_failures + ${extra.transientFailure ? 1 : 0},
-            rate_limited_count = rate_limited_count + ${extra.rateLimited ? 1 : 0},
-            attempts = attempts - ${extra.attemptNotMade ? 1 : 0},
-            error_code = coalesce(${extra.errorCode ?? null}, error_code)
-        where id = ${itemId}::uuid and leased_by = ${workerId}`,
+    sql`with released as (
+          update qf_campaign_items
+          set status = 'pending', lease_until = null, leased_by = null,
+              next_attempt_at = clock_timestamp() + make_interval(secs => ${delayMs / 1000}::float8),
+              transient_failures = transient_failures + ${extra.transientFailure ? 1 : 0},
+              rate_limited_count = rate_limited_count + ${extra.rateLimited ? 1 : 0},
+              attempts = attempts - ${extra.attemptNotMade ? 1 : 0},
+              error_code = coalesce(${extra.errorCode ?? null}, error_code)
+          where id = ${itemId}::uuid and leased_by = ${workerId}
+          returning campaign_id, next_attempt_at)
+        update qf_campaigns c set due_at = least(c.due_at, released.next_attempt_at)
+        from released where c.id = released.campaign_id`,
   );
 }
 
@@ -318,14 +373,16 @@ export async function finishCompletedCampaigns(db: Database): Promise<number> {
   return done.length;
 }
 
-/** Milliseconds until the next open item of a running campaign is due; null when there is none. */
+/**
+ * Milliseconds until something of a running campaign may be due; null when no campaign runs. Reads
+ * the campaigns' due_at (a lower bound, through a partial index), never the items: an idle worker
+ * asks this every second.
+ */
 export async function msUntilNextDueItem(db: Database): Promise<number | null> {
   const [row] = await queryRows<{ ms: number | null }>(
     db,
-    sql`select (extract(epoch from min(greatest(i.next_attempt_at, coalesce(i.lease_until, '-infinity')))
-                                   - clock_timestamp()) * 1000)::float8 as ms
-        from qf_campaign_items i join qf_campaigns c on c.id = i.campaign_id
-        where c.status = 'running' and i.status in ('pending', 'in_progress')`,
+    sql`select (extract(epoch from min(c.due_at) - clock_timestamp()) * 1000)::float8 as ms
+        from qf_campaigns c where c.status = 'running'`,
   );
   return row?.ms === null || row?.ms === undefined ? null : Math.max(0, Number(row.ms));
 }

@@ -171,6 +171,8 @@ export async function controlCampaign(
         status: to,
         updatedAt: sql`now()`,
         ...(to === "stopped" ? { stopReason: "agent", finishedAt: sql`now()` } : {}),
+        // Resumed: its items may be due at once (claims only look at campaigns due now).
+        ...(to === "running" ? { dueAt: sql`clock_timestamp()` } : {}),
       })
       .where(
         and(

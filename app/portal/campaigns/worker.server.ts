@@ -10,6 +10,7 @@ import { stopCommuneCampaigns } from "./campaigns.server";
 import {
   applyOutcome,
   claimItems,
+  holdCommuneCampaigns,
   finishCompletedCampaigns,
   finishItem,
   markInProgress,
@@ -60,8 +61,16 @@ export interface CampaignWorkerOptions {
   workerId: string;
   /** Items claimed at once (default 20). */
   batchSize?: number;
-  /** Items waiting for their turn or in flight at once in this loop (default 16): the pacer spaces the calls. */
+  /**
+   * Items waiting for their turn or in flight at once in this loop, all communes together (default
+   * 16): the worker's global bound. Each commune's token is paced on its own (the pacer spaces its
+   * calls), so one loop serves many communes side by side.
+   */
   concurrency?: number;
+  /** Items of one commune (one token) held at once in this loop (default: `concurrency`). */
+  perCommune?: number;
+  /** Items taken per campaign in one claim (default 4): the round-robin's quantum (ADR 028). */
+  perCampaignClaim?: number;
   /** The loop returns at this time (ms epoch) or when there is nothing left to do. */
   until: number;
   /** Aborting stops the loop at once, leases left as they are (a crash, for tests). */
@@ -107,11 +116,15 @@ export async function runCampaignWorker(
     maxRateLimited: 10,
     backoff: { baseDelayMs: 1_000, maxDelayMs: 60_000 },
     idlePollMs: 1_000,
+    perCampaignClaim: 4,
     ...options,
   };
+  const perCommune = options.perCommune ?? o.concurrency;
   const result: CampaignWorkerResult = { processed: 0, calls: 0, byOutcome: {}, finishedCampaigns: 0 };
   const tokens = new Map<string, string | null>();
   const inFlight = new Set<Promise<void>>();
+  /** Items held per commune in this loop: a commune at its bound is skipped by the claim. */
+  const heldByCommune = new Map<string, number>();
   const aborted = () => o.signal?.aborted === true;
   const stopping = () => o.stopSignal?.aborted === true;
   // A graceful stop also ends waits for a rate slot (a 429 pause can last seconds).
@@ -183,7 +196,9 @@ export async function runCampaignWorker(
     }
     if (paced.kind === "paused") {
       // A 429 paused the token (in every process): nothing was sent, so the item waits in the queue
-      // for the end of the pause, its attempt given back if it was already counted.
+      // for the end of the pause, its attempt given back if it was already counted. The commune's
+      // campaigns are held until then: no claim picks their items while the token cannot send.
+      await holdCommuneCampaigns(db, item.collectivity_id, paced.retryAfterMs);
       await releaseItem(db, item.id, o.workerId, paced.retryAfterMs, { attemptNotMade: marked });
       return;
     }
@@ -195,12 +210,18 @@ export async function runCampaignWorker(
   };
 
   const start = (item: ClaimedItem) => {
+    heldByCommune.set(item.collectivity_id, (heldByCommune.get(item.collectivity_id) ?? 0) + 1);
     const p: Promise<void> = processItem(item)
       .catch((error: unknown) => {
         if (aborted()) return;
         logger.error({ itemId: item.id, err: error }, "élément en échec");
       })
-      .finally(() => inFlight.delete(p));
+      .finally(() => {
+        inFlight.delete(p);
+        const held = (heldByCommune.get(item.collectivity_id) ?? 1) - 1;
+        if (held > 0) heldByCommune.set(item.collectivity_id, held);
+        else heldByCommune.delete(item.collectivity_id);
+      });
     inFlight.add(p);
   };
 
@@ -208,7 +229,15 @@ export async function runCampaignWorker(
     const room = o.concurrency - inFlight.size;
     let claimed: ClaimedItem[] = [];
     if (room >= Math.min(o.batchSize, o.concurrency) / 2) {
-      claimed = await claimItems(db, o.workerId, Math.min(room, o.batchSize), o.claimLeaseMs);
+      // A commune whose token has its share of this loop is not claimed for: its items would only
+      // wait for the token's slots while holding the loop's room.
+      const full = [...heldByCommune].filter(([, held]) => held + o.perCampaignClaim > perCommune).map(([id]) => id);
+      claimed = await claimItems(db, o.workerId, {
+        limit: Math.min(room, o.batchSize),
+        leaseMs: o.claimLeaseMs,
+        perCampaign: Math.min(o.perCampaignClaim, perCommune),
+        skipCollectivityIds: full,
+      });
       for (const item of claimed) start(item);
     }
     if (claimed.length > 0) {

@@ -119,14 +119,16 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
   const { buckets, since } = lastDays(now, DAYS_SHOWN);
   const sinceSql = sql`${since.toISOString()}::timestamptz`;
 
+  // Every query below reads the period's rows through an index on their time (or only the rows of
+  // a problem), never a whole table's history (issue 20): the communes that transmitted come from
+  // the period's shipments (shipments_created_idx), not from one probe per commune.
   const [communes] = await queryRows<Record<string, number>>(
     db,
     sql`select count(*) filter (where c.status = 'active')::int as active,
                count(*) filter (where c.status = 'inactive')::int as inactive,
                count(*) filter (where c.editor is not null)::int as with_editor,
-               count(*) filter (where exists (
-                 select 1 from shipments s where s.collectivity_id = c.id and s.created_at >= ${sinceSql}
-               ))::int as transmitting
+               (select count(distinct s.collectivity_id) from shipments s
+                where s.created_at >= ${sinceSql})::int as transmitting
         from collectivities c`,
   );
 
@@ -223,8 +225,8 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
                count(*) filter (where i.status = 'rejected' and i.attempts > 0)::int as rejected
         from qf_campaign_items i where i.last_call_at >= ${sinceSql}`,
   );
-  // Lookups are audited per commune: the (commune, action) index finds them without reading the
-  // rest of the trail. Entries written before "called" existed: an outcome with an answer.
+  // Lookups over the period through the partial index audit_events_lookups_idx: the rest of the
+  // trail is never read. Entries written before "called" existed: an outcome with an answer.
   const [lookupSource] = await queryRows<Record<string, number>>(
     db,
     sql`with lookups as (
@@ -232,10 +234,8 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
                  coalesce((e.details->>'called')::boolean,
                           e.details->>'outcome' in ('ok', 'not_found', 'invalid_request', 'provider_unavailable',
                                                     'unauthorized', 'invalid_response')) as called
-          from collectivities c
-          join lateral (select a.details from audit_events a
-                        where a.collectivity_id = c.id and a.action = 'qf_lookup.performed'
-                          and a.occurred_at >= ${sinceSql}) e on true)
+          from audit_events e
+          where e.action = 'qf_lookup.performed' and e.occurred_at >= ${sinceSql})
         select count(*) filter (where called)::int as calls,
                count(*) filter (where called and outcome = 'token_rate_limited')::int as rate_limited,
                count(*) filter (where outcome = 'provider_unavailable')::int as transient,

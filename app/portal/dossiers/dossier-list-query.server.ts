@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { queryRows, type Database } from "../../../db/client.ts";
-import { families, receivedCases, type FamilyFileStatus } from "../../../db/schema/index.ts";
+import { families, familyStatusCounts, receivedCases, type FamilyFileStatus } from "../../../db/schema/index.ts";
 import {
   INBOX_TABS,
   inboxRangeErrors,
@@ -203,12 +203,27 @@ export async function countInboxTabs(
   query: InboxQuery,
   now?: Date,
 ): Promise<Record<InboxTab, number>> {
-  const where = await buildInboxWhere(db, collectivityId, query, { ignoreStatus: true, now });
-  const rows = await db
-    .select({ status: families.status, count: sql<number>`count(*)::int` })
-    .from(families)
-    .where(where)
-    .groupBy(families.status);
+  // Without a filter, the counters kept by the families trigger: constant time whatever the
+  // commune's size (issue 20). A filter narrows the list, and is counted over its matches.
+  const unfiltered =
+    query.q.trim() === "" &&
+    query.period === null &&
+    query.from === null &&
+    query.to === null &&
+    query.qfMin === null &&
+    query.qfMax === null &&
+    query.provider === null &&
+    query.children === null;
+  const rows = unfiltered
+    ? await db
+        .select({ status: familyStatusCounts.status, count: familyStatusCounts.count })
+        .from(familyStatusCounts)
+        .where(eq(familyStatusCounts.collectivityId, collectivityId))
+    : await db
+        .select({ status: families.status, count: sql<number>`count(*)::int` })
+        .from(families)
+        .where(await buildInboxWhere(db, collectivityId, query, { ignoreStatus: true, now }))
+        .groupBy(families.status);
   const byStatus = new Map(rows.map((row) => [row.status, Number(row.count)]));
   const counts = {} as Record<InboxTab, number>;
   for (const tab of TAB_KEYS) {
