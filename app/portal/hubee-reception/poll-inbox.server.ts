@@ -147,11 +147,15 @@ export async function ingestCommuneInbox(
     await forEachBounded(
       cases.map((notification, index) => ({ notification, index })),
       CASES_IN_PARALLEL,
-      ({ notification, index }) =>
-        handle(notification, {
-          storeAfter: index === 0 ? Promise.resolve() : stored[index - 1]!.promise,
-          onStored: stored[index]!.resolve,
-        }),
+      ({ notification, index }) => {
+        const storeAfter = index === 0 ? Promise.resolve() : stored[index - 1]!.promise;
+        return handle(notification, {
+          storeAfter,
+          // Never before the previous case's turn has ended, even when this one failed before its
+          // own turn: otherwise the cases behind it would store side by side with an earlier one.
+          onStored: () => void storeAfter.then(stored[index]!.resolve),
+        });
+      },
       () => interrupted,
     );
     await forEachBounded(
@@ -227,19 +231,18 @@ async function handleCaseNotification(
     return;
   }
 
-  // Fetched side by side with the page's other cases (HubEE calls only)…
-  const known = await findStoredCase(ctx.db, caseId);
-  const fetched = known ? null : await ctx.receiver.getCase(caseId);
-  const reception = fetched ? await receiveCase(ctx, fetched) : null;
-  // …stored one after the other, in the page's order.
+  // Fetched side by side with the page's other cases: HubEE calls only, no database. A case stored
+  // by an earlier run is fetched again for nothing (rare: its notification was not deleted).
+  const fetched = await ctx.receiver.getCase(caseId);
+  const reception = await receiveCase(ctx, fetched);
+  // Stored one after the other, in the page's order: the database sees one case at a time.
   await order.storeAfter;
   let row: ReceivedCase | undefined;
   let storedNow = false;
   try {
-    const stored = known ?? (await findStoredCase(ctx.db, caseId));
-    if (stored) row = stored;
-    else {
-      row = (await storeCase(ctx, fetched!, reception!)) ?? undefined;
+    row = await findStoredCase(ctx.db, caseId);
+    if (!row) {
+      row = (await storeCase(ctx, fetched, reception)) ?? undefined;
       storedNow = row !== undefined;
       // Stored meanwhile by a concurrent run: finish its steps rather than duplicate it.
       row ??= await findStoredCase(ctx.db, caseId);
