@@ -33,6 +33,7 @@ const BENCHMARKS: { name: string; load: () => Promise<BenchFn | null> }[] = [
   { name: "citizen", load: async () => (await import("./citizen.ts")).runCitizenBench },
   { name: "pacing", load: async () => (await import("./pacing.ts")).runPacingBench },
   { name: "web-processes", load: async () => (await import("./web-processes.ts")).runWebProcessesBench },
+  { name: "audit", load: async () => (await import("./audit-chains.ts")).runAuditChainsBench },
 ];
 
 /**

@@ -94,6 +94,13 @@ describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => 
     },
   );
 
+  it("audit: appends per commune chain and on one chain, every chain verified", { timeout: 60_000 }, async () => {
+    const report = await runOne("audit");
+    const verified = report.goals.find((g) => g.label.startsWith("journal : toutes les chaînes"));
+    expect(verified?.ok, verified?.label).toBe(true);
+    expect(report.results[0]!.markdown).toMatch(/\| 16 \| 16 communes, une chaîne chacune \| \d+/);
+  });
+
   it.skipIf(!hasExports)("exports: hooked into the suite", { timeout: 60_000 }, async () => {
     await runOne("exports");
   });
