@@ -135,6 +135,15 @@ const schema = z.object({
     .int({ error: "doit être un nombre entier positif" })
     .min(1, { error: "doit être un nombre entier positif" })
     .default(64),
+  /**
+   * Communes' HubEE inboxes one worker process reads at once (ADR 032). Each read mostly waits on
+   * HubEE, so this bounds sockets and database connections rather than CPU.
+   */
+  HUBEE_INBOX_CONCURRENCY: z.coerce
+    .number()
+    .int({ error: "doit être un nombre entier positif" })
+    .min(1, { error: "doit être un nombre entier positif" })
+    .default(16),
   /** Exports of more rows than this are built by the worker (status page) instead of streamed at once. */
   EXPORT_BACKGROUND_THRESHOLD: z.coerce
     .number()

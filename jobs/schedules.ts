@@ -45,8 +45,9 @@ export const SCHEDULED_JOBS: ScheduledJob[] = [
   // The agents' digest of new files, at 8:00 Paris time (one instance; keyed by day, so never twice).
   { name: "send-daily-digests", cron: "0 8 * * *", coordinated: true, run: sendDailyDigestsJob },
   { name: "track-shipment-statuses", cron: "*/30 * * * * *", coordinated: true, run: trackShipmentStatusesJob },
-  // Communes' HubEE inboxes (SI side); each commune also holds a lease, so "Relever maintenant" never overlaps.
-  { name: "ingest-hubee-inboxes", cron: "* * * * *", coordinated: true, run: ingestHubeeInboxesJob },
+  // Communes' HubEE inboxes (SI side), those that are due (ADR 032): every instance reads, each inbox under a
+  // lease (SKIP LOCKED), so workers share the sweep and "Relever maintenant" never overlaps it.
+  { name: "ingest-hubee-inboxes", cron: "*/15 * * * * *", coordinated: false, run: ingestHubeeInboxesJob },
   // Communes whose FormulaireQF subscription is not active are not offered to citizens.
   { name: "sync-hubee-subscriptions", cron: "7 * * * *", coordinated: true, run: syncHubeeSubscriptionsJob },
   { name: "purge-citizen-data", cron: "23 * * * *", coordinated: true, run: purgeCitizenDataJob },

@@ -17,8 +17,16 @@ interface Snapshot {
   outboxes: { outbox: string; depth: number; oldest_seconds: number | null }[];
   campaigns: { status: string; count: number }[];
   campaignItems: { status: string; count: number }[];
+  /** The adaptive inbox sweep (ADR 032), over communes with SI credentials. */
+  inboxes: { stalestSeconds: number; overdue: number };
   pingSeconds: number;
 }
+
+const INBOXES_SQL = sql`
+  select coalesce(extract(epoch from now() - min(p.last_finished_at)), 0)::float8 as stalest_seconds,
+         count(*) filter (where p.next_poll_at < now() - interval '2 minutes')::int as overdue
+    from hubee_inbox_polls p join collectivity_settings s on s.collectivity_id = p.collectivity_id
+   where s.hubee_si_client_id is not null and s.hubee_si_secret_encrypted is not null`;
 
 const OUTBOXES_SQL = sql`
   select 'shipments' as outbox, count(*)::int as depth,
@@ -88,6 +96,22 @@ export function registerDatabaseMetrics(db: Database, target: Registry = registr
     },
   });
   new Gauge({
+    name: `${METRICS_PREFIX}hubee_inbox_staleness_seconds`,
+    help: "Temps depuis le relevé de la boîte HubEE la moins récemment relevée (communes avec identifiants SI).",
+    registers: [target],
+    async collect() {
+      this.set((await snapshot()).inboxes.stalestSeconds);
+    },
+  });
+  new Gauge({
+    name: `${METRICS_PREFIX}hubee_inboxes_overdue`,
+    help: "Boîtes HubEE en retard de plus de 2 minutes sur leur relevé prévu (les workers ne suivent pas).",
+    registers: [target],
+    async collect() {
+      this.set((await snapshot()).inboxes.overdue);
+    },
+  });
+  new Gauge({
     name: `${METRICS_PREFIX}database_ping_seconds`,
     help: "Durée d’un « select 1 » sur la base, vue par ce processus (attente d’une connexion du pool comprise).",
     registers: [target],
@@ -101,7 +125,7 @@ async function readSnapshot(db: Database): Promise<Snapshot> {
   const started = performance.now();
   await queryRows(db, sql`select 1`);
   const pingSeconds = (performance.now() - started) / 1000;
-  const [outboxes, campaigns, campaignItems] = await Promise.all([
+  const [outboxes, campaigns, campaignItems, inboxes] = await Promise.all([
     queryRows<Snapshot["outboxes"][number]>(db, OUTBOXES_SQL),
     queryRows<Snapshot["campaigns"][number]>(
       db,
@@ -114,6 +138,7 @@ async function readSnapshot(db: Database): Promise<Snapshot> {
             from qf_campaign_items i join qf_campaigns c on c.id = i.campaign_id
            where c.status in ('running', 'paused') group by i.status`,
     ),
+    queryRows<{ stalest_seconds: number; overdue: number }>(db, INBOXES_SQL),
   ]);
   return {
     outboxes: outboxes.map((row) => ({
@@ -123,6 +148,7 @@ async function readSnapshot(db: Database): Promise<Snapshot> {
     })),
     campaigns: campaigns.map((row) => ({ status: row.status, count: Number(row.count) })),
     campaignItems: campaignItems.map((row) => ({ status: row.status, count: Number(row.count) })),
+    inboxes: { stalestSeconds: Number(inboxes[0]?.stalest_seconds ?? 0), overdue: Number(inboxes[0]?.overdue ?? 0) },
     pingSeconds,
   };
 }

@@ -84,6 +84,9 @@ describe("Prometheus metrics", () => {
     }
     expect(sample(text, 'portailqf_campaigns{status="running"}')).toBe(1);
     expect(sample(text, "portailqf_database_ping_seconds")).toBeGreaterThan(0);
+    // No commune reads its inbox through the portal yet: nothing stale, nothing overdue.
+    expect(sample(text, "portailqf_hubee_inbox_staleness_seconds")).toBe(0);
+    expect(sample(text, "portailqf_hubee_inboxes_overdue")).toBe(0);
     // Nothing but /metrics is served on the metrics port.
     expect((await fetch(`http://127.0.0.1:${metricsServer.port}/`)).status).toBe(404);
   });

@@ -3,6 +3,7 @@ import { queryRows, type Database } from "../../../db/client.ts";
 import type { CampaignStatus } from "../../../db/schema/index.ts";
 import { deliveryErrorCodeSql } from "./delivery-errors.server";
 import { lastDays, type Bucket } from "./periods";
+import { MAX_POLL_INTERVAL_SECONDS } from "../hubee-reception/inbox-schedule.server";
 
 /**
  * The platform operator's dashboard: health of the service across communes. Everything is an
@@ -71,7 +72,20 @@ export interface PlatformStatistics {
     /** Sending (our OSL credentials), over the shipments created in the period. */
     sending: { shipments: number; attempts: number; failedAttempts: number; failedShipments: number };
     /** Receiving (communes' SI credentials): each commune's last inbox run. */
-    inboxes: { polled: number; failing: number; failingCommunes: Array<{ name: string; since: Date | null }> };
+    inboxes: {
+      polled: number;
+      failing: number;
+      failingCommunes: Array<{ name: string; since: Date | null }>;
+      /**
+       * The adaptive sweep's freshness (ADR 032), over the communes with SI credentials: minutes since
+       * the least recently read inbox was read (null when none has been), and inboxes more than two
+       * minutes past their planned read (the workers are not keeping up).
+       */
+      stalestMinutes: number | null;
+      overdue: number;
+      /** What `stalestMinutes` should stay under: the longest interval between two scheduled reads. */
+      boundMinutes: number;
+    };
     /** Cases received in the period, and those that could not be integrated (SI_INTG_ERROR). */
     receivedCases: number;
     integrationErrors: number;
@@ -187,6 +201,13 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
     sql`select count(*) filter (where p.last_finished_at is not null or p.last_error is not null)::int as polled,
                count(*) filter (where p.last_error is not null)::int as failing
         from hubee_inbox_polls p`,
+  );
+  const [freshness] = await queryRows<{ stalest_seconds: number | null; overdue: number }>(
+    db,
+    sql`select extract(epoch from now() - min(p.last_finished_at))::float8 as stalest_seconds,
+               count(*) filter (where p.next_poll_at < now() - interval '2 minutes')::int as overdue
+        from hubee_inbox_polls p join collectivity_settings s on s.collectivity_id = p.collectivity_id
+        where s.hubee_si_client_id is not null and s.hubee_si_secret_encrypted is not null`,
   );
   const failingCommunes = await queryRows<{ name: string; since: string | null }>(
     db,
@@ -312,6 +333,9 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
         polled: n(inboxes?.polled),
         failing: n(inboxes?.failing),
         failingCommunes: failingCommunes.map((row) => ({ name: row.name, since: date(row.since) })),
+        stalestMinutes: freshness?.stalest_seconds == null ? null : Math.floor(Number(freshness.stalest_seconds) / 60),
+        overdue: n(freshness?.overdue),
+        boundMinutes: MAX_POLL_INTERVAL_SECONDS / 60,
       },
       receivedCases: n(cases?.received),
       integrationErrors: n(cases?.integration_errors),

@@ -11,6 +11,7 @@ import { createHubeeTokenProvider } from "~/integrations/hubee/token.server";
 import { keyFromBase64 } from "~/utils/encryption.server";
 import { logger } from "~/utils/logger.server";
 import { loadHubeeSiCredentials, type CommuneHubeeSiCredentials } from "../settings/hubee-si-credentials.server";
+import { inboxHadActivity, intervalAfterRun } from "./inbox-schedule.server";
 import { ingestCommuneInbox } from "./poll-inbox.server";
 
 /**
@@ -98,12 +99,17 @@ async function acquireLease(db: Database, collectivityId: string): Promise<boole
   return rows.length === 1;
 }
 
+/** Who asked for a run: the scheduled sweep, or an agent's « Relever maintenant ». */
+export type InboxRunTrigger = "sweep" | "agent";
+
 async function releaseLease(
   db: DbExecutor,
   collectivityId: string,
   counts: InboxRunCounts | null,
   error: string | null,
+  trigger: InboxRunTrigger,
 ) {
+  const interval = intervalAfterRun(trigger, counts !== null && inboxHadActivity(counts));
   await db
     .update(hubeeInboxPolls)
     .set({
@@ -111,6 +117,9 @@ async function releaseLease(
       lastFinishedAt: sql`now()`,
       ...(counts ? { lastCounts: counts } : {}),
       lastError: error,
+      // Both read the interval before this update (SQL evaluates every SET against the old row).
+      pollIntervalSeconds: interval,
+      nextPollAt: sql`now() + make_interval(secs => ${interval})`,
     })
     .where(eq(hubeeInboxPolls.collectivityId, collectivityId));
 }
@@ -132,15 +141,26 @@ async function ingestWithCredentials(
   db: Database,
   credentials: CommuneHubeeSiCredentials,
   settings: HubeeInboxSettings,
+  trigger: InboxRunTrigger,
+): Promise<CommuneIngestionResult> {
+  if (!(await acquireLease(db, credentials.collectivityId))) return { status: "busy" };
+  return ingestLeased(db, credentials, settings, trigger);
+}
+
+/** Reads a commune's inbox whose lease this run holds, then releases it with the next read's time. */
+export async function ingestLeased(
+  db: Database,
+  credentials: CommuneHubeeSiCredentials,
+  settings: HubeeInboxSettings,
+  trigger: InboxRunTrigger,
 ): Promise<CommuneIngestionResult> {
   const collectivityId = credentials.collectivityId;
-  if (!(await acquireLease(db, collectivityId))) return { status: "busy" };
   try {
     const counts = await ingestCommuneInbox(db, receiverFor(credentials, settings), {
       id: collectivityId,
       name: credentials.collectivityName,
     });
-    await releaseLease(db, collectivityId, counts, null);
+    await releaseLease(db, collectivityId, counts, null, trigger);
     return { status: "done", counts };
   } catch (error) {
     const message = describeFailure(error);
@@ -153,7 +173,7 @@ async function ingestWithCredentials(
           .from(hubeeInboxPolls)
           .where(eq(hubeeInboxPolls.collectivityId, collectivityId))
           .for("update");
-        await releaseLease(t, collectivityId, null, message);
+        await releaseLease(t, collectivityId, null, message, trigger);
         // Once per incident: the relevé before this one did not fail the same way (a success clears it).
         if (refused && previous?.lastError !== message) {
           await mailIntegrationRefused(t, {
@@ -176,7 +196,7 @@ export async function ingestCommuneNow(
 ): Promise<CommuneIngestionResult> {
   const [credentials] = await loadHubeeSiCredentials(db, settings.encryptionKey, { collectivityId });
   if (!credentials) return { status: "not_configured" };
-  return ingestWithCredentials(db, credentials, settings);
+  return ingestWithCredentials(db, credentials, settings, "agent");
 }
 
 /**
@@ -226,19 +246,33 @@ export interface AllCommunesSummary extends InboxRunCounts {
   busyCommunes: number;
 }
 
-/** The scheduled job: every commune with SI credentials, a few at a time. Counts only (no personal data). */
+/** Adds one commune's outcome to a run's summary (counts only, no personal data). */
+export function addToSummary(summary: AllCommunesSummary, result: CommuneIngestionResult) {
+  if (result.status === "failed") summary.failedCommunes++;
+  if (result.status === "busy") summary.busyCommunes++;
+  if (result.status === "done") {
+    for (const key of Object.keys(result.counts) as (keyof InboxRunCounts)[]) summary[key] += result.counts[key];
+  }
+}
+
+export const emptySummary = (communes = 0): AllCommunesSummary => ({
+  communes,
+  failedCommunes: 0,
+  busyCommunes: 0,
+  ...emptyCounts(),
+});
+
+/**
+ * Every commune with SI credentials, a few at a time, whether due or not (tests, a manual full
+ * sweep). The scheduled job reads only the inboxes that are due: `ingestDueInboxes`.
+ */
 export async function ingestAllCommunes(db: Database, settings: HubeeInboxSettings): Promise<AllCommunesSummary> {
   const all = await loadHubeeSiCredentials(db, settings.encryptionKey);
-  const summary: AllCommunesSummary = { communes: all.length, failedCommunes: 0, busyCommunes: 0, ...emptyCounts() };
+  const summary = emptySummary(all.length);
   const queue = [...all];
   const work = async () => {
     for (let credentials = queue.shift(); credentials; credentials = queue.shift()) {
-      const result = await ingestWithCredentials(db, credentials, settings);
-      if (result.status === "failed") summary.failedCommunes++;
-      if (result.status === "busy") summary.busyCommunes++;
-      if (result.status === "done") {
-        for (const key of Object.keys(result.counts) as (keyof InboxRunCounts)[]) summary[key] += result.counts[key];
-      }
+      addToSummary(summary, await ingestWithCredentials(db, credentials, settings, "sweep"));
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, all.length) }, work));

@@ -46,6 +46,22 @@ export function HubeeSection({ hubee }: { hubee: PlatformDashboardView["hubee"] 
             ],
           },
           {
+            key: "stalest",
+            cells: [
+              `Réception : relevé le plus ancien, en minutes (borne : ${hubee.inboxes.boundMinutes} min)`,
+              hubee.inboxes.stalestMinutes === null ? "—" : number(hubee.inboxes.stalestMinutes),
+              "",
+            ],
+          },
+          {
+            key: "overdue",
+            cells: [
+              "Réception : boîtes en retard de plus de 2 minutes sur leur relevé prévu",
+              number(hubee.inboxes.overdue),
+              percent(hubee.inboxes.overdue, hubee.inboxes.polled),
+            ],
+          },
+          {
             key: "integration",
             cells: [
               `Réception : dossiers non intégrables (SI_INTG_ERROR) sur ${number(hubee.receivedCases)} reçus`,
