@@ -277,7 +277,7 @@ async function neighboursByRanking(db: Database, collectivityId: string, query: 
  * rebuilt afterwards (as a bulk import would), then the tables are vacuumed and analysed so the
  * planner and index-only scans see what production would after autovacuum.
  */
-async function generate(sql: postgres.Sql, size: { communes: number; largest: number; total: number }) {
+export async function generate(sql: postgres.Sql, size: { communes: number; largest: number; total: number }) {
   await sql`select setseed(0.42)`;
   const indexes = await sql<{ name: string; def: string }[]>`
     select i.indexname as name, i.indexdef as def from pg_indexes i

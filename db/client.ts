@@ -90,9 +90,13 @@ async function openPostgres(databaseUrl: string, maxConnections: number): Promis
 
 async function openPglite(pgliteDir: string | undefined): Promise<DatabaseHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
+  // The name search index needs btree_gin (migration 0013, ADR 033); PGlite loads contrib
+  // extensions only when they are handed to it.
+  const { btree_gin } = await import("@electric-sql/pglite/contrib/btree_gin");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (pgliteDir) await mkdir(path.resolve(pgliteDir), { recursive: true });
-  const client = pgliteDir ? new PGlite(path.resolve(pgliteDir)) : new PGlite();
+  const options = { extensions: { btree_gin } };
+  const client = pgliteDir ? new PGlite(path.resolve(pgliteDir), options) : new PGlite(options);
   await client.waitReady;
   const db = drizzle(client, { schema, casing: "snake_case" });
   return {

@@ -143,8 +143,11 @@ export const families = pgTable(
     index("families_name_idx").on(table.collectivityId, table.familyName, table.givenNames, table.id),
     index("families_children_idx").on(table.collectivityId, table.childrenCount),
     index("families_external_id_idx").on(table.collectivityId, table.externalId),
-    // Word search on names; 'simple' keeps names as they are (no French stemming of proper nouns).
-    index("families_search_idx").using("gin", sql`to_tsvector('simple', ${table.searchText})`),
+    // Name search starting from the commune (ADR 033): each word's prefixes (up to 10 letters) as
+    // exact keys beside the commune (btree_gin), so « bernard mar » intersects the commune's
+    // entries instead of expanding « mar* » over every commune. name_prefixes() is created by
+    // migration 0013; the tsvector condition still decides (longer words, exact semantics).
+    index("families_name_prefixes_idx").using("gin", table.collectivityId, sql`name_prefixes(${table.searchText})`),
     check("families_qf_mois_range", sql`${table.qfMois} is null or ${table.qfMois} between 1 and 12`),
     check("families_children_count_positive", sql`${table.childrenCount} >= 0`),
   ],

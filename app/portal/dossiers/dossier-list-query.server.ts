@@ -28,17 +28,19 @@ export * from "./dossier-list-query";
  * nor the "name" and "QF" sorts the agents asked for; a commune's inbox stays far below that bound.
  */
 
+/** The folded words of a name search (letters and digits only, at most 8). */
+function nameSearchWords(q: string): string[] {
+  return (foldForSearch(q).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+}
+
 /**
  * Name search terms as a tsquery: folded like families.search_text, split into letters and
  * digits only (so nothing reaches to_tsquery's syntax), each a prefix ("dup" finds "dupre").
  */
 export function nameSearchTsquery(q: string): string | null {
-  const words = foldForSearch(q).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = nameSearchWords(q);
   if (words.length === 0) return null;
-  return words
-    .slice(0, 8)
-    .map((word) => `${word}:*`)
-    .join(" & ");
+  return words.map((word) => `${word}:*`).join(" & ");
 }
 
 export interface InboxWhereOptions {
@@ -72,9 +74,13 @@ export async function buildInboxWhere(
       conditions.push(inArray(families.id, byReference));
     } else {
       const tsquery = nameSearchTsquery(q);
-      // Same expression as families_search_idx, so the GIN index serves it.
+      // The prefixes find the commune's candidates in families_name_prefixes_idx (ADR 033); the
+      // tsquery then decides, as before (words longer than the indexed prefixes, exact semantics).
       conditions.push(
-        tsquery ? sql`to_tsvector('simple', ${families.searchText}) @@ to_tsquery('simple', ${tsquery})` : sql`false`,
+        tsquery
+          ? sql`name_prefixes(${families.searchText}) @> name_search_keys(${nameSearchWords(q).join(" ")})
+              and to_tsvector('simple', ${families.searchText}) @@ to_tsquery('simple', ${tsquery})`
+          : sql`false`,
       );
     }
   }
