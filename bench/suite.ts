@@ -34,6 +34,7 @@ const BENCHMARKS: { name: string; load: () => Promise<BenchFn | null> }[] = [
   { name: "pacing", load: async () => (await import("./pacing.ts")).runPacingBench },
   { name: "web-processes", load: async () => (await import("./web-processes.ts")).runWebProcessesBench },
   { name: "audit", load: async () => (await import("./audit-chains.ts")).runAuditChainsBench },
+  { name: "inbox-sweep", load: async () => (await import("./inbox-sweep.ts")).runInboxSweepBench },
 ];
 
 /**

@@ -5,6 +5,7 @@ import { HubeeError } from "./errors.ts";
 import type { InjectFolderInput } from "./injection.ts";
 import type { StoredFolder } from "./model.ts";
 import { notificationQueues } from "./notifications.ts";
+import { organization } from "./organizations.ts";
 import type { HubeeStore } from "./store.ts";
 import type { TokenService } from "./tokens.ts";
 import { adminFolderView } from "./views.ts";
@@ -32,6 +33,21 @@ const tokenTtlSchema = z.object({
     .max(86_400 * 30),
 });
 const faultTargetSchema = z.enum(["api", "token"]).default("api");
+/** SI clients of communes beyond the demo's, as HubEE's back office would create them. */
+const siClientsSchema = z.object({
+  clients: z
+    .array(
+      z.object({
+        clientId: z.string().min(1).max(200),
+        clientSecret: z.string().min(8).max(200),
+        siret: z.string().regex(/^\d{14}$/),
+        codeCog: z.string().regex(/^(\d{5}|2[AB]\d{3})$/),
+        name: z.string().min(1).max(200),
+      }),
+    )
+    .min(1)
+    .max(50_000),
+});
 
 export function createAdminRouter(controls: AdminControls): Router {
   const { store } = controls;
@@ -85,6 +101,26 @@ export function createAdminRouter(controls: AdminControls): Router {
   router.post("/token-ttl", (req, res) => {
     controls.tokens.ttlSeconds = tokenTtlSchema.parse(req.body).seconds;
     res.json({ tokenTtlSeconds: controls.tokens.ttlSeconds });
+  });
+
+  router.post("/clients", (req, res) => {
+    const { clients } = siClientsSchema.parse(req.body);
+    const ids = new Set(clients.map((c) => c.clientId));
+    if (ids.size !== clients.length) return res.status(409).json({ error: "Duplicate client_id" });
+    try {
+      controls.tokens.register(
+        clients.map((c) => ({
+          clientId: c.clientId,
+          clientSecret: c.clientSecret,
+          scope: "SI" as const,
+          organization: organization("SI", c.siret, c.codeCog),
+          name: c.name,
+        })),
+      );
+    } catch (error) {
+      return res.status(409).json({ error: (error as Error).message });
+    }
+    res.status(201).json({ registered: clients.length });
   });
 
   router.post("/expire-tokens", (_req, res) => {

@@ -59,6 +59,7 @@ export async function createHubeeSimulator(opts: HubeeSimulatorOptions): Promise
 
   const reset = () => {
     tokens.ttlSeconds = opts.tokenTtlSeconds;
+    tokens.resetClients(demoClients());
     faults.api.clear();
     faults.token.clear();
     seedDemoState(store, now());

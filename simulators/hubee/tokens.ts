@@ -22,6 +22,23 @@ export class TokenService {
     this.clients = new Map(clients.map((c) => [c.clientId, c]));
   }
 
+  /**
+   * Adds SI clients beyond the demo's (benchmarks of thousands of communes). A client id already
+   * known is refused: a second secret for the same id would make the simulator accept what the
+   * real gateway would not.
+   */
+  register(clients: HubeeClient[]): void {
+    const taken = clients.find((c) => this.clients.has(c.clientId));
+    if (taken) throw new Error(`client_id already registered: ${taken.clientId}`);
+    for (const client of clients) this.clients.set(client.clientId, client);
+  }
+
+  /** Back to the given clients only (the simulator's reset). */
+  resetClients(clients: HubeeClient[]): void {
+    this.clients.clear();
+    for (const client of clients) this.clients.set(client.clientId, client);
+  }
+
   authenticate(clientId: string, clientSecret: string): HubeeClient | null {
     const client = this.clients.get(clientId);
     return client && sameSecret(client.clientSecret, clientSecret) ? client : null;

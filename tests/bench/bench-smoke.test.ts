@@ -59,6 +59,17 @@ describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => 
   );
 
   it(
+    "inbox-sweep: every commune's inbox visited by one then two sweepers through the HubEE simulator, no failure",
+    { timeout: 120_000 },
+    async () => {
+      const report = await runOne("inbox-sweep");
+      const visited = report.goals.find((g) => g.label.startsWith("relevé : toutes les communes"));
+      expect(visited?.ok, visited?.label).toBe(true);
+      expect(report.results[0]!.markdown).toContain("| Relèveurs | Jetons |");
+    },
+  );
+
+  it(
     "pacing: worker processes under CPU load never put more than 20 calls in a second, no 429",
     { timeout: 120_000 },
     async () => {

@@ -210,3 +210,48 @@ describe("HubEE admin: folders injected as if another OSL sent them", () => {
     expect(subscriptions.json.length).toBeGreaterThan(8);
   });
 });
+
+describe("HubEE SI clients registered through the admin API", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  beforeEach(() => h.sim.reset());
+  afterAll(() => h.close());
+
+  const commune = { clientId: "si-bench-1", clientSecret: "secret-bench-1", siret: "21490001000019", codeCog: "49001" };
+
+  it("authenticates a registered SI client on its own queue, with the SI scope only, until the reset", async () => {
+    const added = await h.admin("POST", "/clients", { clients: [{ ...commune, name: "Commune 1" }] });
+    expect(added.status).toBe(201);
+    const token = await h.token({ hubeeSi: commune });
+    const queue = await h.api<unknown[]>(token, "GET", NOTIFICATIONS);
+    expect(queue.status).toBe(200);
+    expect(queue.json).toEqual([]);
+    expect((await h.requestToken(commune.clientId, "wrong-secret", "SI")).status).not.toBe(200);
+    expect((await h.requestToken(commune.clientId, commune.clientSecret, "OSL")).status).not.toBe(200);
+
+    h.sim.reset();
+    expect((await h.requestToken(commune.clientId, commune.clientSecret, "SI")).status).not.toBe(200);
+  });
+
+  it("refuses a client id already known, a malformed SIRET and an empty list, registering nothing", async () => {
+    expect((await h.admin("POST", "/clients", { clients: [{ ...commune, name: "A" }] })).status).toBe(201);
+    const again = await h.admin("POST", "/clients", {
+      clients: [
+        { ...commune, clientId: "si-bench-2", name: "B" },
+        { ...commune, name: "A bis" },
+      ],
+    });
+    expect(again.status).toBe(409);
+    expect((await h.requestToken("si-bench-2", commune.clientSecret, "SI")).status).not.toBe(200);
+    expect(
+      (await h.admin("POST", "/clients", { clients: [{ ...commune, clientId: "x", siret: "123", name: "C" }] })).status,
+    ).toBe(400);
+    expect((await h.admin("POST", "/clients", { clients: [] })).status).toBe(400);
+    expect(
+      (await h.admin("POST", "/clients", { clients: [{ ...commune, clientId: ANGERS.hubeeSi.clientId, name: "D" }] }))
+        .status,
+    ).toBe(409);
+  });
+});
