@@ -6,8 +6,12 @@ import { waitForReadiness } from "./process-readiness.ts";
 /** The simulators in their own process, like the real API (arrival times not skewed by our event loop). */
 export async function startSimulatorProcess(apiParticulierLimit: number, env: Record<string, string> = {}) {
   const port = await freePort();
+  // Its own SMTP port too: with the default (1025), two test files or a benchmark starting
+  // simulators at once made the second one exit with EADDRINUSE.
+  const smtpPort = await freePort();
   const child = spawnEntryPoint("simulators/main.ts", {
     SIMULATORS_PORT: String(port),
+    SIMULATORS_SMTP_PORT: String(smtpPort),
     SIMULATORS_PERSIST: "0",
     API_PARTICULIER_RATE_LIMIT: String(apiParticulierLimit),
     LOG_LEVEL: "silent",
@@ -27,6 +31,7 @@ export async function startSimulatorProcess(apiParticulierLimit: number, env: Re
   return {
     url,
     port,
+    smtpPort,
     apiParticulierUrl: `${url}/api-particulier`,
     close: async () => {
       if (child.exitCode !== null) return;
