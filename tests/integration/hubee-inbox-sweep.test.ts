@@ -13,10 +13,12 @@ import {
 import {
   clearHubeeReceiverCache,
   ingestCommuneNow,
+  ingestLeased,
   type HubeeInboxSettings,
 } from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
 import { ingestDueInboxes } from "../../app/portal/hubee-reception/inbox-sweep.server.ts";
 import { loadPlatformStatistics } from "../../app/portal/dashboards/platform-statistics.server.ts";
+import { loadHubeeSiCredentials } from "../../app/portal/settings/hubee-si-credentials.server.ts";
 import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
 import { injectFormulaireQfCases } from "../../bench/ingestion.ts";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
@@ -215,5 +217,35 @@ describe("adaptive HubEE inbox sweep", () => {
     const inboxes = (await loadPlatformStatistics(handle.db)).hubee.inboxes;
     expect(inboxes.overdue).toBe(0);
     expect(inboxes.stalestMinutes).toBeLessThan(2);
+  });
+  it("an agent's click while a sweep holds the inbox gets it read again right after, for a file that came meanwhile", async () => {
+    await configure(ANGERS);
+    await sweep();
+    // A sweeper (another process) holds Angers' inbox and has listed it; then a file arrives.
+    await handle.db
+      .update(hubeeInboxPolls)
+      .set({ lockedUntil: sql`now() + interval '5 minutes'`, lastStartedAt: sql`now()` })
+      .where(eq(hubeeInboxPolls.collectivityId, ids.get("Angers")!));
+    await injectFormulaireQfCases(sims.url, [ANGERS], 1);
+    expect(await ingestCommuneNow(handle.db, ids.get("Angers")!, settings)).toEqual({ status: "busy" });
+
+    // The holder finishes and releases: due at once, at the base interval, whatever its read found.
+    const [credentials] = await loadHubeeSiCredentials(handle.db, settings.encryptionKey, {
+      collectivityId: ids.get("Angers")!,
+    });
+    const holderRead = await ingestLeased(handle.db, credentials!, settings, "sweep");
+    expect(holderRead.status).toBe("done");
+    expect(await schedule(ANGERS)).toMatchObject({ interval: 60, lockedUntil: null });
+    expect((await schedule(ANGERS))!.dueIn).toBeLessThanOrEqual(0);
+    expect((await sweep()).communes).toBe(1);
+
+    // Without a click during the lease, a quiet release waits its interval.
+    await makeDue(ANGERS);
+    await handle.db
+      .update(hubeeInboxPolls)
+      .set({ lockedUntil: sql`now() + interval '5 minutes'` })
+      .where(eq(hubeeInboxPolls.collectivityId, ids.get("Angers")!));
+    await ingestLeased(handle.db, credentials!, settings, "sweep");
+    expect((await schedule(ANGERS))!.dueIn).toBeGreaterThan(60);
   });
 });

@@ -11,7 +11,7 @@ import { createHubeeTokenProvider } from "~/integrations/hubee/token.server";
 import { keyFromBase64 } from "~/utils/encryption.server";
 import { logger } from "~/utils/logger.server";
 import { loadHubeeSiCredentials, type CommuneHubeeSiCredentials } from "../settings/hubee-si-credentials.server";
-import { inboxHadActivity, intervalAfterRun } from "./inbox-schedule.server";
+import { BASE_POLL_INTERVAL_SECONDS, inboxHadActivity, intervalAfterRun } from "./inbox-schedule.server";
 import { ingestCommuneInbox } from "./poll-inbox.server";
 
 /**
@@ -99,6 +99,20 @@ async function acquireLease(db: Database, collectivityId: string): Promise<boole
   return rows.length === 1;
 }
 
+/**
+ * Marks a next read as asked for while someone else holds the inbox: the holder's release makes
+ * it due at once instead of after its interval. The earliest timestamp, so the mark can only come
+ * from here and the inbox is the first one claimed.
+ */
+const READ_REQUESTED = sql`'-infinity'::timestamptz`;
+
+async function requestReadAfterLease(db: Database, collectivityId: string) {
+  await db
+    .update(hubeeInboxPolls)
+    .set({ nextPollAt: READ_REQUESTED })
+    .where(and(eq(hubeeInboxPolls.collectivityId, collectivityId), sql`${hubeeInboxPolls.lockedUntil} > now()`));
+}
+
 /** Who asked for a run: the scheduled sweep, or an agent's « Relever maintenant ». */
 export type InboxRunTrigger = "sweep" | "agent";
 
@@ -110,6 +124,9 @@ async function releaseLease(
   trigger: InboxRunTrigger,
 ) {
   const interval = intervalAfterRun(trigger, counts !== null && inboxHadActivity(counts));
+  // An agent asked during this run (READ_REQUESTED): the file they expect may have arrived after
+  // this run listed the inbox, so the next sweep reads it at once.
+  const requested = sql`${hubeeInboxPolls.nextPollAt} = ${READ_REQUESTED}`;
   await db
     .update(hubeeInboxPolls)
     .set({
@@ -117,9 +134,9 @@ async function releaseLease(
       lastFinishedAt: sql`now()`,
       ...(counts ? { lastCounts: counts } : {}),
       lastError: error,
-      // Both read the interval before this update (SQL evaluates every SET against the old row).
-      pollIntervalSeconds: interval,
-      nextPollAt: sql`now() + make_interval(secs => ${interval})`,
+      // Both read the row before this update (SQL evaluates every SET against the old row).
+      pollIntervalSeconds: sql`case when ${requested} then ${BASE_POLL_INTERVAL_SECONDS}::int else ${interval} end`,
+      nextPollAt: sql`case when ${requested} then now() else now() + make_interval(secs => ${interval}) end`,
     })
     .where(eq(hubeeInboxPolls.collectivityId, collectivityId));
 }
@@ -143,7 +160,10 @@ async function ingestWithCredentials(
   settings: HubeeInboxSettings,
   trigger: InboxRunTrigger,
 ): Promise<CommuneIngestionResult> {
-  if (!(await acquireLease(db, credentials.collectivityId))) return { status: "busy" };
+  if (!(await acquireLease(db, credentials.collectivityId))) {
+    if (trigger === "agent") await requestReadAfterLease(db, credentials.collectivityId);
+    return { status: "busy" };
+  }
   return ingestLeased(db, credentials, settings, trigger);
 }
 

@@ -59,7 +59,8 @@ export async function pollInboxNow(
       return {
         flash: {
           level: "info",
-          message: "Un relevé est déjà en cours pour la commune : actualisez la page dans un instant.",
+          message:
+            "Un relevé est déjà en cours pour la commune ; un autre suivra aussitôt, pour les dossiers arrivés entre-temps : actualisez la page dans quelques secondes.",
         },
       };
     case "not_configured":
