@@ -51,7 +51,63 @@ const SCENARIOS: Scenario[] = [
   { label: "Tri par QF, page 50", params: "onglet=tous&tri=qf&page=50" },
   { label: "Page profonde (500 × 100, offset 49 900)", params: "onglet=tous&page=500&parPage=100" },
   { label: "Page profonde triée par nom", params: "onglet=tous&tri=nom&page=500&parPage=100" },
+  // Issue 19: two service price columns (one CASE each, on the page's rows) and a price range filter.
+  { label: "Deux colonnes de tarifs", params: "onglet=tous&tarifs=__SERVICE1__&tarifs=__SERVICE2__" },
+  {
+    label: "Deux colonnes de tarifs, page profonde",
+    params: "onglet=tous&tarifs=__SERVICE1__&tarifs=__SERVICE2__&page=500&parPage=100",
+  },
+  {
+    label: "Deux colonnes + filtre tarif cantine 2,00–4,00 €",
+    params: "onglet=tous&tarifs=__SERVICE1__&tarifs=__SERVICE2__&tarifService=__SERVICE1__&tarifMin=2&tarifMax=4",
+  },
 ];
+
+/** The two published services of the largest commune: a canteen grid and an evening effort rate. */
+async function addServices(db: Database, collectivityId: string): Promise<[string, string]> {
+  const rules = [
+    {
+      name: "Restauration scolaire",
+      rule: {
+        kind: "grid",
+        brackets: [
+          { label: "A", min: 0, max: 400, priceCents: 90 },
+          { label: "B", min: 401, max: 700, priceCents: 180 },
+          { label: "C", min: 701, max: 1000, priceCents: 270 },
+          { label: "D", min: 1001, max: 1400, priceCents: 360 },
+          { label: "E", min: 1401, max: null, priceCents: 450 },
+        ],
+        noQfPriceCents: 450,
+        roundingCents: 1,
+        siblingReduction: { percent: 10, fromChild: 2 },
+      },
+    },
+    {
+      name: "Accueil du soir",
+      rule: {
+        kind: "effort",
+        rate: 3200,
+        floorCents: 50,
+        ceilingCents: 420,
+        noQfPriceCents: 420,
+        roundingCents: 5,
+        siblingReduction: null,
+      },
+    },
+  ];
+  const ids: string[] = [];
+  for (const { name, rule } of rules) {
+    const [service] = await db
+      .insert(schema.tariffServices)
+      .values({ collectivityId, name, unit: "repas", perChild: true })
+      .returning();
+    await db
+      .insert(schema.tariffVersions)
+      .values({ serviceId: service!.id, collectivityId, status: "published", validFrom: "2020-09-01", rule });
+    ids.push(service!.id);
+  }
+  return [ids[0]!, ids[1]!];
+}
 
 /** The family file's previous/next links: a file near the top of its list, and one in the middle. */
 const NEIGHBOUR_SCENARIOS: { label: string; params: string; rank: number | "middle" }[] = [
@@ -111,13 +167,17 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
     await addMember(handle.db, agent.id, big!.id, "agent");
     const cookie = await signIn(handle.db, agent.id);
     useDatabaseHandle(handle);
+    const [service1, service2] = await addServices(handle.db, big!.id);
 
     const rows: (string | number)[][] = [];
     const explains: string[] = [];
     let worstLoaderP95 = 0;
     let worstRatio = 0;
     for (const scenario of SCENARIOS) {
-      const params = scenario.params.replace("__REFERENCE__", big!.reference.toLowerCase());
+      const params = scenario.params
+        .replace("__REFERENCE__", big!.reference.toLowerCase())
+        .replaceAll("__SERVICE1__", service1)
+        .replaceAll("__SERVICE2__", service2);
       const query = parseInboxQuery(new URLSearchParams(params));
       captured.length = 0;
       await listInbox(capturing, big!.id, query);

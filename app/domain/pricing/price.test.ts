@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { describeRule } from "./describe-rule";
-import { computePrice, pricesPerChild } from "./price";
+import { computePrice, priceCents, pricesPerChild } from "./price";
 import type { PriceRule } from "./rules";
 
 /*
@@ -47,6 +47,28 @@ const linearArb = fc
   .map((r): PriceRule => ({ kind: "linear", ...r, ...common }));
 
 describe("properties", () => {
+  it("priceCents is computePrice's amount, without the explanation", () => {
+    const withReduction = (rule: PriceRule, percent: number, fromChild: number, noQf: number): PriceRule => ({
+      ...rule,
+      noQfPriceCents: noQf,
+      siblingReduction: percent === 0 ? null : { percent, fromChild },
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(gridArb, effortArb, linearArb),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 2, max: 4 }),
+        cents,
+        fc.option(fc.integer({ min: 0, max: 30_000 }), { nil: null }),
+        fc.integer({ min: 1, max: 5 }),
+        (rule, percent, fromChild, noQf, qf, rank) => {
+          const priced = withReduction(rule, percent, fromChild, noQf);
+          expect(priceCents(priced, qf, rank)).toBe(computePrice(priced, qf, rank).cents);
+        },
+      ),
+    );
+  });
+
   it("a grid is a step function: constant inside each bracket, the bracket's price", () => {
     fc.assert(
       fc.property(gridArb, qfArb, qfArb, (rule, a, b) => {

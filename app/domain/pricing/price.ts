@@ -103,3 +103,44 @@ const ordinal = (rank: number) => (rank === 1 ? "1er" : `${rank}e`);
 export function pricesPerChild(rule: PriceRule, qf: number | null, children: number): Price[] {
   return Array.from({ length: Math.max(1, children) }, (_, i) => computePrice(rule, qf, i + 1));
 }
+
+/**
+ * computePrice(rule, qf, childRank).cents without its explanation: the same integer arithmetic
+ * (property-tested against it), for streams that price every row (exports), where formatting
+ * three amounts in French per row and service cost more than the export's own columns.
+ */
+export function priceCents(rule: PriceRule, qf: number | null, childRank = 1): number {
+  const base = basePriceCents(rule, qf);
+  const reduction = rule.siblingReduction;
+  if (!reduction || childRank < reduction.fromChild || reduction.percent === 0) return base;
+  return roundCents(base * (100 - reduction.percent), 100, rule.roundingCents);
+}
+
+function basePriceCents(rule: PriceRule, qf: number | null): number {
+  if (qf === null) return rule.noQfPriceCents;
+  switch (rule.kind) {
+    case "grid": {
+      const bracket = rule.brackets.find((b) => qf >= b.min && (b.max === null || qf <= b.max));
+      return bracket ? bracket.priceCents : rule.noQfPriceCents;
+    }
+    case "effort": {
+      const raw = roundCents(qf * rule.rate, 10_000, rule.roundingCents);
+      if (raw > rule.ceilingCents) return rule.ceilingCents;
+      if (raw < rule.floorCents) return rule.floorCents;
+      return raw;
+    }
+    case "linear": {
+      const [lowQf, lowCents, highQf, highCents] =
+        rule.qf1 <= rule.qf2
+          ? [rule.qf1, rule.price1Cents, rule.qf2, rule.price2Cents]
+          : [rule.qf2, rule.price2Cents, rule.qf1, rule.price1Cents];
+      if (qf <= lowQf) return lowCents;
+      if (qf >= highQf) return highCents;
+      return roundCents(
+        lowCents * (highQf - lowQf) + (highCents - lowCents) * (qf - lowQf),
+        highQf - lowQf,
+        rule.roundingCents,
+      );
+    }
+  }
+}

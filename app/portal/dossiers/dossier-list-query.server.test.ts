@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  inboxPriceRange,
   inboxRangeErrors,
   inboxSearchParams,
   nameSearchTsquery,
@@ -8,6 +9,43 @@ import {
 } from "./dossier-list-query.server";
 
 const parse = (query: string) => parseInboxQuery(new URLSearchParams(query));
+
+const SERVICE = "0b9a4c1e-2f3d-4a5b-8c7d-1e2f3a4b5c6d";
+const OTHER = "1c9a4c1e-2f3d-4a5b-8c7d-1e2f3a4b5c6d";
+
+describe("price columns and range", () => {
+  it("reads repeated service columns (distinct, well-formed, bounded) and writes them back", () => {
+    const query = parse(`tarifs=${SERVICE}&tarifs=${OTHER}&tarifs=${SERVICE.toUpperCase()}&tarifs=nope`);
+    expect(query.priceColumns).toEqual([SERVICE, OTHER]);
+    expect(inboxSearchParams(query).getAll("tarifs")).toEqual([SERVICE, OTHER]);
+    expect(inboxSearchParams(query, { tarifs: null }).getAll("tarifs")).toEqual([]);
+  });
+
+  it("reads a price range in euros, to cents", () => {
+    const query = parse(`tarifService=${SERVICE}&tarifMin=1,5&tarifMax=4.20 €`);
+    expect(query).toMatchObject({ priceService: SERVICE, priceMin: "1,5", priceMax: "4.20 €" });
+    expect(inboxPriceRange(query)).toEqual({ range: { serviceId: SERVICE, minCents: 150, maxCents: 420 }, errors: {} });
+    expect(inboxRangeErrors(query)).toEqual({});
+    expect(inboxSearchParams(query).get("tarifMin")).toBe("1,5");
+  });
+
+  it("says in French on its field what is wrong with a price range", () => {
+    expect(inboxRangeErrors(parse(`tarifService=${SERVICE}&tarifMin=abc&tarifMax=-3`))).toEqual({
+      tarifMin:
+        "Le tarif minimum doit être un montant en euros positif, avec deux décimales au plus (par exemple 4,50).",
+      tarifMax:
+        "Le tarif maximum doit être un montant en euros positif, avec deux décimales au plus (par exemple 4,50).",
+    });
+    expect(inboxRangeErrors(parse(`tarifService=${SERVICE}&tarifMin=5&tarifMax=4,5`)).tarifMax).toMatch(
+      /^Le tarif maximum \(4,50\s€\) est inférieur au tarif minimum \(5,00\s€\)/,
+    );
+    expect(inboxRangeErrors(parse("tarifMin=2"))).toEqual({
+      tarifService: "Choisissez le service dont le tarif est filtré.",
+    });
+    // A service alone filters nothing and is no error.
+    expect(inboxPriceRange(parse(`tarifService=${SERVICE}`))).toEqual({ range: null, errors: {} });
+  });
+});
 
 describe("parseInboxQuery", () => {
   it("defaults to the files to handle, newest first, 20 a page", () => {
@@ -19,6 +57,10 @@ describe("parseInboxQuery", () => {
       to: null,
       qfMin: null,
       qfMax: null,
+      priceColumns: [],
+      priceService: null,
+      priceMin: null,
+      priceMax: null,
       provider: null,
       children: null,
       status: null,
@@ -42,6 +84,10 @@ describe("parseInboxQuery", () => {
       to: "2025-02-01",
       qfMin: 100,
       qfMax: 900,
+      priceColumns: [],
+      priceService: null,
+      priceMin: null,
+      priceMax: null,
       provider: "MSA",
       children: 2,
       status: "done",

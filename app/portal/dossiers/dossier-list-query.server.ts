@@ -4,6 +4,7 @@ import { queryRows, type Database } from "../../../db/client.ts";
 import { families, familyStatusCounts, receivedCases, type FamilyFileStatus } from "../../../db/schema/index.ts";
 import {
   INBOX_TABS,
+  inboxPriceRange,
   inboxRangeErrors,
   MAX_PAGE,
   presetStartDay,
@@ -13,7 +14,9 @@ import {
   type InboxTab,
 } from "./dossier-list-query";
 import { foldForSearch } from "../family-files/family-identity";
-import { parisDayEnd, parisDayStart } from "../../domain/paris-time";
+import { parisDayEnd, parisDayStart, parisToday } from "../../domain/paris-time";
+import { priceSql } from "../tariffs/price-sql.server";
+import { loadServicesInForce, type ServiceInForce } from "../tariffs/services-in-force.server";
 
 // The parsing half, for server callers that want one import.
 export * from "./dossier-list-query";
@@ -95,6 +98,19 @@ export async function buildInboxWhere(
   if (query.qfMax !== null) conditions.push(lte(families.qfValue, query.qfMax));
   if (query.provider) conditions.push(eq(families.qfProvider, query.provider));
   if (query.children !== null) conditions.push(eq(families.childrenCount, query.children));
+  const { range } = inboxPriceRange(query);
+  if (range) {
+    // The first child's price under the rule in force today (Paris), as the price column shows it.
+    const [service] = await loadServicesInForce(db, collectivityId, parisToday(now), [range.serviceId]);
+    if (!service) {
+      // Another commune's service, or none in force today: no family has a price to compare.
+      conditions.push(sql`false`);
+    } else {
+      const price = priceSql(service.rule, sql`${families.qfValue}`);
+      if (range.minCents !== null) conditions.push(sql`${price} >= ${range.minCents}`);
+      if (range.maxCents !== null) conditions.push(sql`${price} <= ${range.maxCents}`);
+    }
+  }
   return and(...conditions)!;
 }
 
@@ -166,10 +182,14 @@ export interface InboxRow {
   status: FamilyFileStatus;
   externalId: string | null;
   ingestionError: string | null;
+  /** Cents, one per InboxPage.priceColumns, in that order. */
+  prices: number[];
 }
 
 export interface InboxPage {
   rows: InboxRow[];
+  /** The services asked for as columns that have a rule in force today. */
+  priceColumns: ServiceInForce[];
   /** Rows in the current tab (with search and filters). */
   total: number;
   pageCount: number;
@@ -219,7 +239,9 @@ export async function countInboxTabs(
     query.qfMin === null &&
     query.qfMax === null &&
     query.provider === null &&
-    query.children === null;
+    query.children === null &&
+    query.priceMin === null &&
+    query.priceMax === null;
   const rows = unfiltered
     ? await db
         .select({ status: familyStatusCounts.status, count: familyStatusCounts.count })
@@ -251,6 +273,11 @@ export async function listInbox(
   const total = counts[query.tab];
   const pageCount = Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / query.pageSize)));
   const where = await buildInboxWhere(db, collectivityId, query, { now });
+  const priceColumns = await loadServicesInForce(db, collectivityId, parisToday(now), query.priceColumns);
+  // One CASE per service on the page's rows only (computed after the join, never for skipped rows).
+  const priceSelect = Object.fromEntries(
+    priceColumns.map((service, i) => [`price${i}`, priceSql(service.rule, sql`${families.qfValue}`)]),
+  );
   // The page's ids first, then its columns: PostgreSQL computes the select list (the latest
   // reference's subquery, the heap columns) for every row an OFFSET skips. Paging on ids alone
   // lets a deep page walk families_received_idx / families_inbox_idx as an index-only scan
@@ -264,11 +291,20 @@ export async function listInbox(
     .offset((Math.min(query.page, pageCount) - 1) * query.pageSize)
     .as("page");
   const rows = await db
-    .select(inboxColumns)
+    .select({ ...inboxColumns, ...priceSelect })
     .from(families)
     .innerJoin(page, eq(families.id, page.id))
     .orderBy(...inboxOrderBy(query));
-  return { rows: rows as InboxRow[], total, pageCount, counts };
+  return {
+    rows: rows.map((row) => {
+      const record = row as Record<string, unknown>;
+      return { ...row, prices: priceColumns.map((_, i) => Number(record[`price${i}`])) } as InboxRow;
+    }),
+    priceColumns,
+    total,
+    pageCount,
+    counts,
+  };
 }
 
 /**

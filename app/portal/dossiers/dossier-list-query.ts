@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { FamilyFileStatus } from "../../../db/schema/family-files.ts";
 import { parisDayStart } from "../../domain/paris-time";
+import { formatCents, parseEurosToCents } from "../../domain/pricing/money";
 
 /**
  * The agents' inbox query: URL search params → a validated query, and back. No database here,
@@ -33,6 +34,9 @@ export const DATE_PRESETS = { semaine: "Cette semaine", mois: "Ce mois-ci", anne
 export type DatePreset = keyof typeof DATE_PRESETS;
 export const SORT_KEYS = { recu: "Date de réception", nom: "Nom", qf: "Quotient familial" } as const;
 export type SortKey = keyof typeof SORT_KEYS;
+/** Price columns an agent can add to the list at once (each is one CASE per row). */
+export const MAX_PRICE_COLUMNS = 4;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A shipment reference as the citizen sees it: 13 hexadecimal characters. */
 export const REFERENCE = /^[0-9a-f]{13}$/i;
@@ -50,6 +54,10 @@ const paramsSchema = z.object({
   au: lenient(z.string().regex(DAY)),
   qfMin: intParam(0, 1_000_000),
   qfMax: intParam(0, 1_000_000),
+  tarifService: lenient(z.string().regex(UUID)),
+  // Kept as typed: a price the agent mistyped is reported on its field (inboxRangeErrors), not dropped.
+  tarifMin: lenient(z.string().trim().max(40)),
+  tarifMax: lenient(z.string().trim().max(40)),
   regime: lenient(z.enum(["CNAF", "MSA"])),
   enfants: intParam(0, 30),
   statut: lenient(z.enum(["received", "in_progress", "done", "refused", "error"])),
@@ -76,6 +84,13 @@ export interface InboxQuery {
   to: string | null;
   qfMin: number | null;
   qfMax: number | null;
+  /** Services shown as price columns (ids, at most MAX_PRICE_COLUMNS); display only, not a filter. */
+  priceColumns: string[];
+  /** The service whose price the range filters on. */
+  priceService: string | null;
+  /** Price bounds in euros, as typed ("4,50"); null when absent. Checked by inboxPriceRange. */
+  priceMin: string | null;
+  priceMax: string | null;
   provider: "CNAF" | "MSA" | null;
   children: number | null;
   /** Only meaningful on the "tous" tab: the other tabs are a status already. */
@@ -94,6 +109,14 @@ export function parseInboxQuery(params: URLSearchParams): InboxQuery {
   const raw: Record<string, string> = {};
   for (const [key, value] of params) if (value.trim() !== "" && !(key in raw)) raw[key] = value;
   const p = paramsSchema.parse(raw);
+  const priceColumns = [
+    ...new Set(
+      params
+        .getAll("tarifs")
+        .map((id) => id.trim().toLowerCase())
+        .filter((id) => UUID.test(id)),
+    ),
+  ].slice(0, MAX_PRICE_COLUMNS);
   // Bounds typed backwards stay as typed: the list is then empty and the field says why
   // (inboxRangeErrors). Swapping them silently listed files the agent never asked for.
   return {
@@ -104,6 +127,10 @@ export function parseInboxQuery(params: URLSearchParams): InboxQuery {
     to: validDay(p.au),
     qfMin: p.qfMin ?? null,
     qfMax: p.qfMax ?? null,
+    priceColumns,
+    priceService: p.tarifService?.toLowerCase() ?? null,
+    priceMin: p.tarifMin ?? null,
+    priceMax: p.tarifMax ?? null,
     provider: p.regime ?? null,
     children: p.enfants ?? null,
     status: p.statut ?? null,
@@ -117,7 +144,59 @@ export function parseInboxQuery(params: URLSearchParams): InboxQuery {
 const validDay = (day: string | undefined) => (day && parisDayStart(day) ? day : null);
 
 /** The inbox filter fields a range error is tied to (their input names and ids). */
-export type InboxRangeField = "qfMax" | "au";
+export type InboxRangeField = "qfMax" | "au" | "tarifService" | "tarifMin" | "tarifMax";
+
+/** An amount in euros as an agent types it, "4,50", "4.5", "4" or "4,50 €", to cents. */
+const eurosSchema = (bound: string) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const cents = parseEurosToCents(text);
+      if (cents === null) {
+        ctx.addIssue({
+          code: "custom",
+          message: `Le tarif ${bound} doit être un montant en euros positif, avec deux décimales au plus (par exemple 4,50).`,
+        });
+        return z.NEVER;
+      }
+      return cents;
+    })
+    .nullable();
+
+export interface InboxPriceRange {
+  serviceId: string;
+  /** Inclusive bounds in cents. */
+  minCents: number | null;
+  maxCents: number | null;
+}
+
+/**
+ * The price range filter, or its errors by field in French. Null without bounds: choosing a
+ * service alone filters nothing.
+ */
+export function inboxPriceRange(query: Pick<InboxQuery, "priceService" | "priceMin" | "priceMax">): {
+  range: InboxPriceRange | null;
+  errors: Partial<Record<InboxRangeField, string>>;
+} {
+  const errors: Partial<Record<InboxRangeField, string>> = {};
+  const min = eurosSchema("minimum").safeParse(query.priceMin);
+  const max = eurosSchema("maximum").safeParse(query.priceMax);
+  if (!min.success) errors.tarifMin = min.error.issues[0]!.message;
+  if (!max.success) errors.tarifMax = max.error.issues[0]!.message;
+  if (min.success && max.success) {
+    if (min.data !== null && max.data !== null && min.data > max.data) {
+      errors.tarifMax = `Le tarif maximum (${formatCents(max.data)}) est inférieur au tarif minimum (${formatCents(min.data)}) : aucun dossier ne peut correspondre. Corrigez l’un des deux.`;
+    }
+    if (min.data === null && max.data === null) return { range: null, errors };
+  }
+  if (query.priceService === null && (query.priceMin !== null || query.priceMax !== null)) {
+    errors.tarifService = "Choisissez le service dont le tarif est filtré.";
+  }
+  if (Object.keys(errors).length > 0 || !min.success || !max.success || query.priceService === null) {
+    return { range: null, errors };
+  }
+  return { range: { serviceId: query.priceService, minCents: min.data, maxCents: max.data }, errors };
+}
 
 const frenchDay = (day: string) => day.split("-").reverse().join("/");
 
@@ -127,7 +206,7 @@ const frenchDay = (day: string) => day.split("-").reverse().join("/");
  * Dates only count without a preset period, which replaces them.
  */
 export function inboxRangeErrors(query: InboxQuery): Partial<Record<InboxRangeField, string>> {
-  const errors: Partial<Record<InboxRangeField, string>> = {};
+  const errors: Partial<Record<InboxRangeField, string>> = { ...inboxPriceRange(query).errors };
   if (query.qfMin !== null && query.qfMax !== null && query.qfMin > query.qfMax) {
     errors.qfMax = `Le QF maximum (${query.qfMax.toLocaleString("fr-FR")}) est inférieur au QF minimum (${query.qfMin.toLocaleString("fr-FR")}) : aucun dossier ne peut correspondre. Corrigez l’un des deux.`;
   }
@@ -142,6 +221,7 @@ export function inboxRangeErrors(query: InboxQuery): Partial<Record<InboxRangeFi
  * removes a param, e.g. `{ page: "2" }` or `{ onglet: "tous", page: null }`.
  */
 export function inboxSearchParams(query: InboxQuery, overrides: Record<string, string | null> = {}): URLSearchParams {
+  // The price columns repeat one param (tarifs=…&tarifs=…); an override of "tarifs" removes them all.
   const entries: Record<string, string | null> = {
     onglet: query.tab === "a-traiter" ? null : query.tab,
     q: query.q || null,
@@ -150,6 +230,9 @@ export function inboxSearchParams(query: InboxQuery, overrides: Record<string, s
     au: query.to,
     qfMin: query.qfMin?.toString() ?? null,
     qfMax: query.qfMax?.toString() ?? null,
+    tarifService: query.priceService,
+    tarifMin: query.priceMin,
+    tarifMax: query.priceMax,
     regime: query.provider,
     enfants: query.children?.toString() ?? null,
     statut: query.status,
@@ -160,7 +243,11 @@ export function inboxSearchParams(query: InboxQuery, overrides: Record<string, s
     ...overrides,
   };
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(entries)) if (value !== null && value !== "") params.set(key, value);
+  for (const [key, value] of Object.entries(entries)) {
+    if (key === "tarifs") continue;
+    if (value !== null && value !== "") params.set(key, value);
+  }
+  if (!("tarifs" in overrides)) for (const id of query.priceColumns) params.append("tarifs", id);
   return params;
 }
 

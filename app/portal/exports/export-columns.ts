@@ -2,7 +2,7 @@ import type { FamilyAddress, FamilyFileStatus, FamilyMember, FamilyMembers } fro
 import { STATUS_LABELS } from "../dossiers/dossier-list-query";
 import { bracketFor, type TariffBracket } from "../settings/tariff-brackets";
 import { centsToInput } from "~/domain/pricing/money";
-import { computePrice } from "~/domain/pricing/price";
+import { priceCents } from "~/domain/pricing/price";
 import { UNIT_LABELS, type PriceRule, type ServiceUnit } from "~/domain/pricing/rules";
 
 /**
@@ -376,7 +376,7 @@ export function familyColumns(context: ExportContext): ExportColumn<ExportFamily
       type: "cents",
       width: 14,
       description: "",
-      value: (row) => computePrice(tariff.rule, row.qfValue).cents,
+      value: (row) => priceCents(tariff.rule, row.qfValue),
     })),
   ];
 }

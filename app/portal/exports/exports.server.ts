@@ -35,6 +35,8 @@ export const EXPORT_WRITERS: Record<
   (source: ExportSource, out: Writable, progress?: ProgressFn) => Promise<void>
 > = { csv: writeCsv, xlsx: writeXlsx, ods: writeOds };
 
+const NO_PRICE_FILTER = { priceColumns: [], priceService: null, priceMin: null, priceMax: null } as const;
+
 /** The inbox query as a stable key: paging left out (an export takes every page). */
 export function exportQueryKey(query: InboxQuery, asOf: Date): string {
   const params = inboxSearchParams(query, { page: null, parPage: null });
@@ -274,7 +276,12 @@ export async function buildExport(
     const write = async (reader: DbExecutor) => {
       const source = await createExportSource(
         reader,
-        { collectivityId: job.collectivityId, query: job.query as unknown as InboxQuery, asOf: job.asOf },
+        {
+          collectivityId: job.collectivityId,
+          // A job queued before the price filter existed has no price fields: none means no price filter.
+          query: { ...NO_PRICE_FILTER, ...(job.query as unknown as InboxQuery) },
+          asOf: job.asOf,
+        },
         options,
       );
       await EXPORT_WRITERS[job.format](source, out, progress);

@@ -3,13 +3,18 @@ import { formatQuotient } from "~/domain/format";
 import { formatDateTime } from "~/domain/paris-time";
 import { agentDisplayName } from "~/portal/access/agent-names.server";
 import { formatPeriod } from "~/portal/campaigns/campaign-labels";
+import { formatCents } from "~/domain/pricing/money";
 import { listBracketChanges } from "~/portal/campaigns/campaign-portal.server";
+import { campaignPriceChanges } from "~/portal/campaigns/campaign-price-changes.server";
 import { loadCampaignProgressView } from "~/portal/campaigns/campaign-progress-view.server";
 import { listCampaignItems } from "~/portal/campaigns/campaigns.server";
 import { BRACKETS_LIST, listOf } from "./report-lists";
 
 /** Rows per page of a report list: bounded, the lists of a big commune run into thousands. */
 export const REPORT_PAGE_SIZE = 50;
+
+/** Families listed each way per service in « Familles dont le tarif change ». */
+export const PRICE_CHANGES_LIMIT = 10;
 
 /** A family of a report list, as the table shows it. */
 export interface ReportRow {
@@ -56,6 +61,28 @@ export async function loadCampaignPage(
           newValue: qf(r.newValue),
           detail: r.errorCode ? `Code ${r.errorCode}${r.attempts > 1 ? ` · ${r.attempts} essais` : ""}` : "",
         }));
+  const priceChanges = (
+    await campaignPriceChanges(db, { ...scope, finishedAt: campaign.finishedAt, limit: PRICE_CHANGES_LIMIT })
+  ).map((service) => {
+    const side = (changes: typeof service.summary.up) => ({
+      families: changes.families,
+      total: formatCents(changes.totalCents),
+      largest: changes.largest.map((change) => ({
+        familyId: change.family.familyId,
+        name: familyName(change.family.familyName, change.family.givenNames),
+        before: formatCents(change.beforeCents),
+        after: formatCents(change.afterCents),
+        delta: `${change.deltaCents > 0 ? "+" : "−"}${formatCents(Math.abs(change.deltaCents))}`,
+      })),
+    });
+    return {
+      id: service.serviceId,
+      name: service.name,
+      per: service.per,
+      up: side(service.summary.up),
+      down: side(service.summary.down),
+    };
+  });
   const listTotal = list === BRACKETS_LIST ? view.bracketChanges : view.counts[list];
   const open = view.counts.pending + view.counts.in_progress;
   const finished = campaign.status === "done" || campaign.status === "stopped";
@@ -80,6 +107,7 @@ export async function loadCampaignPage(
     pageCount: Math.max(1, Math.ceil(listTotal / REPORT_PAGE_SIZE)),
     listTotal,
     items,
+    priceChanges,
     canRetry: finished && view.counts.failed + open > 0,
   };
 }

@@ -12,6 +12,7 @@ import { isUuid } from "~/portal/family-files/family-file.server";
 import { performCampaignAction } from "./campaign-action.server";
 import { CampaignControls } from "./campaign-controls";
 import { loadCampaignPage, type CampaignPage } from "./campaign-page.server";
+import { CampaignPriceChanges } from "./campaign-price-changes";
 import { CampaignReport } from "./campaign-report";
 import { CampaignSummary } from "./campaign-summary";
 import { listHref } from "./report-lists";
@@ -101,6 +102,7 @@ export default function CampaignPageView() {
         items={loaded.items}
         fileBase={`/portail/communes/${commune.siret}/dossiers`}
       />
+      <CampaignPriceChanges services={loaded.priceChanges} fileBase={`/portail/communes/${commune.siret}/dossiers`} />
     </div>
   );
 }

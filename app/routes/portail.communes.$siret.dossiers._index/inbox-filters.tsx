@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { Button } from "~/components/dsfr/button";
+import { Checkbox } from "~/components/dsfr/checkbox";
 import { ErrorSummary } from "~/components/dsfr/error-summary";
 import { Input } from "~/components/dsfr/input";
 import { Select, type SelectOption } from "~/components/dsfr/select";
@@ -14,7 +15,7 @@ import {
 import { CLEARED_FILTERS, type InboxLinks } from "./inbox-links";
 
 type FilterField = { name: string; label: string; className: string; value: string; error?: string } & (
-  | { kind: "input"; type: "search" | "date" | "number"; hint?: string }
+  | { kind: "input"; type: "search" | "date" | "number" | "text"; hint?: string; inputMode?: "decimal" }
   | { kind: "select"; options: SelectOption[]; note?: string }
 );
 
@@ -29,8 +30,55 @@ const WIDE = "fr-col-6 fr-col-md-3";
 const TOP_LINE = "fr-col-6 fr-col-md-2 fr-col--top";
 
 /** The filter form's fields, in order: what each is called, shows and says when it is wrong. */
-function filterFields(query: InboxQuery, errors: Partial<Record<InboxRangeField, string>>): FilterField[] {
+function filterFields(
+  query: InboxQuery,
+  errors: Partial<Record<InboxRangeField, string>>,
+  services: readonly InboxService[],
+  unknownPriceService: boolean,
+): FilterField[] {
   const optional = (value: string | number | null) => (value === null ? "" : String(value));
+  // The price range of one service, as the list shows it (the first child's price today).
+  const priceFields: FilterField[] =
+    services.length === 0 && query.priceService === null && query.priceMin === null && query.priceMax === null
+      ? []
+      : [
+          {
+            kind: "select",
+            name: "tarifService",
+            label: "Tarif du service",
+            className: TOP_LINE,
+            options: [
+              { value: "", label: "Choisir un service" },
+              ...services.map((service) => ({ value: service.id, label: service.name })),
+            ],
+            value: optional(query.priceService),
+            error:
+              errors.tarifService ??
+              (unknownPriceService ? "Ce service n’a pas de tarif publié en vigueur aujourd’hui." : undefined),
+          },
+          {
+            kind: "input",
+            type: "text",
+            inputMode: "decimal",
+            name: "tarifMin",
+            label: "Tarif minimum (€)",
+            hint: "Par exemple 1,50",
+            className: TOP_LINE,
+            value: optional(query.priceMin),
+            error: errors.tarifMin,
+          },
+          {
+            kind: "input",
+            type: "text",
+            inputMode: "decimal",
+            name: "tarifMax",
+            label: "Tarif maximum (€)",
+            hint: "Par exemple 4,20",
+            className: TOP_LINE,
+            value: optional(query.priceMax),
+            error: errors.tarifMax,
+          },
+        ];
   return [
     {
       kind: "input",
@@ -105,6 +153,7 @@ function filterFields(query: InboxQuery, errors: Partial<Record<InboxRangeField,
       options: [{ value: "", label: "Tous" }, ...labelled(STATUS_LABELS)],
       value: optional(query.status),
     },
+    ...priceFields,
     {
       kind: "select",
       name: "tri",
@@ -135,19 +184,29 @@ function filterFields(query: InboxQuery, errors: Partial<Record<InboxRangeField,
   ];
 }
 
+/** A service with a published rule in force today. */
+export interface InboxService {
+  id: string;
+  name: string;
+}
+
 /** "Filtrer les dossiers": a plain GET form, so every filtered list is a link. */
 export function InboxFilters({
   query,
   links,
   filtered,
   rangeErrors,
+  services,
+  unknownPriceService,
 }: {
   query: InboxQuery;
   links: InboxLinks;
   filtered: boolean;
   rangeErrors: Partial<Record<InboxRangeField, string>>;
+  services: readonly InboxService[];
+  unknownPriceService: boolean;
 }) {
-  const fields = filterFields(query, rangeErrors);
+  const fields = filterFields(query, rangeErrors, services, unknownPriceService);
   const summary = fields.flatMap((field) =>
     field.error ? [{ fieldId: field.name, label: field.label, message: field.error }] : [],
   );
@@ -164,6 +223,7 @@ export function InboxFilters({
               name={field.name}
               type={field.type}
               min={field.type === "number" ? 0 : undefined}
+              inputMode={field.inputMode}
               label={field.label}
               hint={field.hint}
               defaultValue={field.value}
@@ -182,6 +242,29 @@ export function InboxFilters({
             />
           ),
         )}
+        {services.length > 0 ? (
+          <fieldset className="fr-fieldset fr-col-12" aria-describedby="tarifs-hint">
+            <legend className="fr-fieldset__legend fr-text--regular">
+              Colonnes de tarifs
+              <span className="fr-hint-text" id="tarifs-hint">
+                Le tarif en vigueur aujourd’hui selon le QF du dossier (pour le 1er enfant quand le service est facturé
+                par enfant)
+              </span>
+            </legend>
+            {services.map((service) => (
+              <div key={service.id} className="fr-fieldset__element fr-fieldset__element--inline">
+                <Checkbox
+                  small
+                  name="tarifs"
+                  id={`tarifs-${service.id}`}
+                  value={service.id}
+                  label={service.name}
+                  defaultChecked={query.priceColumns.includes(service.id)}
+                />
+              </div>
+            ))}
+          </fieldset>
+        ) : null}
         <div className="fr-col-6 fr-col-md-4 fr-mb-3w">
           <Button type="submit">Appliquer</Button>
           {filtered ? (

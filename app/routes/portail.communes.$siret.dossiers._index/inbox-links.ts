@@ -32,10 +32,26 @@ export const isFiltered = (query: InboxQuery) =>
     query.qfMax !== null ||
     query.provider ||
     query.children !== null ||
+    query.priceMin !== null ||
+    query.priceMax !== null ||
     query.status,
   );
 
 /** The filter params "Effacer les filtres" removes. */
 export const CLEARED_FILTERS: Record<string, null> = Object.fromEntries(
-  ["q", "periode", "du", "au", "qfMin", "qfMax", "regime", "enfants", "statut", "page"].map((name) => [name, null]),
+  [
+    "q",
+    "periode",
+    "du",
+    "au",
+    "qfMin",
+    "qfMax",
+    "regime",
+    "enfants",
+    "tarifService",
+    "tarifMin",
+    "tarifMax",
+    "statut",
+    "page",
+  ].map((name) => [name, null]),
 );

@@ -4,7 +4,7 @@ import { ExportForm } from "~/components/portal/export-form";
 import { RETURN_PARAM, searchCampaignHref, SCOPE_PARAM } from "~/portal/campaigns/campaign-request";
 import type { InboxQuery } from "~/portal/dossiers/dossier-list-query";
 import type { InboxLinks } from "./inbox-links";
-import type { InboxPageRow } from "./inbox-page.server";
+import type { InboxPageRow, InboxPriceColumn } from "./inbox-page.server";
 import { InboxTable } from "./inbox-table";
 
 const files = (total: number) => `${total} dossier${total > 1 ? "s" : ""}`;
@@ -16,6 +16,7 @@ export function InboxList({
   total,
   pageCount,
   hasBrackets,
+  priceColumns,
   query,
   links,
   filtered,
@@ -25,6 +26,7 @@ export function InboxList({
   total: number;
   pageCount: number;
   hasBrackets: boolean;
+  priceColumns: readonly InboxPriceColumn[];
   query: InboxQuery;
   links: InboxLinks;
   filtered: boolean;
@@ -69,7 +71,14 @@ export function InboxList({
         <input type="hidden" name={SCOPE_PARAM} value="selection" />
         <input type="hidden" name={RETURN_PARAM} value={links.current.toString()} />
       </Form>
-      <InboxTable rows={rows} query={query} links={links} pageCount={pageCount} hasBrackets={hasBrackets} />
+      <InboxTable
+        rows={rows}
+        query={query}
+        links={links}
+        pageCount={pageCount}
+        hasBrackets={hasBrackets}
+        priceColumns={priceColumns}
+      />
       {pager}
     </>
   );
@@ -89,7 +98,7 @@ export function EmptyInbox({
     <div className="fr-callout fr-mb-4w">
       <p className="fr-callout__text">
         {rangeError
-          ? "Aucun dossier ne peut correspondre à ces filtres : le maximum d’une fourchette est inférieur à son minimum. Corrigez le champ signalé."
+          ? "Aucun dossier ne peut correspondre à ces filtres : un champ est mal saisi ou le maximum d’une fourchette est inférieur à son minimum. Corrigez le champ signalé."
           : filtered
             ? "Aucun dossier ne correspond à cette recherche. Vérifiez l’orthographe, élargissez la période ou effacez les filtres."
             : query.tab === "a-traiter"

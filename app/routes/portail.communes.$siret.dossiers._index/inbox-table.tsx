@@ -9,7 +9,7 @@ import {
   type SortKey,
 } from "~/portal/dossiers/dossier-list-query";
 import type { InboxLinks } from "./inbox-links";
-import type { InboxPageRow } from "./inbox-page.server";
+import type { InboxPageRow, InboxPriceColumn } from "./inbox-page.server";
 
 const STATUS_BADGES: Record<keyof typeof STATUS_LABELS, BadgeType | undefined> = {
   received: "new",
@@ -52,12 +52,14 @@ export function InboxTable({
   links,
   pageCount,
   hasBrackets,
+  priceColumns,
 }: {
   rows: InboxPageRow[];
   query: InboxQuery;
   links: InboxLinks;
   pageCount: number;
   hasBrackets: boolean;
+  priceColumns: readonly InboxPriceColumn[];
 }) {
   const sortHeader = (sortKey: SortKey, label: string) => (
     <SortHeader sortKey={sortKey} label={label} query={query} links={links} />
@@ -83,6 +85,13 @@ export function InboxTable({
                   {sortHeader("qf", "Quotient familial")}
                   <th scope="col">Enfants</th>
                   {hasBrackets ? <th scope="col">Tranche</th> : null}
+                  {priceColumns.map((column) => (
+                    <th scope="col" key={column.id}>
+                      Tarif : {column.name}
+                      <br />
+                      <span className="fr-text--xs">{column.note}</span>
+                    </th>
+                  ))}
                   <th scope="col">Statut</th>
                   <th scope="col">N° de dossier commune</th>
                 </tr>
@@ -126,6 +135,9 @@ export function InboxTable({
                     </td>
                     <td>{row.children}</td>
                     {hasBrackets ? <td>{row.bracket ?? "—"}</td> : null}
+                    {priceColumns.map((column, i) => (
+                      <td key={column.id}>{row.prices[i]}</td>
+                    ))}
                     <td>
                       <Badge small type={STATUS_BADGES[row.status]}>
                         {STATUS_LABELS[row.status]}

@@ -48,8 +48,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Inbox() {
-  const { commune, flash, total, pageCount, counts, rows, hasBrackets, openAlerts, lastChanges, ...loaded } =
-    useLoaderData<typeof loader>();
+  const {
+    commune,
+    flash,
+    total,
+    pageCount,
+    counts,
+    rows,
+    hasBrackets,
+    openAlerts,
+    lastChanges,
+    services,
+    unknownPriceService,
+    priceColumns,
+    ...loaded
+  } = useLoaderData<typeof loader>();
   const query = loaded.query as InboxQuery;
   const problem = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -79,7 +92,14 @@ export default function Inbox() {
       {openAlerts > 0 ? <StoppedCampaignAlert siret={commune.siret} /> : null}
       {lastChanges ? <QfChangesCallout changes={lastChanges} siret={commune.siret} /> : null}
       <InboxTabs query={query} links={links} counts={counts} />
-      <InboxFilters query={query} links={links} filtered={filtered} rangeErrors={rangeErrors} />
+      <InboxFilters
+        query={query}
+        links={links}
+        filtered={filtered}
+        rangeErrors={rangeErrors}
+        services={services}
+        unknownPriceService={unknownPriceService}
+      />
       {rows.length === 0 ? (
         <EmptyInbox query={query} filtered={filtered} rangeError={Object.keys(rangeErrors).length > 0} />
       ) : (
@@ -89,6 +109,7 @@ export default function Inbox() {
           total={total}
           pageCount={pageCount}
           hasBrackets={hasBrackets}
+          priceColumns={priceColumns}
           query={query}
           links={links}
           filtered={filtered}
