@@ -51,6 +51,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "tariff_version.updated": "Projet de tarif modifié",
   "tariff_version.deleted": "Projet de tarif supprimé",
   "tariff_version.published": "Tarif publié",
+  "tariff_simulation.exported": "Simulation de tarif exportée",
   "webhook_endpoint.created": "Webhook ajouté",
   "webhook_endpoint.updated": "Webhook modifié",
   "webhook_endpoint.secret_rotated": "Secret de webhook renouvelé",

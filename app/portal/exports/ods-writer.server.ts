@@ -13,6 +13,7 @@ import {
   type ExportColumn,
 } from "./export-columns";
 import type { ExportSource } from "./export-source.server";
+import type { SheetTable } from "./sheet-table";
 import { endAndFinish, writeTo, type ProgressFn } from "./write-stream.server";
 
 /**
@@ -213,5 +214,59 @@ export async function writeOds(source: ExportSource, out: Writable, progress?: P
     out.destroy();
     throw error;
   }
+  await zipped;
+}
+
+/** A spreadsheet of small in-memory tables, one table each, written like the family exports. */
+export async function writeOdsTables(tables: readonly SheetTable[], out: Writable): Promise<void> {
+  const zip = new yazl.ZipFile();
+  const zipped = new Promise<void>((resolve, reject) => {
+    out.once("finish", resolve);
+    out.once("error", reject);
+  });
+  zip.outputStream.pipe(out);
+  const now = new Date();
+  zip.addBuffer(Buffer.from(ODS_MIMETYPE, "ascii"), "mimetype", {
+    compress: false,
+    forceDosTimestamp: true,
+    mtime: now,
+  });
+  zip.addBuffer(Buffer.from(MANIFEST), "META-INF/manifest.xml", { mtime: now });
+  zip.addBuffer(Buffer.from(meta(now)), "meta.xml", { mtime: now });
+  zip.addBuffer(Buffer.from(STYLES), "styles.xml", { mtime: now });
+  const settings = SETTINGS.replace(
+    `${frozenHeader("Familles")}${frozenHeader("Membres")}`,
+    tables.map((table) => frozenHeader(escapeXml(table.name))).join(""),
+  );
+  zip.addBuffer(Buffer.from(settings), "settings.xml", { mtime: now });
+  const styles = tables
+    .map((table, t) =>
+      table.columns
+        .map(
+          (column, index) =>
+            `<style:style style:name="ct${t}_${index + 1}" style:family="table-column"><style:table-column-properties style:column-width="${(column.width * 0.21).toFixed(2)}cm"/></style:style>`,
+        )
+        .join(""),
+    )
+    .join("");
+  let xml = contentStart([]).replace("</office:automatic-styles>", `${styles}</office:automatic-styles>`);
+  tables.forEach((table, t) => {
+    xml += `<table:table table:name="${escapeXml(table.name)}">`;
+    table.columns.forEach((_, index) => (xml += `<table:table-column table:style-name="ct${t}_${index + 1}"/>`));
+    xml += "<table:table-header-rows><table:table-row>";
+    for (const column of table.columns) {
+      xml += `<table:table-cell table:style-name="ce_head" office:value-type="string"><text:p>${odfText(column.header)}</text:p></table:table-cell>`;
+    }
+    xml += "</table:table-row></table:table-header-rows>";
+    for (const row of table.rows) {
+      xml += "<table:table-row>";
+      row.forEach((value, index) => (xml += odsCell(value, table.columns[index]!.type)));
+      xml += "</table:table-row>";
+    }
+    xml += "</table:table>";
+  });
+  xml += "</office:spreadsheet></office:body></office:document-content>";
+  zip.addBuffer(Buffer.from(xml), "content.xml", { mtime: now });
+  zip.end();
   await zipped;
 }

@@ -13,6 +13,7 @@ import {
   type ExportColumn,
 } from "./export-columns";
 import type { ExportSource } from "./export-source.server";
+import type { SheetTable } from "./sheet-table";
 import { ExportAborted, type ProgressFn } from "./write-stream.server";
 
 /**
@@ -125,6 +126,38 @@ export async function writeXlsx(source: ExportSource, out: Writable, progress?: 
   await writeSheet(workbook, "Familles", familyColumns(source.context), source.batches(), source, out, progress);
   await writeSheet(workbook, "Membres", MEMBER_COLUMNS, memberBatches(source), source, out);
   // Resolves once the zip is finalised; the stream passed in is ended by exceljs.
+  await workbook.commit();
+  if (!out.writableFinished) {
+    await new Promise<void>((resolve, reject) => {
+      out.once("finish", resolve);
+      out.once("error", reject);
+    });
+  }
+}
+
+/** A workbook of small in-memory tables, one sheet each, written like the family exports. */
+export async function writeXlsxTables(tables: readonly SheetTable[], out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  workbook.creator = "Portail QF";
+  workbook.created = new Date();
+  for (const table of tables) {
+    const sheet = workbook.addWorksheet(table.name, { views: [{ state: "frozen", ySplit: 1, xSplit: 0 }] });
+    sheet.columns = table.columns.map((column, index) => ({ key: `c${index}`, width: column.width }));
+    const header = sheet.addRow(table.columns.map((column) => column.header));
+    header.font = { bold: true };
+    header.commit();
+    for (const row of table.rows) {
+      const added = sheet.addRow(row.map((value, index) => xlsxValue(value, table.columns[index]!.type)));
+      table.columns.forEach((column, index) => {
+        const cell = added.getCell(index + 1);
+        if (column.type === "integer" && typeof cell.value === "number") cell.numFmt = "0";
+        else if (column.type === "cents" && typeof cell.value === "number") cell.numFmt = "0.00";
+        else if (column.type === "date" && cell.value instanceof Date) cell.numFmt = "dd/mm/yyyy";
+      });
+      added.commit();
+    }
+    sheet.commit();
+  }
   await workbook.commit();
   if (!out.writableFinished) {
     await new Promise<void>((resolve, reject) => {

@@ -123,6 +123,11 @@ export default function TariffService() {
                     <div className="fr-col-12 fr-col-md-6">
                       <ul className="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
                         <li>
+                          <Link className="fr-btn fr-btn--sm" to={`simulation?projet=${version.id}`}>
+                            Simuler
+                          </Link>
+                        </li>
+                        <li>
                           <Link className="fr-btn fr-btn--secondary fr-btn--sm" to={`?version=${version.id}`}>
                             Modifier le projet
                           </Link>
