@@ -174,7 +174,11 @@ async function* memberBatches(source: ExportSource) {
   for await (const batch of source.batches()) yield batch.flatMap(membersOf);
 }
 
-export async function writeOds(source: ExportSource, out: Writable, progress?: ProgressFn): Promise<void> {
+/**
+ * An ODS package piped to `out` with every part but content.xml: the caller adds that one and
+ * ends the zip. `zipped` settles when `out` has everything (or fails, or closes early).
+ */
+function openOdsPackage(out: Writable, settingsXml: string) {
   const zip = new yazl.ZipFile();
   const zipped = new Promise<void>((resolve, reject) => {
     out.once("finish", resolve);
@@ -194,7 +198,12 @@ export async function writeOds(source: ExportSource, out: Writable, progress?: P
   zip.addBuffer(Buffer.from(MANIFEST), "META-INF/manifest.xml", { mtime: now });
   zip.addBuffer(Buffer.from(meta(now)), "meta.xml", { mtime: now });
   zip.addBuffer(Buffer.from(STYLES), "styles.xml", { mtime: now });
-  zip.addBuffer(Buffer.from(SETTINGS), "settings.xml", { mtime: now });
+  zip.addBuffer(Buffer.from(settingsXml), "settings.xml", { mtime: now });
+  return { zip, zipped, now };
+}
+
+export async function writeOds(source: ExportSource, out: Writable, progress?: ProgressFn): Promise<void> {
+  const { zip, zipped, now } = openOdsPackage(out, SETTINGS);
   const content = new PassThrough();
   zip.addReadStream(content, "content.xml", { mtime: now });
   zip.end();
@@ -219,26 +228,11 @@ export async function writeOds(source: ExportSource, out: Writable, progress?: P
 
 /** A spreadsheet of small in-memory tables, one table each, written like the family exports. */
 export async function writeOdsTables(tables: readonly SheetTable[], out: Writable): Promise<void> {
-  const zip = new yazl.ZipFile();
-  const zipped = new Promise<void>((resolve, reject) => {
-    out.once("finish", resolve);
-    out.once("error", reject);
-  });
-  zip.outputStream.pipe(out);
-  const now = new Date();
-  zip.addBuffer(Buffer.from(ODS_MIMETYPE, "ascii"), "mimetype", {
-    compress: false,
-    forceDosTimestamp: true,
-    mtime: now,
-  });
-  zip.addBuffer(Buffer.from(MANIFEST), "META-INF/manifest.xml", { mtime: now });
-  zip.addBuffer(Buffer.from(meta(now)), "meta.xml", { mtime: now });
-  zip.addBuffer(Buffer.from(STYLES), "styles.xml", { mtime: now });
   const settings = SETTINGS.replace(
     `${frozenHeader("Familles")}${frozenHeader("Membres")}`,
     tables.map((table) => frozenHeader(escapeXml(table.name))).join(""),
   );
-  zip.addBuffer(Buffer.from(settings), "settings.xml", { mtime: now });
+  const { zip, zipped, now } = openOdsPackage(out, settings);
   const styles = tables
     .map((table, t) =>
       table.columns
