@@ -28,6 +28,7 @@ type BenchFn = (options: { scale: number; log: (line: string) => void }) => Prom
 const BENCHMARKS: { name: string; load: () => Promise<BenchFn | null> }[] = [
   { name: "inbox", load: async () => (await import("./inbox.ts")).runInboxBench },
   { name: "exports", load: loadExportsBench },
+  { name: "tariff-simulation", load: async () => (await import("./tariff-simulation.ts")).runTariffSimulationBench },
   { name: "campaign", load: async () => (await import("./campaign.ts")).runCampaignBench },
   { name: "ingestion", load: async () => (await import("./ingestion.ts")).runIngestionBench },
   { name: "citizen", load: async () => (await import("./citizen.ts")).runCitizenBench },

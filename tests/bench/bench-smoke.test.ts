@@ -112,6 +112,17 @@ describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => 
     expect(report.results[0]!.markdown).toMatch(/\| 16 \| 16 communes, une chaîne chacune \| \d+/);
   });
 
+  it(
+    "tariff-simulation: every family of the commune simulated, page and export included",
+    { timeout: 60_000 },
+    async () => {
+      const report = await runOne("tariff-simulation");
+      const all = report.goals.find((g) => g.label.startsWith("simulation : toutes les familles"));
+      expect(all?.ok, all?.label).toBe(true);
+      expect(report.results[0]!.markdown).toContain("| Export XLSX des deux projets");
+    },
+  );
+
   it.skipIf(!hasExports)("exports: hooked into the suite", { timeout: 60_000 }, async () => {
     await runOne("exports");
   });
