@@ -57,7 +57,7 @@ async function addService(db: Database, collectivityId: string) {
     collectivityId,
     status,
     validFrom,
-    rule,
+    rule: { ...rule },
   });
   const [, raiseDraft, linearDraft] = await db
     .insert(schema.tariffVersions)
