@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFormulaireQfCase } from "../helpers/formulaire-qf-case.ts";
-import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+import { releveUntilListed, signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 import type { Page } from "playwright-core";
 
 const ANGERS = "21490007900010";
@@ -15,8 +15,7 @@ async function signedInWithOneFile(stack: Stack): Promise<{ page: Page; errors: 
   const { page, errors } = await stack.newPage();
   page.setDefaultTimeout(10_000);
   await signInAsAgent(page, `/portail/communes/${ANGERS}/dossiers`);
-  await page.getByRole("button", { name: "Relever maintenant" }).click();
-  await page.getByRole("row").filter({ hasText: REFERENCE }).waitFor();
+  await releveUntilListed(page, `/portail/communes/${ANGERS}/dossiers?q=${REFERENCE}`, REFERENCE);
   return { page, errors };
 }
 

@@ -1,7 +1,7 @@
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFormulaireQfCase } from "../helpers/formulaire-qf-case.ts";
-import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+import { releveUntilListed, signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 
 const ANGERS = "21490007900010";
 const REFERENCE = "F11E7E0000A1B";
@@ -38,18 +38,7 @@ describe("inbox filters in Chromium", () => {
     const { page } = await stack.newPage();
     page.setDefaultTimeout(15_000);
     await signInAsAgent(page, INBOX);
-    await page.getByRole("button", { name: "Relever maintenant" }).click();
-    const row = page.getByRole("row").filter({ hasText: REFERENCE });
-    // The worker may relève the inbox itself: search until the case is there.
-    await expect
-      .poll(
-        async () => {
-          await page.goto(`${INBOX}?onglet=tous&qfMin=2000&qfMax=3000`);
-          return row.count();
-        },
-        { timeout: 40_000, interval: 1_000 },
-      )
-      .toBe(1);
+    const row = await releveUntilListed(page, `${INBOX}?onglet=tous&qfMin=2000&qfMax=3000`, REFERENCE);
 
     await page.getByLabel("QF minimum").fill("3000");
     await page.getByLabel("QF maximum").fill("2000");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFormulaireQfCase } from "../helpers/formulaire-qf-case.ts";
-import { signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
+import { releveUntilListed, signInAsAgent, startStack, type Stack } from "../helpers/browser.ts";
 
 const ANGERS = "21490007900010";
 const REFERENCE = "A0D17000000B6";
@@ -25,18 +25,7 @@ describe("a family file's access history in Chromium", () => {
     const { page } = await stack.newPage();
     page.setDefaultTimeout(15_000);
     await signInAsAgent(page, `/portail/communes/${ANGERS}/dossiers`);
-    await page.getByRole("button", { name: "Relever maintenant" }).click();
-    // The worker may relève the inbox itself: search until the case is there.
-    const row = page.getByRole("row").filter({ hasText: REFERENCE });
-    await expect
-      .poll(
-        async () => {
-          await page.goto(`/portail/communes/${ANGERS}/dossiers?q=${REFERENCE}`);
-          return row.count();
-        },
-        { timeout: 40_000, interval: 1_000 },
-      )
-      .toBe(1);
+    const row = await releveUntilListed(page, `/portail/communes/${ANGERS}/dossiers?q=${REFERENCE}`, REFERENCE);
     await row.getByRole("link", { name: REFERENCE }).click();
     await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}/);
     const familyId = new URL(page.url()).pathname.split("/").at(-1)!;

@@ -1,4 +1,5 @@
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
 import { startApp, type RunningApp } from "./app-process.ts";
 import { freePort } from "./free-port.ts";
@@ -108,4 +109,24 @@ export async function signInAsAgent(page: Page, path: string, agentUid = "agent-
   await page.getByRole("button", { name: /S’identifier avec\s*ProConnect/ }).click();
   await page.getByTestId(`pc-agent-${agentUid}`).click();
   await page.waitForURL(`**${path}`);
+}
+
+/**
+ * « Relever maintenant » on the inbox the page shows, then opens `listPath` until the case with
+ * `reference` is listed: the worker's sweep may hold the inbox's lease and read it itself, in
+ * which case the agent's click only marks it for another read and the list fills a little later.
+ */
+export async function releveUntilListed(page: Page, listPath: string, reference: string): Promise<Locator> {
+  await page.getByRole("button", { name: "Relever maintenant" }).click();
+  const row = page.getByRole("row").filter({ hasText: reference });
+  await expect
+    .poll(
+      async () => {
+        await page.goto(listPath);
+        return row.count();
+      },
+      { timeout: 40_000, interval: 1_000 },
+    )
+    .toBe(1);
+  return row;
 }

@@ -198,7 +198,7 @@ function SimulationResults({ view, file }: { view: View; file: string }) {
         ) : (
           <Table
             key={column.versionId}
-            caption={`${column.label} : les ${column.topIncreases.length} plus fortes hausses`}
+            caption={`${column.label} : ${column.topIncreases.length === 1 ? "la plus forte hausse" : `les ${column.topIncreases.length} plus fortes hausses`}`}
             rowHeaders
             headers={["Famille", "QF", "Enfants", "Tarif en vigueur", "Tarif du projet", "Hausse"]}
             rows={column.topIncreases.map((f) => ({
