@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { openDatabase, schema, type Database } from "../db/client.ts";
+import { openDatabase, type Database } from "../db/client.ts";
 import { useDatabaseHandle } from "../app/db.server.ts";
 import type { PriceRule } from "../app/domain/pricing/rules.ts";
 import { loadTariffService } from "../app/portal/tariffs/tariffs.server.ts";
@@ -7,6 +7,7 @@ import { simulateServiceDrafts } from "../app/portal/tariffs/draft-simulation.se
 import * as simulationRoute from "../app/routes/portail.communes.$siret.tarifs.$serviceId_.simulation/route.tsx";
 import * as simulationFileRoute from "../app/routes/portail.communes.$siret.tarifs.$serviceId_.simulation.fichier.ts";
 import { addMember, callRoute, createAgent, signIn } from "../tests/helpers/portal-fixtures.ts";
+import { insertTariffService } from "../tests/helpers/tariff-fixtures.ts";
 import { generate } from "./inbox.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
 
@@ -48,26 +49,17 @@ const linear: PriceRule = {
 
 /** One per-child service: the rule in force and two drafts for next September. */
 async function addService(db: Database, collectivityId: string) {
-  const [service] = await db
-    .insert(schema.tariffServices)
-    .values({ collectivityId, name: "Restauration scolaire", unit: "repas", perChild: true })
-    .returning();
-  const version = (status: "published" | "draft", validFrom: string, rule: PriceRule) => ({
-    serviceId: service!.id,
+  const { serviceId, versionIds } = await insertTariffService(db, {
     collectivityId,
-    status,
-    validFrom,
-    rule: { ...rule },
+    name: "Restauration scolaire",
+    perChild: true,
+    versions: [
+      { validFrom: "2020-09-01", rule: current },
+      { validFrom: "2027-09-01", rule: raise, status: "draft" },
+      { validFrom: "2027-09-01", rule: linear, status: "draft" },
+    ],
   });
-  const [, raiseDraft, linearDraft] = await db
-    .insert(schema.tariffVersions)
-    .values([
-      version("published", "2020-09-01", current),
-      version("draft", "2027-09-01", raise),
-      version("draft", "2027-09-01", linear),
-    ])
-    .returning();
-  return { serviceId: service!.id, drafts: [raiseDraft!.id, linearDraft!.id] as const };
+  return { serviceId, drafts: [versionIds[1]!, versionIds[2]!] as const };
 }
 
 export async function runTariffSimulationBench(options: TariffSimulationBenchOptions): Promise<BenchResult> {

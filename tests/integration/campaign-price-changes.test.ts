@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { qfCampaignItems, qfCampaigns, tariffServices, tariffVersions } from "../../db/schema/index.ts";
+import { qfCampaignItems, qfCampaigns } from "../../db/schema/index.ts";
+import { insertTariffService } from "../helpers/tariff-fixtures.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { campaignPriceChanges } from "../../app/portal/campaigns/campaign-price-changes.server.ts";
 import CampaignPage, * as campaignRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId/route.tsx";
@@ -48,20 +49,12 @@ async function service(
   name: string,
   versions: { validFrom: string; rule: Record<string, unknown>; draft?: boolean }[],
 ) {
-  const [row] = await handle.db
-    .insert(tariffServices)
-    .values({ collectivityId: commune.id, name, unit: "repas" })
-    .returning();
-  for (const v of versions) {
-    await handle.db.insert(tariffVersions).values({
-      serviceId: row!.id,
-      collectivityId: commune.id,
-      status: v.draft ? "draft" : "published",
-      validFrom: v.validFrom,
-      rule: v.rule,
-    });
-  }
-  return row!.id;
+  const { serviceId } = await insertTariffService(handle.db, {
+    collectivityId: commune.id,
+    name,
+    versions: versions.map((v) => ({ validFrom: v.validFrom, rule: v.rule, status: v.draft ? "draft" : "published" })),
+  });
+  return serviceId;
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { tariffServices, tariffVersions } from "../../db/schema/index.ts";
+import { insertTariffService } from "../helpers/tariff-fixtures.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import { countInboxTabs, listInbox, parseInboxQuery } from "../../app/portal/dossiers/dossier-list-query.server.ts";
 import { createExportSource } from "../../app/portal/exports/export-source.server.ts";
@@ -55,14 +55,8 @@ async function service(
   rule: Record<string, unknown>,
   status: "published" | "draft" = "published",
 ) {
-  const [row] = await handle.db
-    .insert(tariffServices)
-    .values({ collectivityId, name, unit: "repas", perChild: true })
-    .returning();
-  await handle.db
-    .insert(tariffVersions)
-    .values({ serviceId: row!.id, collectivityId, status, validFrom: "2024-09-01", rule });
-  return row!.id;
+  const versions = [{ validFrom: "2024-09-01", rule, status }];
+  return (await insertTariffService(handle.db, { collectivityId, name, perChild: true, versions })).serviceId;
 }
 
 const query = (params: string) => parseInboxQuery(new URLSearchParams(`onglet=tous&tri=nom&${params}`));

@@ -3,7 +3,8 @@ import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { auditEvents, tariffServices, tariffVersions } from "../../db/schema/index.ts";
+import { auditEvents } from "../../db/schema/index.ts";
+import { insertTariffService } from "../helpers/tariff-fixtures.ts";
 import { useDatabaseHandle } from "../../app/db.server.ts";
 import type { PriceRule } from "../../app/domain/pricing/rules.ts";
 import * as simulationRoute from "../../app/routes/portail.communes.$siret.tarifs.$serviceId_.simulation/route.tsx";
@@ -91,28 +92,18 @@ describe("draft simulation", () => {
     admin = await signIn(handle.db, a.id);
     agent = await signIn(handle.db, b.id);
     foreignAdmin = await signIn(handle.db, c.id);
-    const [service] = await handle.db
-      .insert(tariffServices)
-      .values({ collectivityId, name: "Restauration scolaire", unit: "repas", perChild: true })
-      .returning();
-    serviceId = service!.id;
-    await handle.db.insert(tariffVersions).values({
-      serviceId,
+    const inserted = await insertTariffService(handle.db, {
       collectivityId,
-      validFrom: "2020-09-01",
-      rule: { ...current },
-      status: "published",
-      publishedAt: new Date(),
+      name: "Restauration scolaire",
+      perChild: true,
+      versions: [
+        { validFrom: "2020-09-01", rule: current },
+        { validFrom: "2099-09-01", rule: raise, status: "draft" },
+        { validFrom: "2099-09-02", rule: linear, status: "draft" },
+      ],
     });
-    const drafts = await handle.db
-      .insert(tariffVersions)
-      .values([
-        { serviceId, collectivityId, validFrom: "2099-09-01", rule: { ...raise } },
-        { serviceId, collectivityId, validFrom: "2099-09-02", rule: { ...linear } },
-      ])
-      .returning();
-    raiseId = drafts[0]!.id;
-    linearId = drafts[1]!.id;
+    serviceId = inserted.serviceId;
+    [, raiseId, linearId] = inserted.versionIds as [string, string, string];
     ids.a = await insertFamily(handle.db, collectivityId, { familyName: "Alpha", qfValue: 500, childrenCount: 1 });
     ids.b = await insertFamily(handle.db, collectivityId, { familyName: "Bravo", qfValue: 1000, childrenCount: 2 });
     ids.c = await insertFamily(handle.db, collectivityId, { familyName: "Charlie", qfValue: null, childrenCount: 1 });
