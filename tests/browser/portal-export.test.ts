@@ -54,7 +54,7 @@ describe("portal export in Chromium", () => {
     // The page stayed where it was: a download, not a navigation.
     expect(page.url()).toMatch(/q=export\+dupre/);
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 });
 
 /** Above the threshold (0 here), the worker builds the file and the agent follows the status page. */
@@ -95,5 +95,5 @@ describe("background portal export in Chromium", () => {
     expect(families.rowCount).toBe(2);
     expect(families.getRow(2).getCell(1).value).toBe(REFERENCE);
     expect(errors).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });
