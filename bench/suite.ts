@@ -63,6 +63,8 @@ export async function runBenchmarks(options: SuiteOptions): Promise<SuiteReport>
   const log = options.log ?? (() => {});
   const machine = await describeMachine();
   const results: BenchResult[] = [];
+  /** The one-minute load at each section's start and end: absolute times only mean something beside it. */
+  const loads = new Map<string, { start: number; end: number }>();
   const skipped: string[] = [];
   for (const bench of BENCHMARKS) {
     if (options.only && !options.only.includes(bench.name)) continue;
@@ -74,10 +76,12 @@ export async function runBenchmarks(options: SuiteOptions): Promise<SuiteReport>
     }
     log(`${bench.name}: début`);
     const started = now();
+    const loadAtStart = os.loadavg()[0]!;
     try {
       const result = await run({ scale: options.scale, log });
       log(`${bench.name}: fini en ${fmt(result.durationMs / 1000)} s`);
       results.push(result);
+      loads.set(result.name, { start: loadAtStart, end: os.loadavg()[0]! });
     } catch (error) {
       // One broken benchmark must not cost the others' numbers: it is reported as failed.
       const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
@@ -113,9 +117,16 @@ export async function runBenchmarks(options: SuiteOptions): Promise<SuiteReport>
     ...(skipped.length ? ["", `Non mesurés (module absent) : ${skipped.join(", ")}.`] : []),
     "",
     ...readingNotes(),
-    ...results.flatMap((r) => [`## ${r.title}`, "", r.markdown, "", `_Durée : ${fmt(r.durationMs / 1000)} s._`, ""]),
+    ...results.flatMap((r) => [`## ${r.title}`, "", r.markdown, "", `_${describeSection(r, loads.get(r.name))}._`, ""]),
   ].join("\n");
   return { results, goals, markdown };
+}
+
+function describeSection(result: BenchResult, load: { start: number; end: number } | undefined): string {
+  const duration = `Durée : ${fmt(result.durationMs / 1000)} s`;
+  return load
+    ? `${duration} ; charge de la machine (moyenne sur 1 min) au début ${fmt(load.start, 2)}, à la fin ${fmt(load.end, 2)}`
+    : duration;
 }
 
 /**
