@@ -13,6 +13,9 @@ import {
 } from "../app/portal/dossiers/dossier-list-query.server.ts";
 import * as inboxRoute from "../app/routes/portail.communes.$siret.dossiers._index/route.tsx";
 import { addMember, callRoute, createAgent, signIn } from "../tests/helpers/portal-fixtures.ts";
+import { existsSync } from "node:fs";
+import { ROOT } from "../tests/helpers/app-process.ts";
+import { measureInboxOverHttp, type InboxHttpResult } from "./inbox-http.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
 
 /**
@@ -27,6 +30,9 @@ import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResu
  * - "loader": the inbox route's loader (session, membership, tariff brackets, campaign changes,
  *   alerts, mapping), i.e. the server time of the page without rendering.
  */
+
+/** Agents of the largest commune on its list at once, over HTTP (issue 20). */
+const HTTP_AGENTS = 20;
 
 interface Scenario {
   label: string;
@@ -171,6 +177,7 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
 
     const rows: (string | number)[][] = [];
     const explains: string[] = [];
+    const pagePaths: { label: string; path: string }[] = [];
     let worstLoaderP95 = 0;
     let worstRatio = 0;
     for (const scenario of SCENARIOS) {
@@ -187,6 +194,7 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
       };
       const viaCode = () => listInbox(capturing, big!.id, query);
       const path = `/portail/communes/${big!.siret}/dossiers${params ? `?${params}` : ""}`;
+      pagePaths.push({ label: scenario.label, path });
       const viaLoader = async () => {
         const answer = await callRoute(inboxRoute, "loader", { path, params: { siret: big!.siret }, cookie });
         if (answer.status !== 200) throw new Error(`loader ${answer.status} pour ${scenario.label}`);
@@ -264,6 +272,24 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
       log(`inbox: voisins ${scenario.label}: ${fmt(k.p95)} ms (classement complet ${fmt(r.p95)} ms)`);
     }
 
+    // Over HTTP: 20 agents of the commune at once on the built server (needs `npm run build`).
+    let http: InboxHttpResult | null = null;
+    if (existsSync(`${ROOT}build/index.js`)) {
+      const cookies: string[] = [];
+      for (let i = 0; i < HTTP_AGENTS; i++) {
+        const member = await createAgent(handle.db, { email: `bench.agent.${i}@example.fr` });
+        await addMember(handle.db, member.id, big!.id, "agent");
+        cookies.push(await signIn(handle.db, member.id));
+      }
+      http = await measureInboxOverHttp({
+        databaseUrl: scratch.url,
+        cookies,
+        paths: pagePaths,
+        seconds: options.scale < 0.05 ? 2 : 20,
+        log,
+      });
+    }
+
     const markdown = [
       `${total.toLocaleString("fr-FR")} dossiers famille (et autant de dossiers HubEE reçus) sur ${communes} communes, ` +
         `mesures dans la plus grande (${largest.toLocaleString("fr-FR")} dossiers) ; ${runs} mesures par requête et par mode, ` +
@@ -277,6 +303,10 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
       "",
       `Pire p95 du loader : **${fmt(worstLoaderP95)} ms** (objectif < 50 ms) ; pire rapport listInbox ÷ SQL (médianes) : ` +
         `**${fmt(worstRatio, 2)}** (objectif < 1,5).`,
+      "",
+      `### La liste sur HTTP, ${HTTP_AGENTS} agents en même temps`,
+      "",
+      http?.markdown ?? "Non mesuré : le serveur n’est pas construit (`npm run build`).",
       "",
       "### Dossier : précédent, suivant et position",
       "",
@@ -303,6 +333,15 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
           label: `inbox : p95 de précédent/suivant d’un dossier < 50 ms (${fmt(worstNeighboursP95)} ms)`,
           ok: worstNeighboursP95 < 50,
         },
+        ...(http
+          ? [
+              {
+                label: `inbox : sur HTTP, ${HTTP_AGENTS} agents en même temps, p95 < 300 ms (${fmt(http.p95)} ms)`,
+                ok: http.p95 < 300,
+              },
+              { label: `inbox : sur HTTP, aucune page en erreur (${http.errors})`, ok: http.errors === 0 },
+            ]
+          : []),
       ],
       durationMs: now() - started,
     };

@@ -28,12 +28,21 @@ async function runOne(name: string) {
 }
 
 describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => {
-  it("inbox: the real loader and query code against generated files", { timeout: 60_000 }, async () => {
-    const report = await runOne("inbox");
-    expect(report.goals.map((g) => g.label).join("\n")).toContain("p95 du loader");
-    // The neighbours of a family file: both queries ran and agreed (the bench throws otherwise).
-    expect(report.results[0]!.markdown).toContain("| « Tous » par nom, 10e dossier");
-  });
+  it(
+    "inbox: the real loader and query code against generated files, and the list over HTTP",
+    { timeout: 120_000 },
+    async () => {
+      const report = await runOne("inbox");
+      expect(report.goals.map((g) => g.label).join("\n")).toContain("p95 du loader");
+      // The neighbours of a family file: both queries ran and agreed (the bench throws otherwise).
+      expect(report.results[0]!.markdown).toContain("| « Tous » par nom, 10e dossier");
+      if (built) {
+        // Over HTTP: every agent's session accepted and every page served whole.
+        const served = report.goals.find((g) => g.label.startsWith("inbox : sur HTTP, aucune page en erreur"));
+        expect(served?.ok, served?.label).toBe(true);
+      }
+    },
+  );
 
   it(
     "campaign: 1, 2 and 3 worker processes at the real limit, counted at the simulator: no 429, no duplicate",
