@@ -1,15 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import {
-  caseAttachments,
-  collectivities,
-  collectivitySettings,
-  families,
-  hubeeInboxPolls,
-  qfHistory,
-  receivedCases,
-} from "../../db/schema/index.ts";
+import { collectivities, collectivitySettings, hubeeInboxPolls, receivedCases } from "../../db/schema/index.ts";
 import {
   clearHubeeReceiverCache,
   ingestCommuneNow,
@@ -19,7 +11,7 @@ import {
 import { ingestDueInboxes } from "../../app/portal/hubee-reception/inbox-sweep.server.ts";
 import { loadPlatformStatistics } from "../../app/portal/dashboards/platform-statistics.server.ts";
 import { loadHubeeSiCredentials } from "../../app/portal/settings/hubee-si-credentials.server.ts";
-import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
+import { clearReception, storeHubeeSiCredentials } from "../helpers/hubee-reception-fixtures.ts";
 import { injectFormulaireQfCases } from "../../bench/ingestion.ts";
 import { DEMO_COMMUNES } from "../../simulators/demo-data.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
@@ -64,22 +56,14 @@ afterAll(async () => {
 beforeEach(async () => {
   sims.reset();
   clearHubeeReceiverCache();
-  await handle.db.execute(
-    sql`truncate table ${qfHistory}, ${caseAttachments}, ${receivedCases}, ${families}, ${hubeeInboxPolls}, ${collectivitySettings} cascade`,
-  );
+  await clearReception(handle.db);
 });
 
 async function configure(c: (typeof DEMO_COMMUNES)[number]) {
-  const collectivityId = ids.get(c.name)!;
-  await handle.db.insert(collectivitySettings).values({
-    collectivityId,
-    hubeeSiClientId: c.hubeeSi.clientId,
-    hubeeSiSecretEncrypted: sealSettingsSecret(
-      settings.encryptionKey,
-      collectivityId,
-      "hubee_si_secret",
-      c.hubeeSi.clientSecret,
-    ),
+  await storeHubeeSiCredentials(handle.db, settings.encryptionKey, {
+    collectivityId: ids.get(c.name)!,
+    clientId: c.hubeeSi.clientId,
+    secret: c.hubeeSi.clientSecret,
   });
 }
 

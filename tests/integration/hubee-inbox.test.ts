@@ -29,7 +29,7 @@ import {
 import { CASES_IN_PARALLEL, ingestCommuneInbox } from "../../app/portal/hubee-reception/poll-inbox.server.ts";
 import { pollInboxNow } from "../../app/routes/portail.communes.$siret.dossiers._index/poll-inbox.server.ts";
 import { logger } from "../../app/utils/logger.server.ts";
-import { sealSettingsSecret } from "../../app/portal/settings/settings-secrets.server.ts";
+import { clearReception, storeHubeeSiCredentials } from "../helpers/hubee-reception-fixtures.ts";
 import { DEMO_COMMUNES, DEMO_HUBEE_OSL, FOREIGN_PROCESS_CODE } from "../../simulators/demo-data.ts";
 import { INJECTED_SENDER_OSL, organizationKey, type InjectFolderInput } from "../../simulators/hubee/index.ts";
 import { startSimulators, type RunningSimulators } from "../../simulators/server.ts";
@@ -66,9 +66,7 @@ afterAll(async () => {
 beforeEach(async () => {
   sims.reset();
   clearHubeeReceiverCache();
-  await handle.db.execute(
-    sql`truncate table ${qfHistory}, ${caseAttachments}, ${receivedCases}, ${families}, ${hubeeInboxPolls}, ${collectivitySettings} cascade`,
-  );
+  await clearReception(handle.db);
 });
 
 const hubee = () => sims.modules.hubee;
@@ -682,11 +680,10 @@ describe("every commune's inbox", () => {
   });
 
   async function configure(c: typeof ANGERS, secret = c.hubeeSi.clientSecret) {
-    const collectivityId = ids.get(c.name)!;
-    await handle.db.insert(collectivitySettings).values({
-      collectivityId,
-      hubeeSiClientId: c.hubeeSi.clientId,
-      hubeeSiSecretEncrypted: sealSettingsSecret(settings().encryptionKey, collectivityId, "hubee_si_secret", secret),
+    await storeHubeeSiCredentials(handle.db, settings().encryptionKey, {
+      collectivityId: ids.get(c.name)!,
+      clientId: c.hubeeSi.clientId,
+      secret,
     });
   }
 
@@ -695,10 +692,11 @@ describe("every commune's inbox", () => {
     await configure(BESANCON);
     await configure(PAU, "mauvais-secret");
     // A secret sealed for another commune does not decrypt: that commune is skipped, not the run.
-    await handle.db.insert(collectivitySettings).values({
+    await storeHubeeSiCredentials(handle.db, settings().encryptionKey, {
       collectivityId: ids.get("Ajaccio")!,
-      hubeeSiClientId: AJACCIO.hubeeSi.clientId,
-      hubeeSiSecretEncrypted: sealSettingsSecret(settings().encryptionKey, ids.get("Pau")!, "hubee_si_secret", "x"),
+      clientId: AJACCIO.hubeeSi.clientId,
+      secret: "x",
+      sealedFor: ids.get("Pau")!,
     });
     await injectTransmission();
     await injectTransmission({ to: BESANCON });
