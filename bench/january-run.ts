@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { openDatabase, queryRows, type Database } from "../db/client.ts";
+import { openDatabase, queryRows, type Database, type DatabaseHandle } from "../db/client.ts";
 import { createCampaign } from "../app/portal/campaigns/campaigns.server.ts";
 import { campaignWorkerBounds } from "../app/portal/campaigns/worker.server.ts";
 import { campaignTestKey } from "../tests/helpers/campaign-fixtures.ts";
@@ -23,6 +23,7 @@ import {
   summarize,
   table,
   type BenchResult,
+  type ScratchDatabase,
 } from "./lib.ts";
 
 /**
@@ -30,8 +31,8 @@ import {
  * starts at once. 2,000 communes of 80 families, each with its own API Particulier token at the
  * real limit (20 req/s per token, simulator in its own process), all campaigns created before the
  * workers start; then 1, 2 and 4 worker processes with production's bounds (campaignWorkerBounds,
- * CAMPAIGN_WORKER_CONCURRENCY = 64). Each worker count gets a fresh database and a fresh simulator,
- * so every count is per run. What the API sees is counted at the simulator; the CPU time of the
+ * CAMPAIGN_WORKER_CONCURRENCY = 64). Each worker count gets communes, tokens and identities of its
+ * own, so every count is per run. What the API sees is counted at the simulator; the CPU time of the
  * workers, of the database's backends and of the simulator says where the ceiling is.
  */
 
@@ -76,99 +77,117 @@ export async function runJanuaryRunBench(options: JanuaryRunBenchOptions): Promi
   const log = options.log ?? (() => {});
   const communes = scaled(2_000, options.scale, 4);
   const families = scaled(80, options.scale, 5);
-  const runs: Run[] = [];
-  for (const workers of WORKER_COUNTS) runs.push(await runOnce({ communes, families, workers, log }));
-  return {
-    name: "january",
-    title: "Janvier : toutes les campagnes annuelles en même temps",
-    markdown: report(runs),
-    goals: goals(runs),
-    durationMs: now() - started,
-  };
-}
-
-async function runOnce(input: { communes: number; families: number; workers: number; log: (line: string) => void }) {
   const scratch = await createBenchDatabase("january");
   const handle = await openDatabase({ databaseUrl: scratch.url, maxConnections: SETUP_PARALLELISM });
   const sims = await startSimulatorProcess(LIMIT);
   try {
-    const setupStarted = now();
-    const prepared = await mapInParallel(input.communes, SETUP_PARALLELISM, async (i) => {
-      const commune = await createPacingCommune(handle.db, sims.url, {
-        seed: i + 1,
-        families: input.families,
-        firstIndex: 1 + i * input.families,
-        label: "Janvier",
-      });
-      const campaign = (await createCampaign(handle.db, {
-        collectivityId: commune.id,
-        familyIds: "all",
-        trigger: "agent",
-        agentId: null,
-      }))!;
-      return { commune, campaignId: campaign.id };
-    });
-    input.log(
-      `janvier : ${input.communes} communes × ${input.families} familles prêtes en ${fmt((now() - setupStarted) / 1000)} s, ` +
-        `${input.workers} worker(s)`,
-    );
-    const total = input.communes * input.families;
-    const database = startBackendCpuSampler(handle.db);
-    const simulatorCpu = processCpuMs(sims.pid, { descendants: true });
-    const machine = machineCpuMs();
-    const results = await runWorkerProcesses({
-      db: handle.db,
-      databaseUrl: scratch.url,
-      apiParticulierUrl: sims.apiParticulierUrl,
-      campaignId: prepared.map((p) => p.campaignId),
-      workers: input.workers,
-      limitPerSecond: LIMIT,
-      encryptionKey: campaignTestKey,
-      workerIdPrefix: `janvier-${input.workers}`,
-      // At least 100 calls/s over all tokens (a tenth of what one worker does on two cores), a
-      // minute at smoke scale: a stuck run ends with its open items counted, not a hung suite.
-      timeoutMs: Math.max(60_000, total * 10),
-      logLevel: "silent",
-      env: { CAMPAIGN_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
-    });
-    const machineAfter = machineCpuMs();
-    const simulatorCpuAfter = processCpuMs(sims.pid, { descendants: true });
-    const databaseCpu = await database.stop();
-    const run = await measure(handle.db, sims.url, {
-      ...input,
-      communes: prepared.map((p) => p.commune),
-      campaignIds: prepared.map((p) => p.campaignId),
-    });
-    const result: Run = {
-      ...run,
-      perWorker: results.map((r) => (r.killed ? "tué" : String(r.calls))).join(" + "),
-      outcomes: Object.entries(
-        results.reduce<Record<string, number>>((sum, r) => {
-          for (const [k, n] of Object.entries(r.byOutcome)) sum[k] = (sum[k] ?? 0) + n;
-          return sum;
-        }, {}),
-      )
-        .map(([k, n]) => `${k} ${n}`)
-        .join(", "),
-      killed: results.filter((r) => r.killed).length,
-      cpu: {
-        workers: results.reduce((a, r) => a + (r.cpuMs ?? NaN), 0),
-        database: databaseCpu,
-        simulator: simulatorCpuAfter - simulatorCpu,
-        machineBusy: machineAfter.busy - machine.busy,
-        machineTotal: machineAfter.total - machine.total,
-      },
+    const runs: Run[] = [];
+    for (const [index, workers] of WORKER_COUNTS.entries()) {
+      runs.push(
+        await runOnce({ handle, scratch, sims, communes, families, workers, firstSeed: index * communes, log }),
+      );
+    }
+    return {
+      name: "january",
+      title: "Janvier : toutes les campagnes annuelles en même temps",
+      markdown: report(runs),
+      goals: goals(runs),
+      durationMs: now() - started,
     };
-    input.log(
-      `janvier : ${input.workers} worker(s), ${fmt(result.rate)} appels/s, seconde la plus dense ${result.worstDensest}, ` +
-        `429 × ${result.tooManyRequests}, ${result.open} élément(s) ouvert(s)`,
-    );
-    return result;
   } finally {
     await sims.close();
     await handle.close();
     await scratch.drop();
   }
+}
+
+/**
+ * One worker count: communes, tokens and identities of its own (seeds from `firstSeed`), so the
+ * simulator's counts are per run; the campaigns of earlier runs are finished and out of the claim.
+ */
+async function runOnce(input: {
+  handle: DatabaseHandle;
+  scratch: ScratchDatabase;
+  sims: Awaited<ReturnType<typeof startSimulatorProcess>>;
+  communes: number;
+  families: number;
+  workers: number;
+  firstSeed: number;
+  log: (line: string) => void;
+}) {
+  const { handle, scratch, sims } = input;
+  const setupStarted = now();
+  const prepared = await mapInParallel(input.communes, SETUP_PARALLELISM, async (i) => {
+    const commune = await createPacingCommune(handle.db, sims.url, {
+      seed: input.firstSeed + i + 1,
+      families: input.families,
+      firstIndex: 1 + (input.firstSeed + i) * input.families,
+      label: "Janvier",
+    });
+    const campaign = (await createCampaign(handle.db, {
+      collectivityId: commune.id,
+      familyIds: "all",
+      trigger: "agent",
+      agentId: null,
+    }))!;
+    return { commune, campaignId: campaign.id };
+  });
+  input.log(
+    `janvier : ${input.communes} communes × ${input.families} familles prêtes en ${fmt((now() - setupStarted) / 1000)} s, ` +
+      `${input.workers} worker(s)`,
+  );
+  const total = input.communes * input.families;
+  const database = startBackendCpuSampler(handle.db);
+  const simulatorCpu = processCpuMs(sims.pid, { descendants: true });
+  const machine = machineCpuMs();
+  const results = await runWorkerProcesses({
+    db: handle.db,
+    databaseUrl: scratch.url,
+    apiParticulierUrl: sims.apiParticulierUrl,
+    campaignId: prepared.map((p) => p.campaignId),
+    workers: input.workers,
+    limitPerSecond: LIMIT,
+    encryptionKey: campaignTestKey,
+    workerIdPrefix: `janvier-${input.workers}`,
+    // At least ~17 calls/s over all tokens (a third of what one worker did on two shared cores), two
+    // minutes at smoke scale: a stuck run ends with its open items counted, not a hung suite.
+    timeoutMs: Math.max(120_000, total * 60),
+    logLevel: "silent",
+    env: { CAMPAIGN_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
+  });
+  const machineAfter = machineCpuMs();
+  const simulatorCpuAfter = processCpuMs(sims.pid, { descendants: true });
+  const databaseCpu = await database.stop();
+  const run = await measure(handle.db, sims.url, {
+    ...input,
+    communes: prepared.map((p) => p.commune),
+    campaignIds: prepared.map((p) => p.campaignId),
+  });
+  const result: Run = {
+    ...run,
+    perWorker: results.map((r) => (r.killed ? "tué" : String(r.calls))).join(" + "),
+    outcomes: Object.entries(
+      results.reduce<Record<string, number>>((sum, r) => {
+        for (const [k, n] of Object.entries(r.byOutcome)) sum[k] = (sum[k] ?? 0) + n;
+        return sum;
+      }, {}),
+    )
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", "),
+    killed: results.filter((r) => r.killed).length,
+    cpu: {
+      workers: results.reduce((a, r) => a + (r.cpuMs ?? NaN), 0),
+      database: databaseCpu,
+      simulator: simulatorCpuAfter - simulatorCpu,
+      machineBusy: machineAfter.busy - machine.busy,
+      machineTotal: machineAfter.total - machine.total,
+    },
+  };
+  input.log(
+    `janvier : ${input.workers} worker(s), ${fmt(result.rate)} appels/s, seconde la plus dense ${result.worstDensest}, ` +
+      `429 × ${result.tooManyRequests}, ${result.open} élément(s) ouvert(s)`,
+  );
+  return result;
 }
 
 /** What the simulator received, token by token, and what the database says is left. */
@@ -374,8 +393,8 @@ function report(runs: Run[]): string {
       `son propre processus, à la limite de production (${LIMIT} req/s par jeton sur une seconde glissante). Workers = ` +
       "vrais processus `tsx bench/campaign-worker.ts` avec les bornes de production (`campaignWorkerBounds` : " +
       `${concurrency} éléments tenus à la fois par processus, toutes communes confondues, ${perCommune} au plus par ` +
-      `jeton ; régulateur à 0,9 × ${LIMIT} req/s par jeton ; 10 connexions PostgreSQL par processus). Base et ` +
-      "simulateur neufs pour chaque nombre de workers. Tout est compté **au simulateur**.",
+      `jeton ; régulateur à 0,9 × ${LIMIT} req/s par jeton ; 10 connexions PostgreSQL par processus). Communes, ` +
+      "jetons et identités propres à chaque nombre de workers (même base, même simulateur). Tout est compté **au simulateur**.",
     "",
     summary,
     "",
