@@ -70,6 +70,8 @@ interface Run {
   repeatedStatuses: string;
   killed: number;
   cpu: { workers: number; database: number; simulator: number; machineBusy: number; machineTotal: number };
+  /** Committed transactions in the benchmark's database (pg_stat_database), all processes together. */
+  transactions: number;
 }
 
 export async function runJanuaryRunBench(options: JanuaryRunBenchOptions): Promise<BenchResult> {
@@ -138,6 +140,7 @@ async function runOnce(input: {
   );
   const total = input.communes * input.families;
   const database = startBackendCpuSampler(handle.db);
+  const transactions = await committedTransactions(handle.db);
   const simulatorCpu = processCpuMs(sims.pid, { descendants: true });
   const machine = machineCpuMs();
   const results = await runWorkerProcesses({
@@ -158,6 +161,9 @@ async function runOnce(input: {
   const machineAfter = machineCpuMs();
   const simulatorCpuAfter = processCpuMs(sims.pid, { descendants: true });
   const databaseCpu = await database.stop();
+  // The statistics collector publishes a backend's counts when it goes idle: a moment for the last ones.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const transactionsAfter = await committedTransactions(handle.db);
   const run = await measure(handle.db, sims.url, {
     ...input,
     communes: prepared.map((p) => p.commune),
@@ -182,6 +188,7 @@ async function runOnce(input: {
       machineBusy: machineAfter.busy - machine.busy,
       machineTotal: machineAfter.total - machine.total,
     },
+    transactions: transactionsAfter - transactions,
   };
   input.log(
     `janvier : ${input.workers} worker(s), ${fmt(result.rate)} appels/s, seconde la plus dense ${result.worstDensest}, ` +
@@ -246,6 +253,14 @@ async function measure(
       .join(" ; "),
     open: Number(open?.n ?? 0),
   };
+}
+
+async function committedTransactions(db: Database): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select xact_commit::float8 as n from pg_stat_database where datname = current_database()`,
+  );
+  return Number(row?.n ?? NaN);
 }
 
 /**
@@ -376,6 +391,7 @@ function report(runs: Run[]): string {
       "Workers : CPU (s) / ms par appel",
       "PostgreSQL (connexions de la base) : CPU (s) / ms par appel",
       "Simulateur : CPU (s) / ms par appel",
+      "Transactions PostgreSQL par appel",
       "Machine entière occupée (autres processus compris)",
     ],
     runs.map((r) => [
@@ -383,6 +399,7 @@ function report(runs: Run[]): string {
       `${fmt(r.cpu.workers / 1000)} / ${perCall(r.cpu.workers, r)}`,
       `${fmt(r.cpu.database / 1000)} / ${perCall(r.cpu.database, r)}`,
       `${fmt(r.cpu.simulator / 1000)} / ${perCall(r.cpu.simulator, r)}`,
+      fmt(r.transactions / Math.max(r.arrivals, 1)),
       `${fmt((100 * r.cpu.machineBusy) / r.cpu.machineTotal)} %`,
     ]),
   );
@@ -404,7 +421,8 @@ function report(runs: Run[]): string {
     "",
     "Où passe le temps processeur pendant la mesure (du démarrage des workers à leur fin) : boucle de campagne des " +
       "workers (`process.cpuUsage`, chargement des modules exclu), processus serveur de PostgreSQL des connexions à " +
-      "la base de la mesure (`/proc`, échantillonné toutes les 0,5 s), processus du simulateur (`/proc`).",
+      "la base de la mesure (`/proc`, échantillonné toutes les 0,5 s), processus du simulateur (`/proc`). Transactions validées dans la base de la mesure " +
+      "(`pg_stat_database.xact_commit`, tous processus confondus) ÷ appels reçus.",
     "",
     cpu,
   ].join("\n");
