@@ -37,6 +37,7 @@ import {
  */
 
 const LIMIT = 20;
+/** BENCH_JANUARY_WORKERS=4 measures one worker count alone (a quicker look at one configuration). */
 const WORKER_COUNTS = (process.env.BENCH_JANUARY_WORKERS ?? "1,2,4").split(",").map(Number);
 /** Production's default for CAMPAIGN_WORKER_CONCURRENCY (app/config.server.ts). */
 const WORKER_CONCURRENCY = 64;
