@@ -2,13 +2,15 @@
  * One campaign worker process, for the campaign benchmark and the resilience tests: the real
  * `runCampaignPasses` with the shared token pacer, as the worker's job runs it (passes
  * of 50 s chained while items are due),
- * configured by environment variables. Prints `RESULT <json>` (counts and the send times, for
- * the rate measurement) when the loop returns; SIGKILL is how tests crash it.
+ * configured by environment variables. Prints `RESULT <json>` (counts, the send times for the rate
+ * measurement, and the CPU time the loop used) when the loop returns; SIGKILL is how tests crash it.
+ * With CAMPAIGN_WORKER_CONCURRENCY the loop takes production's bounds (campaignWorkerBounds: that
+ * many items over all communes, each token its own share); without it, one token's share.
  */
 import { openDatabase } from "../db/client.ts";
 import { createApiParticulierClient } from "../app/integrations/api-particulier/client.server.ts";
 import { createTokenPacer } from "../app/integrations/api-particulier/token-pacer.server.ts";
-import { campaignConcurrency, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
+import { campaignConcurrency, campaignWorkerBounds, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -16,8 +18,17 @@ const env = (name: string) => {
   return value;
 };
 
-const handle = await openDatabase({ databaseUrl: env("DATABASE_URL"), maxConnections: 6, migrate: false });
 const limit = Number(env("CAMPAIGN_LIMIT_PER_SECOND"));
+const workerConcurrency = process.env.CAMPAIGN_WORKER_CONCURRENCY;
+const bounds = workerConcurrency
+  ? campaignWorkerBounds(0.9 * limit, Number(workerConcurrency))
+  : { concurrency: campaignConcurrency(0.9 * limit) };
+// Production's bounds come with production's pool (db/client.ts's default, 10 connections).
+const handle = await openDatabase({
+  databaseUrl: env("DATABASE_URL"),
+  maxConnections: workerConcurrency ? undefined : 6,
+  migrate: false,
+});
 const sends: number[] = [];
 const real = createApiParticulierClient(env("API_PARTICULIER_URL"), { timeoutMs: 10_000 });
 const client = {
@@ -27,6 +38,8 @@ const client = {
     return real.quotientFamilialWithIdentity(token, params);
   },
 };
+// From here: the module loading and the connection are not the loop's cost.
+const cpuAtStart = process.cpuUsage();
 const result = await runCampaignPasses(
   handle.db,
   {
@@ -36,7 +49,7 @@ const result = await runCampaignPasses(
   },
   {
     workerId: env("CAMPAIGN_WORKER_ID"),
-    concurrency: campaignConcurrency(0.9 * limit),
+    ...bounds,
     passMs: Number(process.env.CAMPAIGN_PASS_MS ?? 50_000),
     until: Date.now() + Number(process.env.CAMPAIGN_MAX_MS ?? 600_000),
     backoff: { baseDelayMs: 200, maxDelayMs: 2_000 },
@@ -46,6 +59,7 @@ const result = await runCampaignPasses(
     callLeaseMs: Number(process.env.CAMPAIGN_CALL_LEASE_MS ?? 30_000),
   },
 );
+const cpu = process.cpuUsage(cpuAtStart);
 await handle.close();
-process.stdout.write(`RESULT ${JSON.stringify({ ...result, sends })}\n`);
+process.stdout.write(`RESULT ${JSON.stringify({ ...result, sends, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
 process.exit(0);

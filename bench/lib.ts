@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import postgres from "postgres";
 
@@ -136,3 +137,46 @@ export const table = (header: string[], rows: (string | number)[][]) =>
     `| ${header.map(() => "---").join(" | ")} |`,
     ...rows.map((row) => `| ${row.join(" | ")} |`),
   ].join("\n");
+
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (user + system, ms) a Linux process has used so far, read from /proc; with
+ * `descendants`, its children's too (tsx's launcher runs the program in a child). NaN when /proc
+ * cannot tell (another system, the process gone): a missing figure rather than a wrong one.
+ */
+export function processCpuMs(pid: number, { descendants = false } = {}): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    let ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    if (descendants) {
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+      for (const child of children ? children.split(" ") : []) ms += processCpuMs(Number(child), { descendants });
+    }
+    return ms;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy and total CPU time of the whole machine so far (ms, all cores), from /proc/stat. */
+export function machineCpuMs(): { busy: number; total: number } {
+  try {
+    const [, ...values] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+    const ticks = values.map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    // idle + iowait are the cores' spare time.
+    const busy = total - ticks[3]! - (ticks[4] ?? 0);
+    return { busy: (busy * 1000) / CLOCK_TICKS_PER_SECOND, total: (total * 1000) / CLOCK_TICKS_PER_SECOND };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}

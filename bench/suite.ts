@@ -30,6 +30,7 @@ const BENCHMARKS: { name: string; load: () => Promise<BenchFn | null> }[] = [
   { name: "exports", load: loadExportsBench },
   { name: "tariff-simulation", load: async () => (await import("./tariff-simulation.ts")).runTariffSimulationBench },
   { name: "campaign", load: async () => (await import("./campaign.ts")).runCampaignBench },
+  { name: "january", load: async () => (await import("./january-run.ts")).runJanuaryRunBench },
   { name: "ingestion", load: async () => (await import("./ingestion.ts")).runIngestionBench },
   { name: "citizen", load: async () => (await import("./citizen.ts")).runCitizenBench },
   { name: "pacing", load: async () => (await import("./pacing.ts")).runPacingBench },

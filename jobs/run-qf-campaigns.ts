@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import os from "node:os";
-import { campaignConcurrency, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
+import { campaignWorkerBounds, runCampaignPasses } from "../app/portal/campaigns/worker.server.ts";
 import { createTokenPacer, pacerOptionsFromConfig } from "../app/integrations/api-particulier/token-pacer.server.ts";
 import { startYearlyCampaigns } from "../app/portal/campaigns/yearly-scheduler.server.ts";
 import { createApiParticulierClient } from "../app/integrations/api-particulier/client.server.ts";
@@ -30,10 +30,7 @@ export async function runQfCampaignsJob({ db, config, shutdown }: JobContext, { 
       workerId,
       passMs,
       stopSignal: shutdown,
-      // Each commune's token keeps the items its pace needs; the worker's bound is over all of them.
-      perCommune: campaignConcurrency(pacerOptions.ratePerSecond),
-      concurrency: Math.max(config.CAMPAIGN_WORKER_CONCURRENCY, campaignConcurrency(pacerOptions.ratePerSecond)),
-      batchSize: 40,
+      ...campaignWorkerBounds(pacerOptions.ratePerSecond, config.CAMPAIGN_WORKER_CONCURRENCY),
     },
   );
   return { processed: result.processed, calls: result.calls, finishedCampaigns: result.finishedCampaigns };

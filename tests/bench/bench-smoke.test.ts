@@ -56,6 +56,18 @@ describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => 
   );
 
   it(
+    "january: many communes' campaigns started together, 1, 2 and 4 worker processes: per token ≤ 20 a second, no 429, every family once",
+    { timeout: PROCESS_TEST_TIMEOUT_MS },
+    async () => {
+      const report = await runOne("january");
+      // Every goal of this benchmark is a correctness goal: none depends on the machine's speed.
+      expect(report.goals).toHaveLength(4);
+      for (const goal of report.goals) expect(goal.ok, goal.label).toBe(true);
+      expect(report.results[0]!.markdown).toContain("| Workers | Appels reçus |");
+    },
+  );
+
+  it(
     "ingestion: every injected case stored with its files, then again with 50 ms per HubEE call",
     { timeout: 120_000 },
     async () => {

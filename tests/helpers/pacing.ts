@@ -97,17 +97,18 @@ export interface PacingCommune {
 export async function createPacingCommune(
   db: Database,
   simulatorUrl: string,
-  input: { seed: number; families: number; firstIndex: number },
+  input: { seed: number; families: number; firstIndex: number; label?: string },
 ): Promise<PacingCommune> {
+  const label = `${input.label ?? "Cadence"} ${input.seed}`;
   const token = `test-pacing-${input.seed}-${crypto.randomBytes(6).toString("hex")}`;
   const siret = testSiret(90_000 + input.seed);
   const response = await fetch(`${simulatorUrl}/__admin/apiParticulier/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token, label: `Cadence ${input.seed}`, scopes: ALL_QF_SCOPES, siret }),
+    body: JSON.stringify({ token, label, scopes: ALL_QF_SCOPES, siret }),
   });
   if (!response.ok) throw new Error(`jeton refusé par le simulateur : ${response.status}`);
-  const commune = await createCommuneWithToken(db, { name: `Cadence ${input.seed}`, siret, codeCog: "49007", token });
+  const commune = await createCommuneWithToken(db, { name: label, siret, codeCog: "49007", token });
   const families: PacingCommune["families"] = [];
   // 2,000 rows per statement keeps under PostgreSQL's 65,535 parameters.
   for (let offset = 0; offset < input.families; offset += 2_000) {
@@ -125,13 +126,16 @@ export interface WorkerProcessResult {
   byOutcome: Record<string, number>;
   /** Client-side send times (epoch ms), taken just before the HTTP call. */
   sends: number[];
+  /** CPU time (user + system) of the process's campaign loop, in ms. */
+  cpuMs?: number;
 }
 
 export interface WorkerProcessesInput {
   db: Database;
   databaseUrl: string;
   apiParticulierUrl: string;
-  campaignId: string;
+  /** One campaign, or several started together (the January benchmark: one per commune). */
+  campaignId: string | string[];
   workers: number;
   limitPerSecond: number;
   /** The key the communes' tokens are sealed with (campaignTestKey for createPacingCommune's). */
@@ -145,6 +149,8 @@ export interface WorkerProcessesInput {
   timeoutMs: number;
   /** Worker processes' log level (default "warn": the pacer's 429 line is a warning). */
   logLevel?: string;
+  /** More environment for the worker processes (CAMPAIGN_WORKER_CONCURRENCY: production's bounds). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -153,10 +159,12 @@ export interface WorkerProcessesInput {
  * items are held back until every process has connected to the database, then made due at once.
  */
 export async function runWorkerProcesses(input: WorkerProcessesInput): Promise<WorkerProcessResult[]> {
+  // One array parameter whatever the number of campaigns (2,000 in the January benchmark).
+  const campaignIds = `{${[input.campaignId].flat().join(",")}}`;
   // Due in 30 s: less than a pass (50 s), so waiting workers poll instead of ending their pass.
   await input.db.execute(
     sql`update qf_campaign_items set next_attempt_at = clock_timestamp() + interval '30 seconds'
-        where campaign_id = ${input.campaignId}::uuid and status = 'pending'`,
+        where campaign_id = any(${campaignIds}::uuid[]) and status = 'pending'`,
   );
   const connections = async () => {
     const [row] = await queryRows<{ n: number }>(
@@ -178,6 +186,7 @@ export async function runWorkerProcesses(input: WorkerProcessesInput): Promise<W
       CAMPAIGN_MAX_MS: String(input.timeoutMs + 25_000),
       NODE_ENV: "test",
       LOG_LEVEL: input.logLevel ?? "warn",
+      ...input.env,
     }),
   );
   const outputs = children.map((child) => collect(child));
@@ -192,7 +201,12 @@ export async function runWorkerProcesses(input: WorkerProcessesInput): Promise<W
     }
     await input.db.execute(
       sql`update qf_campaign_items set next_attempt_at = clock_timestamp()
-          where campaign_id = ${input.campaignId}::uuid and status = 'pending'`,
+          where campaign_id = any(${campaignIds}::uuid[]) and status = 'pending'`,
+    );
+    // A claim that probed a held campaign raised its due_at (ADR 028) to the hold's end: lowered
+    // too, or the campaign would wait out the 30 s.
+    await input.db.execute(
+      sql`update qf_campaigns set due_at = clock_timestamp() where id = any(${campaignIds}::uuid[]) and status = 'running'`,
     );
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([

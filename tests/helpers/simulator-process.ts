@@ -32,6 +32,8 @@ export async function startSimulatorProcess(apiParticulierLimit: number, env: Re
     url,
     port,
     smtpPort,
+    /** The spawned process (tsx's launcher: the simulators run in its child). */
+    pid: child.pid!,
     apiParticulierUrl: `${url}/api-particulier`,
     close: async () => {
       if (child.exitCode !== null) return;

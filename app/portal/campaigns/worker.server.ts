@@ -49,6 +49,16 @@ export function campaignConcurrency(ratePerSecond: number, callBudgetMs = 250): 
   return Math.max(16, Math.ceil((ratePerSecond * callBudgetMs) / 1000));
 }
 
+/**
+ * The loop's bounds in production (jobs/run-qf-campaigns.ts), shared with the benchmarks' worker
+ * processes so they measure what runs: each commune's token keeps the items its pace needs, the
+ * worker's own bound (CAMPAIGN_WORKER_CONCURRENCY) is over all communes together.
+ */
+export function campaignWorkerBounds(ratePerSecond: number, workerConcurrency: number) {
+  const perCommune = campaignConcurrency(ratePerSecond);
+  return { perCommune, concurrency: Math.max(workerConcurrency, perCommune), batchSize: 40 };
+}
+
 export interface CampaignWorkerDeps {
   client: ApiParticulierClient;
   pacer: TokenPacer;
