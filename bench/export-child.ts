@@ -67,18 +67,23 @@ const mb = (bytes: number) => bytes / 2 ** 20;
 
 /**
  * Opens what the export needs, then measures the export alone: RSS before, 10 ms samples and the
- * kernel's peak after the first run; the time of a second run. A postgres.js connection of its own for COPY (one that served a COPY
- * stream sometimes never took the next query), the app's pool and writers for our formats.
+ * kernel's peak after the first run; the time of a second run. COPY gets a postgres.js connection
+ * per run, opened beforehand (one that served a COPY stream never took the next query: seen here,
+ * the second run hung); our formats use the app's pool and writers.
  */
 export async function runOneExport(url: string, collectivityId: string, format: ChildFormat): Promise<ChildResult> {
   let sink = new CountingSink();
   let work: () => Promise<number>;
   let close: () => Promise<void>;
   if (format === "copy") {
-    const sql = postgres(url, { max: 1, onnotice: () => {} });
-    await sql`select 1`;
-    close = () => sql.end({ timeout: 1 });
+    const connections = [0, 1].map(() => postgres(url, { max: 1, onnotice: () => {} }));
+    await Promise.all(connections.map((sql) => sql`select 1`));
+    const unused = [...connections];
+    close = async () => {
+      await Promise.all(connections.map((sql) => sql.end({ timeout: 1 })));
+    };
     work = async () => {
+      const sql = unused.shift()!;
       sink = new CountingSink();
       const query = COPY_SELECT.replace("__ID__", collectivityId);
       const stream = await sql.unsafe(`copy (${query}) to stdout with (format csv, delimiter ';', header)`).readable();
