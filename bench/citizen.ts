@@ -51,6 +51,7 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
   try {
     await waitFor(`http://127.0.0.1:${port}/healthz`, () => app.exitCode !== null, appOutput);
     const samples = new Map<Step | "healthz", number[]>([...STEPS, "healthz" as const].map((s) => [s, []]));
+    const simulatorSamples = new Map<Step, number[]>(STEPS.map((s) => [s, []]));
     const errors: string[] = [];
     let completed = 0;
     let wallMs = 0;
@@ -59,7 +60,7 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
       const t = now();
       const results = await Promise.all(
         Array.from({ length: citizens }, (_, i) =>
-          citizenJourney(port, `127.0.${1 + round}.${10 + i}`, samples).then(
+          citizenJourney(port, `127.0.${1 + round}.${10 + i}`, samples, { simulatorSamples }).then(
             () => true,
             (error: unknown) => {
               errors.push(error instanceof Error ? error.message : String(error));
@@ -85,11 +86,36 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
       );
     }
     const base = summarize(samples.get("healthz")!);
+    // Our time per request: the step minus its hops on the simulators' pages. Both samples of a
+    // request are pushed in the same synchronous block of citizenJourney, so index i matches.
+    const ours = (step: Step) => samples.get(step)!.map((ms, i) => ms - simulatorSamples.get(step)![i]!);
     const rows = STEPS.map((step) => {
       const s = summarize(samples.get(step)!);
-      return [step, s.n, fmt(s.median), fmt(s.p95), fmt(s.max), fmt(s.median / base.median, 1)];
+      const own = summarize(ours(step));
+      const simulators = summarize(simulatorSamples.get(step)!);
+      return [
+        step,
+        s.n,
+        fmt(s.median),
+        fmt(s.p95),
+        fmt(s.max),
+        fmt(simulators.median),
+        fmt(own.median),
+        fmt(own.p95),
+        fmt(s.median / base.median, 1),
+      ];
     });
-    rows.push(["_référence : GET /healthz_", base.n, fmt(base.median), fmt(base.p95), fmt(base.max), "1"]);
+    rows.push([
+      "_référence : GET /healthz_",
+      base.n,
+      fmt(base.median),
+      fmt(base.p95),
+      fmt(base.max),
+      "—",
+      "—",
+      "—",
+      "1",
+    ]);
     const journeys = citizens * rounds;
     const markdown = [
       `${citizens} citoyens virtuels en même temps, ${rounds} tour(s), chacun avec ses cookies et sa propre adresse ` +
@@ -99,7 +125,25 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
         "compte la page du simulateur ; la vérification compte le retour FranceConnect et l’appel à API Particulier ; " +
         "la transmission compte la livraison immédiate à HubEE).",
       "",
-      table(["Étape", "Requêtes", "Médiane (ms)", "p95 (ms)", "Max (ms)", "÷ /healthz (médianes)"], rows),
+      "« Hors simulateurs » : l’étape moins le temps de ses requêtes servies par les pages des simulateurs (page de " +
+        "connexion FranceConnect et envoi de son formulaire), mesuré requête par requête. Les appels que notre " +
+        "serveur fait lui-même aux simulateurs pendant une requête (jetons et identité FranceConnect, API " +
+        "Particulier, HubEE) restent comptés : le client ne les voit pas, ce qui rend l’objectif plus strict.",
+      "",
+      table(
+        [
+          "Étape",
+          "Requêtes",
+          "Médiane (ms)",
+          "p95 (ms)",
+          "Max (ms)",
+          "Pages des simulateurs, médiane (ms)",
+          "Hors simulateurs, médiane (ms)",
+          "Hors simulateurs, p95 (ms)",
+          "÷ /healthz (médianes)",
+        ],
+        rows,
+      ),
       "",
       `Parcours complets : **${completed}/${journeys}** ; erreurs : **${errors.length}** ; débit : ` +
         `${fmt(completed / (wallMs / 1000), 1)} parcours/s, ${fmt((completed * 7) / (wallMs / 1000), 1)} requêtes/s ` +
@@ -112,11 +156,14 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
       markdown,
       goals: [
         { label: `citoyens : ${completed}/${journeys} parcours, ${errors.length} erreur`, ok: errors.length === 0 },
-        // The goal is 300 ms of our own time per step; the simulators' time is counted in here too, which
-        // only makes the check stricter.
+        // The goal is 300 ms of our own time per step: the simulators' pages are taken out; the calls our
+        // server makes to them inside a request cannot be seen from here and stay in (stricter).
         ...STEPS.map((step) => {
-          const p95 = summarize(samples.get(step)!).p95;
-          return { label: `citoyens : p95 de l’étape « ${step} » ${fmt(p95)} ms (objectif < 300 ms)`, ok: p95 < 300 };
+          const p95 = summarize(ours(step)).p95;
+          return {
+            label: `citoyens : p95 de l’étape « ${step} » hors pages des simulateurs ${fmt(p95)} ms (objectif < 300 ms)`,
+            ok: p95 < 300,
+          };
         }),
       ],
       durationMs: now() - started,
@@ -160,7 +207,11 @@ export async function citizenJourney(
   port: number,
   localAddress: string,
   samples: Map<string, number[]> = new Map(STEPS.map((s) => [s, []])),
-  options: { doubleSubmit?: boolean } = {},
+  options: {
+    doubleSubmit?: boolean;
+    /** Per step, the time of the hops served by the simulators' pages (FranceConnect's login). */
+    simulatorSamples?: Map<string, number[]>;
+  } = {},
 ): Promise<string> {
   const dispatcher = new Agent({ localAddress });
   const jar = new CookieJar();
@@ -168,6 +219,8 @@ export async function citizenJourney(
   /** One step: a request and its redirects; returns the final URL and body. */
   const step = async (name: Step, url: string, init: { method?: "GET" | "POST"; form?: URLSearchParams } = {}) => {
     const t = now();
+    // Hops whose host is not the app's are the simulators' pages: timed apart to be excluded from our time.
+    let simulatorMs = 0;
     let current = new URL(url, appBase);
     let method = init.method ?? "GET";
     let body: string | undefined = init.form?.toString();
@@ -184,9 +237,11 @@ export async function citizenJourney(
       // localhost resolves to ::1 first on some hosts: the bench talks IPv4 to use its source addresses.
       const target = new URL(current);
       if (target.hostname === "localhost") target.hostname = "127.0.0.1";
+      const hop = now();
       const res = await request(target, { method, headers, body, dispatcher, headersTimeout: 60_000 });
       jar.store(current, res.headers["set-cookie"]);
       const text = await res.body.text();
+      if (current.host !== new URL(appBase).host) simulatorMs += now() - hop;
       if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
         current = new URL(String(res.headers.location), current);
         method = "GET";
@@ -195,6 +250,7 @@ export async function citizenJourney(
       }
       if (res.statusCode >= 400) throw new Error(`${name} : HTTP ${res.statusCode} sur ${current.pathname}`);
       samples.get(name)!.push(now() - t);
+      options.simulatorSamples?.get(name)?.push(simulatorMs);
       return { url: current, html: text };
     }
     throw new Error(`${name} : trop de redirections`);
