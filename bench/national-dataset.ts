@@ -22,6 +22,8 @@
  * would cost minutes for no figure. Search columns of families are empty (the dashboard never
  * reads them; the name-search index would otherwise dominate the build).
  */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { fmt, now, scaled } from "./lib.ts";
 
@@ -47,6 +49,9 @@ export function nationalSizes(scale: number): NationalDatasetSizes {
 }
 
 type Sql = postgres.Sql;
+
+/** The tables loaded by the million. */
+const BULK_TABLES = ["families", "received_cases", "shipments", "qf_campaigns", "qf_campaign_items", "audit_events"];
 
 /**
  * Communes 1..n (siret = n, zero-padded) and the unlogged table bench_commune_no (id ↔ n) the
@@ -137,6 +142,14 @@ export async function buildNationalDataset(
   };
 
   const counts = await bulkSession(url, async (sql) => {
+    // Secondary indexes are built once at the end rather than grown row by row (several times
+    // faster); constraint indexes (primary keys, unique columns) stay.
+    const deferred = await sql<{ name: string; definition: string }[]>`
+      select i.indexname as name, i.indexdef as definition from pg_indexes i
+      where i.schemaname = 'public' and i.tablename = any(${BULK_TABLES})
+        and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`;
+    for (const index of deferred) await sql.unsafe(`drop index "${index.name}"`);
+
     await step(`${sizes.communes} communes`, async () => {
       await insertCommunes(sql, sizes.communes);
       // 30 % read their HubEE inbox with their own SI credentials (none of the editors' communes).
@@ -291,6 +304,13 @@ export async function buildNationalDataset(
               order by collectivity_id, id desc) e`;
     });
 
+    await step(`${deferred.length} index secondaires`, async () => {
+      for (const index of deferred) await sql.unsafe(index.definition);
+    });
+    // Triggers were off: the platform dashboard's daily counters (ADR 035), when the schema has
+    // them, are filled by migration 0014's own backfill statements.
+    const [counters] = await sql`select to_regclass('platform_daily_shipments') is not null as present`;
+    if (counters?.present) await step("compteurs quotidiens (ADR 035)", () => backfillDailyCounters(sql));
     await step("vacuum analyze", () => sql`vacuum analyze`);
     await sql`drop table bench_commune_no`;
 
@@ -306,4 +326,18 @@ export async function buildNationalDataset(
     return row!;
   });
   return { sizes, counts, steps, seconds: (now() - started) / 1000 };
+}
+
+/** Migration 0014's backfill of the daily counters, run again after a load that bypassed triggers. */
+async function backfillDailyCounters(sql: Sql): Promise<void> {
+  const file = fileURLToPath(new URL("../db/migrations/0014_platform_daily_counts.sql", import.meta.url));
+  const statements = readFileSync(file, "utf8")
+    .split("--> statement-breakpoint")
+    .map((statement) => statement.trim())
+    .filter((statement) => statement.startsWith('INSERT INTO "platform_'));
+  if (statements.length === 0)
+    throw new Error("0014_platform_daily_counts.sql : remplissage des compteurs introuvable");
+  await sql`truncate platform_daily_shipments, platform_commune_last_shipments, platform_daily_received_cases,
+                     platform_daily_campaign_calls, platform_daily_lookups`;
+  for (const statement of statements) await sql.unsafe(statement);
 }
