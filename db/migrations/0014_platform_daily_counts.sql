@@ -177,8 +177,12 @@ BEGIN
   RETURN NULL;
 END
 $$;--> statement-breakpoint
-CREATE TRIGGER "qf_campaign_items_platform_counts_insert_delete" AFTER INSERT OR DELETE ON "qf_campaign_items"
-  FOR EACH ROW EXECUTE FUNCTION "platform_daily_campaign_calls_apply"();--> statement-breakpoint
+-- A campaign's creation inserts every item uncalled (millions for a national yearly run): the
+-- conditions keep those inserts, and the deletion of items never called, from calling the function.
+CREATE TRIGGER "qf_campaign_items_platform_counts_insert" AFTER INSERT ON "qf_campaign_items"
+  FOR EACH ROW WHEN (NEW."last_call_at" IS NOT NULL) EXECUTE FUNCTION "platform_daily_campaign_calls_apply"();--> statement-breakpoint
+CREATE TRIGGER "qf_campaign_items_platform_counts_delete" AFTER DELETE ON "qf_campaign_items"
+  FOR EACH ROW WHEN (OLD."last_call_at" IS NOT NULL) EXECUTE FUNCTION "platform_daily_campaign_calls_apply"();--> statement-breakpoint
 -- The claim's lease updates (leased_by, lease_until, next_attempt_at) change no counter: not fired.
 CREATE TRIGGER "qf_campaign_items_platform_counts_update"
   AFTER UPDATE OF "status", "attempts", "transient_failures", "rate_limited_count", "error_code", "last_call_at", "campaign_id"
