@@ -241,26 +241,27 @@ export async function buildNationalDataset(
                case when o.status = 'failed' and o.code = '503' then 3 else 0 end,
                case when o.status = 'failed' and o.code = '429' then 3 else 0 end,
                o.called_at, o.code, o.called_at, o.called_at
-        from families f join qf_campaigns q on q.collectivity_id = f.collectivity_id and q.trigger = 'cron'
-        cross join lateral (select random() as p,
-                                   ${at}::timestamptz - interval '2 days' - random() * interval '23 days'
-                                     as called_at) r
+        -- random() in a subquery's select list: drawn per row (an uncorrelated LATERAL would be drawn once).
+        from (select id, collectivity_id, random() as p,
+                     ${at}::timestamptz - interval '2 days' - random() * interval '23 days' as called_at
+              from families) f
+        join qf_campaigns q on q.collectivity_id = f.collectivity_id and q.trigger = 'cron'
         cross join lateral (select
-          case when r.p < 0.40 then 'updated' when r.p < 0.92 then 'unchanged' when r.p < 0.97 then 'not_found'
-               when r.p < 0.98 then 'rejected' else 'failed' end as status,
-          case when r.p >= 0.98 then (array['503', '429', '401', 'invalid_response_schema'])[1 + floor((r.p - 0.98) * 200)::int]
-               when r.p >= 0.92 and r.p < 0.97 then '404' end as code,
-          r.called_at) o`;
+          case when f.p < 0.40 then 'updated' when f.p < 0.92 then 'unchanged' when f.p < 0.97 then 'not_found'
+               when f.p < 0.98 then 'rejected' else 'failed' end as status,
+          case when f.p >= 0.98 then (array['503', '429', '401', 'invalid_response_schema'])[1 + floor((f.p - 0.98) * 200)::int]
+               when f.p >= 0.92 and f.p < 0.97 then '404' end as code,
+          f.called_at) o`;
       // Running campaigns: 40 % of their items already called today, the rest still pending.
       await sql`
         insert into qf_campaign_items (campaign_id, family_id, status, attempts, next_attempt_at, last_call_at,
                                        finished_at)
-        select q.id, f.id, case when o.called then 'unchanged' else 'pending' end,
+        select q.id, o.id, case when o.called then 'unchanged' else 'pending' end,
                case when o.called then 1 else 0 end, ${at}::timestamptz - random() * interval '1 hour',
                case when o.called then ${at}::timestamptz - random() * interval '20 hours' end,
                case when o.called then ${at}::timestamptz end
-        from families f join qf_campaigns q on q.collectivity_id = f.collectivity_id and q.trigger = 'agent'
-        cross join lateral (select random() < 0.4 as called) o`;
+        from (select id, collectivity_id, random() < 0.4 as called from families) o
+        join qf_campaigns q on q.collectivity_id = o.collectivity_id and q.trigger = 'agent'`;
       await sql`
         update qf_campaigns q set total_count = c.total
         from (select campaign_id, count(*)::int as total from qf_campaign_items group by 1) c
