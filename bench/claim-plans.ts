@@ -15,6 +15,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase, queryRows } from "../db/client.ts";
 import { claimItems, msUntilNextDueItem } from "../app/portal/campaigns/campaign-items.server.ts";
 import { benchScale, createBenchDatabase, fmt, scaled, summarize, timed } from "./lib.ts";
+import { insertCommunes, insertFamilies, withBulkSession } from "./national-dataset.ts";
 
 class RolledBack extends Error {}
 
@@ -30,20 +31,11 @@ const log = (line: string) => console.info(line);
 
 try {
   const built = await timed(async () => {
-    await db.execute(sql`
-      insert into collectivities (name, siret, code_cog, departement)
-      select 'Commune ' || n, lpad(n::text, 14, '0'), lpad((n % 99999)::text, 5, '0'), '49'
-      from generate_series(1, ${communes}) n`);
-    await db.execute(sql`create unlogged table bench_commune_no as
-      select id, row_number() over (order by siret) as n from collectivities`);
-    // Family k belongs to the largest commune (n = 1) up to `largest`, then round-robin to the others.
-    await db.execute(sql`
-      insert into families (collectivity_id, identity_key, family_name, given_names, gender, birthdate,
-                            birthplace, birthcountry, search_text, status)
-      select c.id, md5(k::text) || md5((k + 1)::text), 'NOM' || k, 'Prénom', 'female', '1980-01-01',
-             '75107', '99100', 'nom' || k, 'done'
-      from generate_series(1, ${familiesTotal}) k
-      join bench_commune_no c on c.n = case when k <= ${largest} then 1 else 2 + (k % (${communes} - 1)) end`);
+    // Communes and families as in the national dataset (bench/national-dataset.ts).
+    await withBulkSession(scratch.url, async (bulk) => {
+      await insertCommunes(bulk, communes);
+      await insertFamilies(bulk, { total: familiesTotal, largest, communes, at: new Date() });
+    });
     await db.execute(sql`
       insert into qf_campaigns (collectivity_id, annee, mois, scope, status, trigger, total_count, due_at)
       select id, 2026, 12, 'all', 'running', 'cron', 0, now() - interval '1 hour' from collectivities`);

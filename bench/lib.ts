@@ -9,14 +9,22 @@ import postgres from "postgres";
  * run, so results are ratios that stay meaningful on a busy machine.
  */
 
-/** BENCH_SCALE=0.01 for a smoke run; 1 = the sizes of the issue. */
+/**
+ * BENCH_SCALE=0.01 for a smoke run; 1 = the sizes of the issue. BENCH_SCALE=national is the
+ * national dataset of issue 20 (36,000 communes, 3 million family files…, bench/national-dataset.ts):
+ * numerically the full size (1), so every benchmark keeps its meaning; `isNationalScale()` tells
+ * the benchmarks that build that dataset.
+ */
 export function benchScale(): number {
   const raw = process.env.BENCH_SCALE;
-  if (!raw) return 1;
+  if (!raw || raw === "national") return 1;
   const scale = Number(raw);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 10) throw new Error(`BENCH_SCALE invalide : ${raw}`);
   return scale;
 }
+
+/** BENCH_SCALE=national: said explicitly, since the national dataset takes minutes to build. */
+export const isNationalScale = () => process.env.BENCH_SCALE === "national";
 
 export const scaled = (full: number, scale: number, min = 1) => Math.max(min, Math.round(full * scale));
 

@@ -37,6 +37,10 @@ const BENCHMARKS: { name: string; load: () => Promise<BenchFn | null> }[] = [
   { name: "web-processes", load: async () => (await import("./web-processes.ts")).runWebProcessesBench },
   { name: "audit", load: async () => (await import("./audit-chains.ts")).runAuditChainsBench },
   { name: "inbox-sweep", load: async () => (await import("./inbox-sweep.ts")).runInboxSweepBench },
+  {
+    name: "platform-dashboard",
+    load: async () => (await import("./platform-dashboard.ts")).runPlatformDashboardBench,
+  },
 ];
 
 /**

@@ -21,3 +21,4 @@ export * from "./tariff-brackets.ts";
 export * from "./webhook-deliveries.ts";
 export * from "./tariffs.ts";
 export * from "./mail-outbox.ts";
+export * from "./platform-daily-counts.ts";

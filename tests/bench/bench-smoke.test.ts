@@ -155,4 +155,19 @@ describe.skipIf(!adminUrl)("benchmarks at smoke scale (PostgreSQL only)", () => 
       expect(report.goals.map((g) => g.label).join("\n")).toMatch(/Export ODS en mémoire bornée/);
     },
   );
+
+  it(
+    "platform-dashboard: the national dataset scaled down, every query of the page timed with its plan",
+    { timeout: 60_000 },
+    async () => {
+      const report = await runOne("platform-dashboard");
+      const markdown = report.results[0]!.markdown;
+      expect(markdown).toContain("| Requête | Médiane (ms) | p95 (ms) | Max (ms) |");
+      expect(markdown).toContain("| 10. Appels des campagnes |");
+      expect(markdown).toMatch(/Jeu de données : 36 communes, 3000 dossiers familles, \d+ éléments de campagne/);
+      // One goal per query of the loader, each with its EXPLAIN.
+      expect(report.goals).toHaveLength(17);
+      expect(markdown.match(/#### /g)).toHaveLength(17);
+    },
+  );
 });

@@ -132,29 +132,31 @@ const date = (value: unknown) => (value === null || value === undefined ? null :
 export async function loadPlatformStatistics(db: Database, now = new Date()): Promise<PlatformStatistics> {
   const { buckets, since } = lastDays(now, DAYS_SHOWN);
   const sinceSql = sql`${since.toISOString()}::timestamptz`;
+  // The period's first Paris day: `since` is its midnight, so a day's counters are in or out whole.
+  const sinceDay = sql`${buckets[0]!.key}::date`;
 
-  // Every query below reads the period's rows through an index on their time (or only the rows of
-  // a problem), never a whole table's history (issue 20): the communes that transmitted come from
-  // the period's shipments (shipments_created_idx), not from one probe per commune.
+  // The period's figures come from daily counters kept by triggers (ADR 035: 30 days of a few rows
+  // each, whatever the platform's size), the lists from the rows of a problem only: never the
+  // period's rows themselves, which a national yearly campaign counts in millions (issue 20).
   const [communes] = await queryRows<Record<string, number>>(
     db,
     sql`select count(*) filter (where c.status = 'active')::int as active,
                count(*) filter (where c.status = 'inactive')::int as inactive,
                count(*) filter (where c.editor is not null)::int as with_editor,
-               (select count(distinct s.collectivity_id) from shipments s
-                where s.created_at >= ${sinceSql})::int as transmitting
+               (select count(*) from platform_commune_last_shipments l
+                where l.last_created_at >= ${sinceSql})::int as transmitting
         from collectivities c`,
   );
 
   const perDay = await queryRows<{ day: string; total: number; delivered: number; pending: number; failed: number }>(
     db,
-    sql`select to_char(s.created_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as day,
-               count(*)::int as total,
-               count(*) filter (where s.status = 'delivered')::int as delivered,
-               count(*) filter (where s.status = 'pending')::int as pending,
-               count(*) filter (where s.status = 'failed')::int as failed
-        from shipments s where s.created_at >= ${sinceSql}
-        group by 1`,
+    sql`select to_char(d.day, 'YYYY-MM-DD') as day,
+               sum(d.shipments)::int as total,
+               coalesce(sum(d.shipments) filter (where d.status = 'delivered'), 0)::int as delivered,
+               coalesce(sum(d.shipments) filter (where d.status = 'pending'), 0)::int as pending,
+               coalesce(sum(d.shipments) filter (where d.status = 'failed'), 0)::int as failed
+        from platform_daily_shipments d where d.day >= ${sinceDay}
+        group by d.day`,
   );
   const days = new Map(perDay.map((row) => [row.day, row]));
 
@@ -186,14 +188,17 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
   const [sending] = await queryRows<Record<string, number>>(
     db,
     // The last attempt of a delivered shipment succeeded and every other one failed; an attempt
-    // under way right now (lease held) has no outcome yet.
-    sql`select count(*)::int as shipments,
-               coalesce(sum(s.attempts), 0)::int as attempts,
-               (coalesce(sum(s.attempts), 0)
-                 - count(*) filter (where s.status = 'delivered')
-                 - count(*) filter (where s.status = 'pending' and s.locked_until > now()))::int as failed_attempts,
-               count(*) filter (where s.status = 'failed')::int as failed_shipments
-        from shipments s where s.created_at >= ${sinceSql}`,
+    // under way right now (lease held) has no outcome yet: those are read from the pending
+    // shipments only (shipments_due_idx), a handful.
+    sql`select coalesce(sum(d.shipments), 0)::int as shipments,
+               coalesce(sum(d.attempts), 0)::int as attempts,
+               (coalesce(sum(d.attempts), 0)
+                 - coalesce(sum(d.shipments) filter (where d.status = 'delivered'), 0)
+                 - (select count(*) from shipments s
+                    where s.status = 'pending' and s.locked_until > now() and s.created_at >= ${sinceSql}))::int
+                 as failed_attempts,
+               coalesce(sum(d.shipments) filter (where d.status = 'failed'), 0)::int as failed_shipments
+        from platform_daily_shipments d where d.day >= ${sinceDay}`,
   );
 
   const [inboxes] = await queryRows<Record<string, number>>(
@@ -217,54 +222,49 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
   );
   const [cases] = await queryRows<Record<string, number>>(
     db,
-    sql`select count(*)::int as received,
-               count(*) filter (where r.hubee_status = 'SI_INTG_ERROR')::int as integration_errors
-        from received_cases r where r.received_at >= ${sinceSql}`,
+    sql`select coalesce(sum(r.cases), 0)::int as received,
+               coalesce(sum(r.cases) filter (where r.hubee_status = 'SI_INTG_ERROR'), 0)::int as integration_errors
+        from platform_daily_received_cases r where r.day >= ${sinceDay}`,
   );
 
+  // Campaign items by the day of their last call (platform_daily_campaign_calls), with their counters.
   const [api] = await queryRows<Record<string, number>>(
     db,
     sql`select coalesce(sum(i.attempts), 0)::int as calls,
-               coalesce(sum(i.rate_limited_count), 0)::int as rate_limited,
+               coalesce(sum(i.rate_limited), 0)::int as rate_limited,
                coalesce(sum(i.transient_failures), 0)::int as transient_failures,
-               count(*) filter (where i.status not in ('pending', 'in_progress'))::int as finished,
-               count(*) filter (where i.status = 'failed')::int as failed
-        from qf_campaign_items i where i.last_call_at >= ${sinceSql}`,
+               coalesce(sum(i.items) filter (where i.status not in ('pending', 'in_progress')), 0)::int as finished,
+               coalesce(sum(i.items) filter (where i.status = 'failed'), 0)::int as failed
+        from platform_daily_campaign_calls i where i.day >= ${sinceDay}`,
   );
   const apiCodes = await queryRows<{ code: string; items: number }>(
     db,
-    sql`select i.error_code as code, count(*)::int as items
-        from qf_campaign_items i
-        where i.last_call_at >= ${sinceSql} and i.error_code is not null
-        group by 1 order by 2 desc, 1 limit ${MAX_ERROR_CODES}`,
+    sql`select i.error_code as code, sum(i.items)::int as items
+        from platform_daily_campaign_calls i
+        where i.day >= ${sinceDay} and i.error_code <> ''
+        group by 1 having sum(i.items) > 0 order by 2 desc, 1 limit ${MAX_ERROR_CODES}`,
   );
   const [campaignSource] = await queryRows<Record<string, number>>(
     db,
-    sql`select count(*) filter (where i.error_code in ('401', '403'))::int as unauthorized,
-               count(*) filter (where i.error_code like 'invalid\_response\_%')::int as invalid_response,
-               count(*) filter (where i.status = 'not_found')::int as not_found,
-               count(*) filter (where i.status = 'rejected' and i.attempts > 0)::int as rejected
-        from qf_campaign_items i where i.last_call_at >= ${sinceSql}`,
+    sql`select coalesce(sum(i.items) filter (where i.error_code in ('401', '403')), 0)::int as unauthorized,
+               coalesce(sum(i.items) filter (where i.error_code like 'invalid\_response\_%'), 0)::int as invalid_response,
+               coalesce(sum(i.items) filter (where i.status = 'not_found'), 0)::int as not_found,
+               coalesce(sum(i.called_items) filter (where i.status = 'rejected'), 0)::int as rejected
+        from platform_daily_campaign_calls i where i.day >= ${sinceDay}`,
   );
-  // Lookups over the period through the partial index audit_events_lookups_idx: the rest of the
-  // trail is never read. Entries written before "called" existed: an outcome with an answer.
+  // Manual lookups (qf_lookup.performed journal entries) by day, outcome and whether API Particulier
+  // was called (platform_daily_lookups): the trail itself is never read.
   const [lookupSource] = await queryRows<Record<string, number>>(
     db,
-    sql`with lookups as (
-          select e.details->>'outcome' as outcome,
-                 coalesce((e.details->>'called')::boolean,
-                          e.details->>'outcome' in ('ok', 'not_found', 'invalid_request', 'provider_unavailable',
-                                                    'unauthorized', 'invalid_response')) as called
-          from audit_events e
-          where e.action = 'qf_lookup.performed' and e.occurred_at >= ${sinceSql})
-        select count(*) filter (where called)::int as calls,
-               count(*) filter (where called and outcome = 'token_rate_limited')::int as rate_limited,
-               count(*) filter (where outcome = 'provider_unavailable')::int as transient,
-               count(*) filter (where outcome = 'unauthorized')::int as unauthorized,
-               count(*) filter (where outcome = 'invalid_response')::int as invalid_response,
-               count(*) filter (where outcome = 'not_found')::int as not_found,
-               count(*) filter (where outcome = 'invalid_request')::int as rejected
-        from lookups`,
+    sql`select coalesce(sum(l.lookups) filter (where l.called), 0)::int as calls,
+               coalesce(sum(l.lookups) filter (where l.called and l.outcome = 'token_rate_limited'), 0)::int
+                 as rate_limited,
+               coalesce(sum(l.lookups) filter (where l.outcome = 'provider_unavailable'), 0)::int as transient,
+               coalesce(sum(l.lookups) filter (where l.outcome = 'unauthorized'), 0)::int as unauthorized,
+               coalesce(sum(l.lookups) filter (where l.outcome = 'invalid_response'), 0)::int as invalid_response,
+               coalesce(sum(l.lookups) filter (where l.outcome = 'not_found'), 0)::int as not_found,
+               coalesce(sum(l.lookups) filter (where l.outcome = 'invalid_request'), 0)::int as rejected
+        from platform_daily_lookups l where l.day >= ${sinceDay}`,
   );
   const [pacer] = await queryRows<Record<string, unknown>>(
     db,
