@@ -172,7 +172,8 @@ describe("tariffs in Chromium", () => {
     // The family among the largest increases opens its file.
     await increases.getByRole("link", { name: /TARIF-LEGRAND/ }).click();
     await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}/);
-    expect(await page.locator("h1").innerText()).toContain(FAMILY);
+    // The URL changes as the client-side navigation ends; the file's heading renders just after.
+    await page.locator("h1", { hasText: FAMILY }).waitFor();
     expect(errors).toEqual([]);
   }, 120_000);
 });
