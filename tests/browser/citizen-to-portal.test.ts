@@ -43,6 +43,9 @@ describe("from the citizen form to the commune portal, in Chromium", () => {
     // The reference the citizen was shown finds the file.
     await page.getByLabel("Rechercher").fill(reference!);
     await page.getByRole("button", { name: "Appliquer" }).click();
+    // The unfiltered list already shows the file: clicking it before the search has landed would
+    // interrupt that navigation (Remix logs the AbortError in the console).
+    await page.waitForURL(new RegExp(`q=${reference}`));
     const row = page.getByRole("row").filter({ hasText: reference! });
     await row.getByRole("link", { name: reference! }).click();
     await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}/);
