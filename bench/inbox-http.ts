@@ -1,9 +1,6 @@
-import { once } from "node:events";
 import os from "node:os";
 import { Agent, request } from "undici";
-import { collect, spawnEntryPoint } from "../tests/helpers/app-process.ts";
-import { freePort } from "../tests/helpers/free-port.ts";
-import { waitForReadiness } from "../tests/helpers/process-readiness.ts";
+import { startBuiltServer } from "./built-server.ts";
 import { fmt, now, summarize, table } from "./lib.ts";
 
 /**
@@ -29,25 +26,13 @@ export async function measureInboxOverHttp(options: {
   log: (line: string) => void;
 }): Promise<InboxHttpResult> {
   const processes = os.availableParallelism();
-  const port = await freePort();
-  const app = spawnEntryPoint("server.ts", {
-    NODE_ENV: "development",
-    LOG_LEVEL: "warn",
-    PORT: String(port),
-    APP_URL: `http://localhost:${port}`,
-    DATABASE_URL: options.databaseUrl,
-    WEB_PROCESSES: String(processes),
-    // Jobs run in the worker, not in the processes that serve agents.
-    RUN_WORKER: "0",
+  // Jobs run in the worker, not in the processes that serve agents.
+  const { port, stop } = await startBuiltServer({
+    databaseUrl: options.databaseUrl,
+    processes,
+    env: { RUN_WORKER: "0" },
   });
-  const output = collect(app);
-  const exited = once(app, "exit");
   try {
-    const healthy = () =>
-      fetch(`http://127.0.0.1:${port}/healthz`)
-        .then((res) => res.status === 200)
-        .catch(() => false);
-    await waitForReadiness({ child: app, output, what: "server.ts", isReady: healthy });
     const clients = options.cookies.length;
     const dispatcher = new Agent({ connections: clients });
     const hit = async (path: string, cookie: string) => {
@@ -96,7 +81,6 @@ export async function measureInboxOverHttp(options: {
     ].join("\n");
     return { markdown, p95: all.p95, errors };
   } finally {
-    if (app.exitCode === null) app.kill("SIGTERM");
-    await exited;
+    await stop();
   }
 }

@@ -1,10 +1,8 @@
-import { once } from "node:events";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { Agent, request } from "undici";
-import { collect, ROOT, spawnEntryPoint } from "../tests/helpers/app-process.ts";
-import { freePort } from "../tests/helpers/free-port.ts";
-import { waitForReadiness } from "../tests/helpers/process-readiness.ts";
+import { ROOT } from "../tests/helpers/app-process.ts";
+import { startBuiltServer } from "./built-server.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
 
 /**
@@ -84,23 +82,8 @@ export async function runWebProcessesBench(options: { scale: number; log?: (line
 }
 
 async function measure(databaseUrl: string, processes: number, seconds: number): Promise<Run> {
-  const port = await freePort();
-  const app = spawnEntryPoint("server.ts", {
-    NODE_ENV: "development",
-    LOG_LEVEL: "warn",
-    PORT: String(port),
-    APP_URL: `http://localhost:${port}`,
-    DATABASE_URL: databaseUrl,
-    WEB_PROCESSES: String(processes),
-  });
-  const output = collect(app);
-  const exited = once(app, "exit");
+  const { port, stop } = await startBuiltServer({ databaseUrl, processes });
   try {
-    const healthy = () =>
-      fetch(`http://127.0.0.1:${port}/healthz`)
-        .then((res) => res.status === 200)
-        .catch(() => false);
-    await waitForReadiness({ child: app, output, what: "server.ts", isReady: healthy });
     const dispatcher = new Agent({ connections: CLIENTS });
     const hit = async (path: string) => {
       const res = await request(`http://127.0.0.1:${port}${path}`, { dispatcher });
@@ -127,7 +110,6 @@ async function measure(databaseUrl: string, processes: number, seconds: number):
     await dispatcher.close();
     return { processes, requests: latencies.length, errors, seconds: elapsed, latencies };
   } finally {
-    if (app.exitCode === null) app.kill("SIGTERM");
-    await exited;
+    await stop();
   }
 }
