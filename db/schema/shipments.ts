@@ -30,6 +30,12 @@ export const shipments = pgTable(
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     /** Technical error of the last attempt (never personal data). */
     lastError: text("last_error"),
+    /**
+     * The stable code of last_error (hubee_http_403, hubee_injoignable…), derived by the database
+     * when the message is written (migration 0015's shipment_error_code): the platform dashboard
+     * groups delivery problems by it without classifying every message on each page view.
+     */
+    errorCode: text("error_code").generatedAlwaysAs(sql`shipment_error_code(last_error)`),
     hubeeFolderId: text("hubee_folder_id"),
     hubeeCaseId: text("hubee_case_id"),
     /** Last case status reported by the commune through HubEE (SI_RECEIVED, IN_PROGRESS, DONE, REFUSED…). */
@@ -52,9 +58,19 @@ export const shipments = pgTable(
     // The platform dashboard's period (issue 20): transmissions per day and the communes that
     // transmitted, read from the period's shipments only, not from every commune's history.
     index("shipments_created_idx").on(table.createdAt, table.collectivityId),
-    // Delivery problems (given up, or retrying after a failure): only those rows, whatever the outbox's size.
+    // Delivery problems (given up, or retrying after a failure): only those rows, whatever the outbox's
+    // size. Every column the dashboard's counts by commune and error code read is in the key (drizzle
+    // has no INCLUDE), so they are an index-only scan of the problems alone (issue 20).
     index("shipments_problems_idx")
-      .on(table.collectivityId)
+      .on(
+        table.collectivityId,
+        table.errorCode,
+        table.status,
+        table.attempts,
+        table.nextAttemptAt,
+        table.failedAt,
+        table.createdAt,
+      )
       .where(sql`${table.status} = 'failed' or (${table.status} = 'pending' and ${table.lastError} is not null)`),
     check("shipments_reference_format", sql`${table.reference} ~ '^[0-9A-F]{13}$'`),
   ],

@@ -161,6 +161,8 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
   const days = new Map(perDay.map((row) => [row.day, row]));
 
   // Failed for good, or pending after a failed attempt (retrying): the whole outbox, not only the period.
+  // Both counts read shipments_problems_idx alone (its predicate is this filter, its key every column
+  // read), already coded by the database (shipments.error_code): bounded by the problems, not the outbox.
   const problemFilter = sql`(s.status = 'failed' or (s.status = 'pending' and s.last_error is not null))`;
   const byCode = await queryRows<{ code: string; failed: number; retrying: number }>(
     db,
@@ -168,20 +170,23 @@ export async function loadPlatformStatistics(db: Database, now = new Date()): Pr
                count(*) filter (where s.status = 'failed')::int as failed,
                count(*) filter (where s.status = 'pending')::int as retrying
         from shipments s where ${problemFilter}
-        group by 1 order by count(*) desc, 1 limit ${MAX_ERROR_CODES}`,
+        group by s.error_code order by count(*) desc, 1 limit ${MAX_ERROR_CODES}`,
   );
   const problems = await queryRows<Record<string, unknown>>(
     db,
-    sql`select c.name as commune_name, c.siret as commune_siret, ${deliveryErrorCodeSql} as code,
-               count(*) filter (where s.status = 'failed')::int as failed,
-               count(*) filter (where s.status = 'pending')::int as retrying,
-               max(s.attempts)::int as max_attempts,
-               min(s.next_attempt_at) filter (where s.status = 'pending') as next_attempt_at,
-               max(coalesce(s.failed_at, s.created_at)) as last_at
-        from shipments s join collectivities c on c.id = s.collectivity_id
-        where ${problemFilter}
-        group by c.id, c.name, c.siret, 3
-        order by max(coalesce(s.failed_at, s.created_at)) desc, c.name, 3
+    sql`with per_commune as (
+          select s.collectivity_id, ${deliveryErrorCodeSql} as code,
+                 count(*) filter (where s.status = 'failed')::int as failed,
+                 count(*) filter (where s.status = 'pending')::int as retrying,
+                 max(s.attempts)::int as max_attempts,
+                 min(s.next_attempt_at) filter (where s.status = 'pending') as next_attempt_at,
+                 max(coalesce(s.failed_at, s.created_at)) as last_at
+          from shipments s where ${problemFilter}
+          group by s.collectivity_id, s.error_code)
+        select c.name as commune_name, c.siret as commune_siret, p.code, p.failed, p.retrying, p.max_attempts,
+               p.next_attempt_at, p.last_at
+        from per_commune p join collectivities c on c.id = p.collectivity_id
+        order by p.last_at desc, c.name, p.code
         limit ${MAX_LISTED}`,
   );
 
