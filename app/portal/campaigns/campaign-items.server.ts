@@ -214,6 +214,50 @@ class LeaseLostError extends Error {
   override name = "LeaseLostError";
 }
 
+type RecordedQf = { valeur: number; annee: number; mois: number; fournisseur: "CNAF" | "MSA" };
+
+/**
+ * Records a QF answer in one statement when no event has to be written with it: the item's result
+ * (only while this worker holds its lease), the family's history, and its current QF (only forward
+ * in time). "subscribed": a changed QF of a commune with an active qf.mis_a_jour endpoint; nothing
+ * was written, the caller records it in a transaction with its event.
+ */
+async function recordQfWithoutEvent(
+  db: Database,
+  item: ClaimedItem,
+  workerId: string,
+  status: FinalItemStatus,
+  qf: RecordedQf,
+): Promise<"recorded" | "lease_lost" | "subscribed"> {
+  const [row] = await queryRows<{ subscribed: boolean; finished: boolean }>(
+    db,
+    sql`with subscribed as (
+          select ${status === "updated"} and exists (
+                   select 1 from webhook_endpoints e
+                   where e.collectivity_id = ${item.collectivity_id}::uuid and e.status = 'active'
+                     and e.events @> '["qf.mis_a_jour"]'::jsonb) as yes),
+        finished as (
+          update qf_campaign_items
+          set status = ${status}, lease_until = null, leased_by = null, finished_at = clock_timestamp(),
+              new_value = ${qf.valeur}, provider = ${qf.fournisseur}, error_code = null
+          where id = ${item.id}::uuid and leased_by = ${workerId} and not (select yes from subscribed)
+          returning id),
+        history as (
+          insert into qf_history (family_id, value, annee, mois, provider, source)
+          select ${item.family_id}::uuid, ${qf.valeur}, ${qf.annee}, ${qf.mois}, ${qf.fournisseur}, 'yearly_update'
+          where exists (select 1 from finished)),
+        moved as (
+          update families
+          set qf_value = ${qf.valeur}, qf_annee = ${qf.annee}, qf_mois = ${qf.mois},
+              qf_provider = ${qf.fournisseur}, qf_updated_at = now(), updated_at = now()
+          where id = ${item.family_id}::uuid and exists (select 1 from finished)
+            and (qf_annee is null or qf_annee * 12 + coalesce(qf_mois, 1) <= ${qf.annee * 12 + qf.mois}))
+        select (select yes from subscribed) as subscribed, exists (select 1 from finished) as finished`,
+  );
+  if (row?.subscribed) return "subscribed";
+  return row?.finished ? "recorded" : "lease_lost";
+}
+
 export async function applyOutcome(
   db: Database,
   o: Required<Pick<CampaignWorkerOptions, "workerId" | "maxTries" | "maxRateLimited" | "backoff">>,
@@ -229,6 +273,13 @@ export async function applyOutcome(
         return;
       }
       const status: FinalItemStatus = item.old_value === qf.valeur ? "unchanged" : "updated";
+      // The common case in one statement (a round trip instead of six): the result, the history and
+      // the current QF, unless the commune's systems must hear of a change (qf.mis_a_jour), which
+      // takes the transaction below to write its event with it (outbox). A national January run
+      // spends its CPU on these round trips (issue 20).
+      const recorded = await recordQfWithoutEvent(db, item, o.workerId, status, qf);
+      if (recorded === "recorded") return;
+      if (recorded === "lease_lost") throw new LeaseLostError();
       await db.transaction(async (t) => {
         await t.insert(qfHistory).values({
           familyId: item.family_id,
