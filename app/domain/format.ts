@@ -37,6 +37,9 @@ export const providerLabel = (fournisseur: "CNAF" | "MSA") =>
 export const formatDateFr = (date: string) => formatBirthdateFr(date);
 
 /** "4 270 €": French grouping, as in the CAF attestation. */
-export const formatQuotient = (valeur: number) => `${new Intl.NumberFormat("fr-FR").format(valeur)} €`;
+// One formatter for the process: building an Intl.NumberFormat costs more than formatting with it,
+// and a list page formats a QF per row (4.5 % of a list page's CPU in the issue 20 profile).
+const quotientNumber = new Intl.NumberFormat("fr-FR");
+export const formatQuotient = (valeur: number) => `${quotientNumber.format(valeur)} €`;
 
 export const genderLabel = (gender: "male" | "female") => (gender === "female" ? "Féminin" : "Masculin");

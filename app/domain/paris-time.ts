@@ -26,18 +26,21 @@ export const formatDateTime = (date: Date) => dateTimeFormat.format(date);
 /** "15 janvier 2025" */
 export const formatDate = (date: Date) => dateFormat.format(date);
 
+// Built once: an Intl.DateTimeFormat is costly to build, cheap to use.
+const offsetFormat = new Intl.DateTimeFormat("en-US", {
+  timeZone: TIME_ZONE,
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
 /** Minutes Paris is ahead of UTC at this instant (60 or 120). */
 function parisOffsetMinutes(instant: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: TIME_ZONE,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
+  const parts = offsetFormat.formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return Math.round((asUtc - instant) / 60_000);
