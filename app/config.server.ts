@@ -9,7 +9,8 @@ import { z } from "zod";
  */
 
 const DEMO_SIMULATORS = "http://localhost:4000";
-const DEMO_DEFAULTS = {
+/** Exported for the benchmarks, which run the built server in production mode against the simulators. */
+export const DEMO_DEFAULTS = {
   APP_URL: "http://localhost:3000",
   SESSION_SECRET: "demo-session-secret-not-for-production-use",
   // 32 zero-ish bytes would be weak even for a demo: a fixed random demo key instead.

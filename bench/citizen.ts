@@ -35,6 +35,8 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
   const sims = await startSimulatorProcess(1_000, { APP_URL: appUrl });
+  // Demo mode, unlike the agents' benchmarks (built-server.ts): in production the OIDC client
+  // refuses identity providers over plain HTTP, which the simulators are.
   const app = spawnEntryPoint("server.ts", {
     NODE_ENV: "development",
     LOG_LEVEL: "warn",
@@ -260,7 +262,10 @@ export async function citizenJourney(
     await step("commune", `/collectivites/${ANGERS}`);
     const login = await step("connexion FranceConnect", `/collectivites/${ANGERS}/me_connecter`);
     const action = /<form method="post" action="([^"]+)" data-testid="login-form">/.exec(login.html)?.[1];
-    if (!action) throw new Error("connexion FranceConnect : formulaire absent");
+    if (!action) {
+      const title = /<title>([^<]*)<\/title>/.exec(login.html)?.[1] ?? "sans titre";
+      throw new Error(`connexion FranceConnect : formulaire absent sur ${login.url.pathname} (« ${title} »)`);
+    }
     const review = await step("vérification", new URL(action.replaceAll("&amp;", "&"), login.url).toString(), {
       method: "POST",
       form: new URLSearchParams({ login: "test", password: "123" }),

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { Agent, request } from "undici";
 import { ROOT } from "../tests/helpers/app-process.ts";
-import { startBuiltServer } from "./built-server.ts";
+import { seedDemoDatabase, startBuiltServer } from "./built-server.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
 
 /**
@@ -34,6 +34,7 @@ export async function runWebProcessesBench(options: { scale: number; log?: (line
   const scratch = await createBenchDatabase("web_processes");
   const runs: Run[] = [];
   try {
+    await seedDemoDatabase(scratch.url);
     for (const processes of counts) {
       log(`processus web : ${processes} processus, ${CLIENTS} clients pendant ${seconds} s`);
       runs.push(await measure(scratch.url, processes, seconds));
