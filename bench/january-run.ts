@@ -144,21 +144,28 @@ async function runOnce(input: {
   const transactions = await committedTransactions(handle.db);
   const simulatorCpu = processCpuMs(sims.pid, { descendants: true });
   const machine = machineCpuMs();
-  const results = await runWorkerProcesses({
-    db: handle.db,
-    databaseUrl: scratch.url,
-    apiParticulierUrl: sims.apiParticulierUrl,
-    campaignId: prepared.map((p) => p.campaignId),
-    workers: input.workers,
-    limitPerSecond: LIMIT,
-    encryptionKey: campaignTestKey,
-    workerIdPrefix: `janvier-${input.workers}`,
-    // At least ~17 calls/s over all tokens (a third of what one worker did on two shared cores), two
-    // minutes at smoke scale: a stuck run ends with its open items counted, not a hung suite.
-    timeoutMs: Math.max(120_000, total * 60),
-    logLevel: "silent",
-    env: { CAMPAIGN_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
-  });
+  let results: Awaited<ReturnType<typeof runWorkerProcesses>>;
+  try {
+    results = await runWorkerProcesses({
+      db: handle.db,
+      databaseUrl: scratch.url,
+      apiParticulierUrl: sims.apiParticulierUrl,
+      campaignId: prepared.map((p) => p.campaignId),
+      workers: input.workers,
+      limitPerSecond: LIMIT,
+      encryptionKey: campaignTestKey,
+      workerIdPrefix: `janvier-${input.workers}`,
+      // At least ~17 calls/s over all tokens (a third of what one worker did on two shared cores), two
+      // minutes at smoke scale: a stuck run ends with its open items counted, not a hung suite.
+      timeoutMs: Math.max(120_000, total * 60),
+      logLevel: "silent",
+      env: { CAMPAIGN_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
+    });
+  } catch (error) {
+    // The sampler must not outlive the run: it would query a pool the caller is about to close.
+    await database.stop().catch(() => {});
+    throw error;
+  }
   const machineAfter = machineCpuMs();
   const simulatorCpuAfter = processCpuMs(sims.pid, { descendants: true });
   const databaseCpu = await database.stop();
@@ -288,17 +295,26 @@ function startBackendCpuSampler(db: Database) {
   // Backends already there are counted from this first sample, later ones from their start.
   const existing = sample().then(() => new Set(first.keys()));
   let stopped = false;
+  let failure: unknown = null;
   const loop = (async () => {
     await existing;
     while (!stopped) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      await sample();
+      // A failed sample ends the sampling, never the process: the run's own error (which may have
+      // closed the pool under it) is the one to report, and stop() rethrows this one otherwise.
+      await sample().catch((error: unknown) => {
+        failure = error;
+        stopped = true;
+      });
     }
   })();
+  // Handled here so that a first sample's failure cannot end the process before stop() reports it.
+  loop.catch(() => {});
   return {
     async stop(): Promise<number> {
       stopped = true;
       await loop;
+      if (failure) throw failure;
       await sample();
       const before = await existing;
       let total = 0;
