@@ -61,5 +61,8 @@ const result = await runCampaignPasses(
 );
 const cpu = process.cpuUsage(cpuAtStart);
 await handle.close();
-process.stdout.write(`RESULT ${JSON.stringify({ ...result, sends, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
-process.exit(0);
+// Exit once the line is written: at national size it is megabytes (one send time per call), more
+// than a pipe takes at once, and process.exit() would cut what is still queued.
+process.stdout.write(`RESULT ${JSON.stringify({ ...result, sends, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`, () =>
+  process.exit(0),
+);

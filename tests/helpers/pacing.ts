@@ -223,7 +223,16 @@ export async function runWorkerProcesses(input: WorkerProcessesInput): Promise<W
     const warnings = stdout.split("\n").filter((l) => l.includes('"level":40') || l.includes('"level":50'));
     if (warnings.length > 0) console.warn(`worker ${i} :\n${warnings.slice(-5).join("\n")}`);
     const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-    if (line) return { killed: false, ...(JSON.parse(line.slice(7)) as Omit<WorkerProcessResult, "killed">) };
+    if (line) {
+      try {
+        return { killed: false, ...(JSON.parse(line.slice(7)) as Omit<WorkerProcessResult, "killed">) };
+      } catch {
+        // Say what came, not only "Unexpected end of JSON input": a cut line is not a crash.
+        throw new Error(
+          `worker ${i} : résultat illisible (${line.length} caractères reçus), sortie ${children[i]!.exitCode ?? children[i]!.signalCode}`,
+        );
+      }
+    }
     if (children[i]!.signalCode === "SIGKILL") {
       console.warn(`worker ${i} tué à l’échéance`);
       return { killed: true, calls: NaN, processed: NaN, byOutcome: {}, sends: [] };
