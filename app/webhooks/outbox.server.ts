@@ -1,9 +1,8 @@
 import crypto from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client.ts";
+import { eq, sql, type SQL } from "drizzle-orm";
+import { queryRows, type Database } from "../../db/client.ts";
 import {
   collectivities,
-  webhookEndpoints,
   webhookEventDeliveries,
   webhookEvents,
   type AnyWebhookEventType,
@@ -16,6 +15,22 @@ import type { EventInput, WebhookDataByType, WebhookPayload } from "./payloads";
  * transaction: the change and its event commit together or not at all, and no HTTP call ever
  * runs inside the flow that emits (the worker delivers later, see delivery.server.ts).
  */
+
+/**
+ * The endpoints an event reaches: active, of the commune, subscribed to its type. One query for
+ * emitWebhookEvent and for statements that must know without emitting (the campaign worker
+ * records a QF in one statement only when no event goes with it).
+ */
+function listeningEndpointsSql(collectivityId: SQL, type: AnyWebhookEventType): SQL {
+  return sql`select e.id from webhook_endpoints e
+    where e.collectivity_id = ${collectivityId} and e.status = 'active'
+      and e.events @> ${JSON.stringify([type])}::jsonb`;
+}
+
+/** SQL condition: the commune has an endpoint that an event of this type would reach. */
+export function activeEndpointListensSql(collectivityId: SQL, type: AnyWebhookEventType): SQL {
+  return sql`exists (${listeningEndpointsSql(collectivityId, type)})`;
+}
 
 export interface EmittedEvent {
   eventId: string;
@@ -32,16 +47,10 @@ export async function emitWebhookEvent(
   event: EventInput,
   now: Date = new Date(),
 ): Promise<EmittedEvent | null> {
-  const endpoints = await db
-    .select({ id: webhookEndpoints.id })
-    .from(webhookEndpoints)
-    .where(
-      and(
-        eq(webhookEndpoints.collectivityId, collectivityId),
-        eq(webhookEndpoints.status, "active"),
-        sql`${webhookEndpoints.events} @> ${JSON.stringify([event.type])}::jsonb`,
-      ),
-    );
+  const endpoints = await queryRows<{ id: string }>(
+    db,
+    listeningEndpointsSql(sql`${collectivityId}::uuid`, event.type),
+  );
   if (endpoints.length === 0) return null;
   return writeEvent(
     db,

@@ -5,7 +5,8 @@ import { families, qfCampaignItems, qfHistory, webhookEvents } from "../../db/sc
 import type { QuotientFamilialOutcome } from "../../app/integrations/api-particulier/client.server.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
 import { applyOutcome, claimItems, type ClaimedItem } from "../../app/portal/campaigns/campaign-items.server.ts";
-import { createCommuneWithToken, insertSynthFamilies } from "../helpers/campaign-fixtures.ts";
+import { campaignTestKey, createCommuneWithToken, insertSynthFamilies } from "../helpers/campaign-fixtures.ts";
+import { createEndpoint } from "../../app/webhooks/endpoints.server.ts";
 import { testSiret } from "../helpers/portal-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -31,13 +32,21 @@ afterAll(async () => {
 const answer = (valeur: number, annee = 2026, mois = 1): QuotientFamilialOutcome =>
   ({ kind: "ok", data: { quotient_familial: { fournisseur: "CNAF", valeur, annee, mois } } }) as never;
 
-async function claimedItems(seed: number, count: number): Promise<ClaimedItem[]> {
+async function claimedItems(seed: number, count: number, subscribed = false): Promise<ClaimedItem[]> {
   const commune = await createCommuneWithToken(handle.db, {
     name: `Commune résultat ${seed}`,
     siret: testSiret(700 + seed),
     codeCog: "49007",
     token: `demo-api-particulier-${seed}`,
   });
+  if (subscribed) {
+    await createEndpoint(handle.db, {
+      collectivityId: commune.id,
+      actor: null,
+      key: campaignTestKey,
+      input: { url: "http://127.0.0.1:9/hook", description: null, events: ["qf.mis_a_jour"] },
+    });
+  }
   const fams = await insertSynthFamilies(handle.db, commune.id, count, 9000 + seed * 10);
   for (const f of fams) {
     await handle.db.update(families).set({ qfValue: 800, qfAnnee: 2025, qfMois: 1 }).where(eq(families.id, f.id));
@@ -98,5 +107,45 @@ describe("recording a yearly update's QF answer", () => {
     expect(await itemRow(item!.id)).toMatchObject({ status: "updated", newValue: 1100 });
     expect(await familyRow(item!.family_id)).toMatchObject({ qfValue: 950, qfAnnee: 2026, qfMois: 6 });
     expect(await historyOf(item!.family_id)).toMatchObject([{ value: 1100, annee: 2026, mois: 1 }]);
+  });
+
+  it("writes a qf.mis_a_jour event with a change the commune listens to, and none for an older period", async () => {
+    const [changed, older, same] = await claimedItems(4, 3, true);
+    await handle.db
+      .update(families)
+      .set({ qfValue: 950, qfAnnee: 2026, qfMois: 6 })
+      .where(eq(families.id, older!.family_id));
+
+    await applyOutcome(handle.db, options, changed!, answer(1200));
+    await applyOutcome(handle.db, options, older!, answer(1100, 2026, 1));
+    await applyOutcome(handle.db, options, same!, answer(800));
+
+    expect(await itemRow(changed!.id)).toMatchObject({ status: "updated", newValue: 1200, leasedBy: null });
+    expect(await itemRow(older!.id)).toMatchObject({ status: "updated", newValue: 1100, leasedBy: null });
+    expect(await itemRow(same!.id)).toMatchObject({ status: "unchanged", newValue: 800, leasedBy: null });
+    expect(await familyRow(changed!.family_id)).toMatchObject({ qfValue: 1200, qfAnnee: 2026, qfMois: 1 });
+    expect(await familyRow(older!.family_id)).toMatchObject({ qfValue: 950, qfAnnee: 2026, qfMois: 6 });
+    for (const item of [changed!, older!, same!]) expect(await historyOf(item.family_id)).toHaveLength(1);
+    const events = await handle.db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.collectivityId, changed!.collectivity_id));
+    expect(events.map((e) => JSON.parse(e.body) as { type: string; data: { dossier_id: string } })).toMatchObject([
+      { type: "qf.mis_a_jour", data: { dossier_id: changed!.family_id, ancienne_valeur: 800 } },
+    ]);
+  });
+
+  it("writes nothing, not even the event, when another worker holds the lease of a change the commune listens to", async () => {
+    const [item] = await claimedItems(5, 1, true);
+    await handle.db.update(qfCampaignItems).set({ leasedBy: "other-worker" }).where(eq(qfCampaignItems.id, item!.id));
+
+    await expect(applyOutcome(handle.db, options, item!, answer(1500))).rejects.toThrow(
+      expect.objectContaining({ name: "LeaseLostError" }),
+    );
+    expect(await itemRow(item!.id)).toMatchObject({ status: "pending", leasedBy: "other-worker" });
+    expect(await historyOf(item!.family_id)).toHaveLength(0);
+    expect(
+      await handle.db.select().from(webhookEvents).where(eq(webhookEvents.collectivityId, item!.collectivity_id)),
+    ).toHaveLength(0);
   });
 });

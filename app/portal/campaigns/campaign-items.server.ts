@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type DbExecutor } from "../../../db/client.ts";
-import { qfHistory, type FinalItemStatus } from "../../../db/schema/index.ts";
+import { type FinalItemStatus } from "../../../db/schema/index.ts";
 import { type PivotIdentity } from "~/domain/pivot-identity";
 import { backoffDelay } from "~/integrations/http.server";
 import type { QuotientFamilialOutcome } from "~/integrations/api-particulier/client.server";
-import { emitWebhookEvent } from "~/webhooks/outbox.server";
+import { activeEndpointListensSql, emitWebhookEvent } from "~/webhooks/outbox.server";
 import { campaignResults } from "~/webhooks/payloads";
 import { recordAudit } from "../../audit/audit.server";
 import { stopCommuneCampaigns } from "./campaigns.server";
@@ -217,25 +217,25 @@ class LeaseLostError extends Error {
 type RecordedQf = { valeur: number; annee: number; mois: number; fournisseur: "CNAF" | "MSA" };
 
 /**
- * Records a QF answer in one statement when no event has to be written with it: the item's result
- * (only while this worker holds its lease), the family's history, and its current QF (only forward
- * in time). "subscribed": a changed QF of a commune with an active qf.mis_a_jour endpoint; nothing
- * was written, the caller records it in a transaction with its event.
+ * Records a QF answer in one statement: the item's result (only while this worker holds its
+ * lease), the family's history, and its current QF (only forward in time: an older period never
+ * replaces a newer one). With "unlessSubscribed", nothing is written when the QF changed and the
+ * commune has an active qf.mis_a_jour endpoint: the caller then records it again inside a
+ * transaction with its event (outbox).
  */
-async function recordQfWithoutEvent(
-  db: Database,
+async function recordQf(
+  db: DbExecutor,
   item: ClaimedItem,
   workerId: string,
   status: FinalItemStatus,
   qf: RecordedQf,
-): Promise<"recorded" | "lease_lost" | "subscribed"> {
-  const [row] = await queryRows<{ subscribed: boolean; finished: boolean }>(
+  unlessSubscribed: boolean,
+): Promise<{ subscribed: boolean; finished: boolean; moved: boolean }> {
+  const checkSubscription = unlessSubscribed && status === "updated";
+  const [row] = await queryRows<{ subscribed: boolean; finished: boolean; moved: boolean }>(
     db,
     sql`with subscribed as (
-          select ${status === "updated"} and exists (
-                   select 1 from webhook_endpoints e
-                   where e.collectivity_id = ${item.collectivity_id}::uuid and e.status = 'active'
-                     and e.events @> '["qf.mis_a_jour"]'::jsonb) as yes),
+          select ${checkSubscription} and ${activeEndpointListensSql(sql`${item.collectivity_id}::uuid`, "qf.mis_a_jour")} as yes),
         finished as (
           update qf_campaign_items
           set status = ${status}, lease_until = null, leased_by = null, finished_at = clock_timestamp(),
@@ -251,11 +251,12 @@ async function recordQfWithoutEvent(
           set qf_value = ${qf.valeur}, qf_annee = ${qf.annee}, qf_mois = ${qf.mois},
               qf_provider = ${qf.fournisseur}, qf_updated_at = now(), updated_at = now()
           where id = ${item.family_id}::uuid and exists (select 1 from finished)
-            and (qf_annee is null or qf_annee * 12 + coalesce(qf_mois, 1) <= ${qf.annee * 12 + qf.mois}))
-        select (select yes from subscribed) as subscribed, exists (select 1 from finished) as finished`,
+            and (qf_annee is null or qf_annee * 12 + coalesce(qf_mois, 1) <= ${qf.annee * 12 + qf.mois})
+          returning id)
+        select (select yes from subscribed) as subscribed, exists (select 1 from finished) as finished,
+               exists (select 1 from moved) as moved`,
   );
-  if (row?.subscribed) return "subscribed";
-  return row?.finished ? "recorded" : "lease_lost";
+  return { subscribed: row?.subscribed === true, finished: row?.finished === true, moved: row?.moved === true };
 }
 
 export async function applyOutcome(
@@ -273,51 +274,30 @@ export async function applyOutcome(
         return;
       }
       const status: FinalItemStatus = item.old_value === qf.valeur ? "unchanged" : "updated";
-      // The common case in one statement (a round trip instead of six): the result, the history and
-      // the current QF, unless the commune's systems must hear of a change (qf.mis_a_jour), which
-      // takes the transaction below to write its event with it (outbox). A national January run
-      // spends its CPU on these round trips (issue 20).
-      const recorded = await recordQfWithoutEvent(db, item, o.workerId, status, qf);
-      if (recorded === "recorded") return;
-      if (recorded === "lease_lost") throw new LeaseLostError();
-      await db.transaction(async (t) => {
-        await t.insert(qfHistory).values({
-          familyId: item.family_id,
-          value: qf.valeur,
-          annee: qf.annee,
-          mois: qf.mois,
-          provider: qf.fournisseur,
-          source: "yearly_update",
-        });
-        // The current QF moves only forward in time: an older period never replaces a newer one.
-        const moved = await queryRows<{ id: string }>(
-          t,
-          sql`update families
-              set qf_value = ${qf.valeur}, qf_annee = ${qf.annee}, qf_mois = ${qf.mois},
-                  qf_provider = ${qf.fournisseur}, qf_updated_at = now(), updated_at = now()
-              where id = ${item.family_id}::uuid
-                and (qf_annee is null or qf_annee * 12 + coalesce(qf_mois, 1) <= ${qf.annee * 12 + qf.mois})
-              returning id`,
-        );
-        const finished = await finishItem(t, item, o.workerId, status, {
-          newValue: qf.valeur,
-          provider: qf.fournisseur,
-        });
+      // The common case in one statement (a round trip instead of six), unless the commune's
+      // systems must hear of a change (qf.mis_a_jour): then the same statement runs again in a
+      // transaction with its event (outbox). A national January run spends its CPU on these
+      // round trips (issue 20).
+      const direct = await recordQf(db, item, o.workerId, status, qf, true);
+      if (!direct.subscribed) {
         // Lease lost meanwhile (should not happen: the call lease outlives the client timeout).
-        if (!finished) throw new LeaseLostError();
-        // The commune's systems hear of a QF that changed, in the same transaction (outbox).
-        if (status === "updated" && moved.length === 1) {
-          await emitWebhookEvent(t, item.collectivity_id, {
-            type: "qf.mis_a_jour",
-            data: {
-              dossier_id: item.family_id,
-              ancienne_valeur: item.old_value,
-              nouveau: { valeur: qf.valeur, annee: qf.annee, mois: qf.mois, fournisseur: qf.fournisseur },
-              origine: "mise_a_jour_annuelle",
-              campagne_id: item.campaign_id,
-            },
-          });
-        }
+        if (!direct.finished) throw new LeaseLostError();
+        return;
+      }
+      await db.transaction(async (t) => {
+        const recorded = await recordQf(t, item, o.workerId, status, qf, false);
+        if (!recorded.finished) throw new LeaseLostError();
+        if (!recorded.moved) return;
+        await emitWebhookEvent(t, item.collectivity_id, {
+          type: "qf.mis_a_jour",
+          data: {
+            dossier_id: item.family_id,
+            ancienne_valeur: item.old_value,
+            nouveau: { valeur: qf.valeur, annee: qf.annee, mois: qf.mois, fournisseur: qf.fournisseur },
+            origine: "mise_a_jour_annuelle",
+            campagne_id: item.campaign_id,
+          },
+        });
       });
       return;
     }
