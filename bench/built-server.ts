@@ -41,8 +41,10 @@ export async function startBuiltServer(options: {
   databaseUrl: string;
   processes: number;
   env?: Record<string, string>;
+  /** A port chosen beforehand (the simulators need the app's URL before it starts). */
+  port?: number;
 }): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const app = spawnEntryPoint("server.ts", {
     ...productionModeEnv(),
     LOG_LEVEL: "warn",

@@ -1,16 +1,21 @@
-import { once } from "node:events";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import path from "node:path";
 import { Agent, request } from "undici";
-import { collect, ROOT, spawnEntryPoint } from "../tests/helpers/app-process.ts";
+import { ROOT } from "../tests/helpers/app-process.ts";
 import { freePort } from "../tests/helpers/free-port.ts";
 import { startSimulatorProcess } from "../tests/helpers/simulator-process.ts";
+import { seedDemoDatabase, startBuiltServer } from "./built-server.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
 
 /**
  * Citizen pages under load: virtual citizens, all at once, through home → commune →
  * FranceConnect login (simulator) → review (callback + API Particulier) → transmit
- * (HubEE), against the built web server (one process, PostgreSQL) and the simulators (their own
- * process). Each virtual citizen has its own cookie jar and its own source address (127.0.0.x):
+ * (HubEE), against the built web server as documented for production (production mode, one web
+ * process per core, PostgreSQL) and the simulators (their own process, over HTTPS with a
+ * certificate made for the run: production refuses identity providers over plain HTTP). Each virtual citizen has its own cookie jar and its own source address (127.0.0.x):
  * the transmission form's per-IP limit (10 per 10 minutes) applies as in production, without
  * an X-Forwarded-For the app does not trust in demo mode and without any bypass in the app.
  * Baseline: GET /healthz (no database, no rendering) under the same concurrency.
@@ -32,26 +37,34 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
   const citizens = scaled(100, options.scale, 3);
   const rounds = options.scale >= 1 ? 3 : 1;
   const scratch = await createBenchDatabase("citizen");
+  const certificate = await selfSignedCertificate();
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
-  const sims = await startSimulatorProcess(1_000, { APP_URL: appUrl });
-  // Demo mode, unlike the agents' benchmarks (built-server.ts): in production the OIDC client
-  // refuses identity providers over plain HTTP, which the simulators are.
-  const app = spawnEntryPoint("server.ts", {
-    NODE_ENV: "development",
-    LOG_LEVEL: "warn",
-    PORT: String(port),
+  const processes = availableParallelism();
+  const sims = await startSimulatorProcess(1_000, {
     APP_URL: appUrl,
-    DATABASE_URL: scratch.url,
-    FRANCECONNECT_ISSUER: `${sims.url.replace("127.0.0.1", "localhost")}/franceconnect/api/v2`,
-    PROCONNECT_ISSUER: `${sims.url.replace("127.0.0.1", "localhost")}/proconnect/api/v2`,
-    API_PARTICULIER_URL: `${sims.url}/api-particulier`,
-    HUBEE_API_URL: `${sims.url}/hubee`,
-    HUBEE_TOKEN_URL: `${sims.url}/hubee-auth/oauth2/token`,
+    SIMULATORS_TLS_CERT_FILE: certificate.certFile,
+    SIMULATORS_TLS_KEY_FILE: certificate.keyFile,
   });
-  const appOutput = collect(app);
+  const simsByName = sims.url.replace("127.0.0.1", "localhost");
+  let app: Awaited<ReturnType<typeof startBuiltServer>> | undefined;
   try {
-    await waitFor(`http://127.0.0.1:${port}/healthz`, () => app.exitCode !== null, appOutput);
+    await seedDemoDatabase(scratch.url);
+    app = await startBuiltServer({
+      databaseUrl: scratch.url,
+      processes,
+      port,
+      env: {
+        APP_URL: appUrl,
+        // The app trusts the run's certificate as it would a public authority's.
+        NODE_EXTRA_CA_CERTS: certificate.certFile,
+        FRANCECONNECT_ISSUER: `${simsByName}/franceconnect/api/v2`,
+        PROCONNECT_ISSUER: `${simsByName}/proconnect/api/v2`,
+        API_PARTICULIER_URL: `${sims.url}/api-particulier`,
+        HUBEE_API_URL: `${sims.url}/hubee`,
+        HUBEE_TOKEN_URL: `${sims.url}/hubee-auth/oauth2/token`,
+      },
+    });
     const samples = new Map<Step | "healthz", number[]>([...STEPS, "healthz" as const].map((s) => [s, []]));
     const simulatorSamples = new Map<Step, number[]>(STEPS.map((s) => [s, []]));
     const errors: string[] = [];
@@ -62,7 +75,10 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
       const t = now();
       const results = await Promise.all(
         Array.from({ length: citizens }, (_, i) =>
-          citizenJourney(port, `127.0.${1 + round}.${10 + i}`, samples, { simulatorSamples }).then(
+          citizenJourney(port, `127.0.${1 + round}.${10 + i}`, samples, {
+            simulatorSamples,
+            ca: certificate.cert,
+          }).then(
             () => true,
             (error: unknown) => {
               errors.push(error instanceof Error ? error.message : String(error));
@@ -122,8 +138,9 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
     const markdown = [
       `${citizens} citoyens virtuels en même temps, ${rounds} tour(s), chacun avec ses cookies et sa propre adresse ` +
         "source (127.0.x.y, boucle locale) : la limite par adresse IP du formulaire de transmission s’applique " +
-        "telle quelle, sans contournement. Serveur web construit (`server.ts`, un processus, PostgreSQL), " +
-        "simulateurs dans leur propre processus. Chaque étape suit ses redirections (la connexion FranceConnect " +
+        "telle quelle, sans contournement. Serveur web construit en mode production (`server.ts`, " +
+        `${processes} processus web, un par cœur, PostgreSQL), ` +
+        "simulateurs dans leur propre processus, en HTTPS (certificat créé pour la mesure). Chaque étape suit ses redirections (la connexion FranceConnect " +
         "compte la page du simulateur ; la vérification compte le retour FranceConnect et l’appel à API Particulier ; " +
         "la transmission compte la livraison immédiate à HubEE).",
       "",
@@ -171,11 +188,43 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
       durationMs: now() - started,
     };
   } finally {
-    app.kill("SIGTERM");
-    if (app.exitCode === null) await once(app, "exit");
+    await app?.stop();
     await sims.close();
     await scratch.drop();
+    await rm(certificate.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A certificate for localhost and 127.0.0.1, valid one day, made by openssl for this run only: the
+ * simulators serve it, the app and the virtual citizens trust it.
+ */
+async function selfSignedCertificate() {
+  const dir = await mkdtemp(path.join(tmpdir(), "bench-citizen-tls-"));
+  const certFile = path.join(dir, "cert.pem");
+  const keyFile = path.join(dir, "key.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+    ],
+    { stdio: "ignore" },
+  );
+  return { dir, certFile, keyFile, cert: await readFile(certFile, "utf8") };
 }
 
 /** A cookie jar per origin (host:port), enough for our app and the simulators. */
@@ -213,9 +262,11 @@ export async function citizenJourney(
     doubleSubmit?: boolean;
     /** Per step, the time of the hops served by the simulators' pages (FranceConnect's login). */
     simulatorSamples?: Map<string, number[]>;
+    /** The certificate the simulators serve over HTTPS, trusted by this citizen. */
+    ca?: string;
   } = {},
 ): Promise<string> {
-  const dispatcher = new Agent({ localAddress });
+  const dispatcher = new Agent({ localAddress, ...(options.ca ? { connect: { ca: options.ca } } : {}) });
   const jar = new CookieJar();
   const appBase = `http://localhost:${port}`;
   /** One step: a request and its redirects; returns the final URL and body. */
@@ -290,17 +341,4 @@ export async function citizenJourney(
   } finally {
     await dispatcher.close();
   }
-}
-
-async function waitFor(url: string, exited: () => boolean, output: () => { stderr: string; stdout: string }) {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error(`serveur arrêté : ${output().stderr.slice(-2_000)}`);
-    const ok = await fetch(url)
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} muet après 120 s`);
 }

@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { startSimulators } from "./server.ts";
 
@@ -6,6 +6,14 @@ import { startSimulators } from "./server.ts";
 const port = Number(process.env.SIMULATORS_PORT ?? 4000);
 const stateFile = process.env.SIMULATORS_STATE_FILE ?? path.resolve(".data/simulators-state.json");
 await mkdir(path.dirname(stateFile), { recursive: true });
+
+// HTTPS when given a certificate (the production build's benchmark: see SimulatorOptions.tls).
+const tlsCertFile = process.env.SIMULATORS_TLS_CERT_FILE;
+const tlsKeyFile = process.env.SIMULATORS_TLS_KEY_FILE;
+const tls =
+  tlsCertFile && tlsKeyFile
+    ? { cert: await readFile(tlsCertFile, "utf8"), key: await readFile(tlsKeyFile, "utf8") }
+    : undefined;
 
 const sims = await startSimulators({
   port,
@@ -17,6 +25,7 @@ const sims = await startSimulators({
     : undefined,
   hubeeTokenTtlSeconds: process.env.HUBEE_TOKEN_TTL_SECONDS ? Number(process.env.HUBEE_TOKEN_TTL_SECONDS) : undefined,
   smtpPort: Number(process.env.SIMULATORS_SMTP_PORT ?? 1025),
+  tls,
 });
 
 console.log(`Simulateurs prêts sur ${sims.url}`);

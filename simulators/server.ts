@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { readFile, writeFile, rename } from "node:fs/promises";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { createApiParticulierSimulator } from "./api-particulier/index.ts";
@@ -25,6 +26,11 @@ export interface SimulatorOptions {
   hubeeTokenTtlSeconds?: number;
   /** Port of the SMTP server (mailbox at /mails); 0 = a random free port (tests, the default). */
   smtpPort?: number;
+  /**
+   * Serve HTTPS with this certificate (PEM): the app in production mode refuses identity providers
+   * over plain HTTP, so a benchmark of the production build talks to the simulators over TLS.
+   */
+  tls?: { cert: string; key: string };
 }
 
 export interface RunningSimulators {
@@ -59,13 +65,14 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
   const host = options.host ?? "127.0.0.1";
   const app = express();
   app.disable("x-powered-by");
-  const server = http.createServer(app);
+  const server = options.tls ? https.createServer(options.tls, app) : http.createServer(app);
   server.listen(options.port ?? 0, host);
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   // Issuers are advertised with "localhost" so browser cookies and redirects
   // match what the app is configured with in demo mode.
-  const url = `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${port}`;
+  const scheme = options.tls ? "https" : "http";
+  const url = `${scheme}://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${port}`;
   const appUrl = options.appUrl ?? DEFAULT_APP_URL;
 
   const franceconnect = await createFranceConnectSimulator({

@@ -27,7 +27,7 @@ export async function startSimulatorProcess(apiParticulierLimit: number, env: Re
     child.kill("SIGTERM");
     throw error;
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${env.SIMULATORS_TLS_CERT_FILE ? "https" : "http"}://127.0.0.1:${port}`;
   return {
     url,
     port,
