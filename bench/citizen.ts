@@ -1,11 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { Agent, request } from "undici";
 import { ROOT } from "../tests/helpers/app-process.ts";
 import { freePort } from "../tests/helpers/free-port.ts";
+import { selfSignedCertificate } from "../tests/helpers/self-signed-certificate.ts";
 import { startSimulatorProcess } from "../tests/helpers/simulator-process.ts";
 import { seedDemoDatabase, startBuiltServer } from "./built-server.ts";
 import { createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
@@ -37,7 +36,8 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
   const citizens = scaled(100, options.scale, 3);
   const rounds = options.scale >= 1 ? 3 : 1;
   const scratch = await createBenchDatabase("citizen");
-  const certificate = await selfSignedCertificate();
+  // Valid for the names the app and the citizens use to reach the simulators.
+  const certificate = selfSignedCertificate("localhost", "DNS:localhost,IP:127.0.0.1");
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
   const processes = availableParallelism();
@@ -193,38 +193,6 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
     await scratch.drop();
     await rm(certificate.dir, { recursive: true, force: true });
   }
-}
-
-/**
- * A certificate for localhost and 127.0.0.1, valid one day, made by openssl for this run only: the
- * simulators serve it, the app and the virtual citizens trust it.
- */
-async function selfSignedCertificate() {
-  const dir = await mkdtemp(path.join(tmpdir(), "bench-citizen-tls-"));
-  const certFile = path.join(dir, "cert.pem");
-  const keyFile = path.join(dir, "key.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-    ],
-    { stdio: "ignore" },
-  );
-  return { dir, certFile, keyFile, cert: await readFile(certFile, "utf8") };
 }
 
 /** A cookie jar per origin (host:port), enough for our app and the simulators. */

@@ -1,11 +1,11 @@
 import crypto from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { selfSignedCertificate } from "../helpers/self-signed-certificate.ts";
 import { eq } from "drizzle-orm";
 import { Webhook as StandardWebhook, WebhookVerificationError } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -483,30 +483,8 @@ describe("server-side request forgery guard", () => {
   });
 
   it("speaks TLS to the checked address with the name for SNI, and verifies the certificate", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "webhook-tls-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=hooks.mairie-exemple.fr",
-        "-keyout",
-        path.join(dir, "key.pem"),
-        "-out",
-        path.join(dir, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    const credentials = {
-      key: readFileSync(path.join(dir, "key.pem")),
-      cert: readFileSync(path.join(dir, "cert.pem")),
-    };
+    const { key, cert } = selfSignedCertificate("hooks.mairie-exemple.fr");
+    const credentials = { key, cert };
     const sni: string[] = [];
     const server = https.createServer(
       {
