@@ -9,6 +9,7 @@ import { describeDatabaseError, loadConfigOrExit, onShutdown } from "./app/boot.
 import { closeDatabase, initDatabase } from "./app/db.server.ts";
 import { crossOriginProtection } from "./app/http/cross-origin-protection.server.ts";
 import { requestContext } from "./app/http/request-context.server.ts";
+import { serverTiming } from "./app/http/server-timing.server.ts";
 import { cspNonce, securityHeaders } from "./app/http/security-headers.server.ts";
 import { noStoreForPersonalPages, requestBodyGuard } from "./app/http/request-guards.server.ts";
 import { logger } from "./app/utils/logger.server.ts";
@@ -62,6 +63,7 @@ async function serveWeb(database: DatabaseHandle) {
   app.set("trust proxy", config.demoMode ? false : 1);
   app.use(httpMetrics(createRouteLabeler(build.routes)));
   app.use(requestContext);
+  if (config.SERVER_TIMING === "on") app.use(serverTiming());
   app.use(cspNonce);
   app.use(
     securityHeaders({

@@ -188,6 +188,12 @@ const schema = z.object({
     .default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
+   * "on": every response says in a Server-Timing header how long it took us and how much of it went
+   * to waiting on external systems (load tests, developer tools). Off by default: it would tell any
+   * client how long our calls to FranceConnect, API Particulier and HubEE took.
+   */
+  SERVER_TIMING: z.enum(["on", "off"], { error: "doit valoir on ou off" }).default("off"),
+  /**
    * Web processes serving PORT on this machine (node:cluster): Node runs a page on one core, so one
    * process per core is what lets a machine's capacity grow with its cores. Default: one per core in
    * production (PostgreSQL), one in demo. PGlite opens its folder in a single process only.

@@ -1,4 +1,5 @@
 import * as oidc from "openid-client";
+import { observedFetch } from "~/integrations/http.server";
 
 /**
  * One OpenID Connect relying party (FranceConnect or ProConnect) with
@@ -78,7 +79,7 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
     const cacheMs = settings.reachabilityCacheMs ?? 10_000;
     if (!probe || Date.now() >= probe.until) {
       const endpoint = config.serverMetadata().authorization_endpoint!;
-      const reachable = fetch(endpoint, {
+      const reachable = observedFetch(endpoint, {
         method: "HEAD",
         redirect: "manual",
         signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
@@ -106,7 +107,12 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
           id_token_signed_response_alg: settings.idTokenSignedResponseAlg ?? "ES256",
         },
         oidc.ClientSecretPost(settings.clientSecret),
-        settings.allowInsecureRequests ? { execute: [oidc.allowInsecureRequests] } : undefined,
+        {
+          // Discovery, token, userinfo and keys requests count as external calls (metrics, request
+          // timing); the library keeps this fetch for every later request of the configuration.
+          [oidc.customFetch]: (url, options) => observedFetch(url, options as RequestInit),
+          ...(settings.allowInsecureRequests ? { execute: [oidc.allowInsecureRequests] } : {}),
+        },
       )
       .then((config) => {
         // Verify JWT signatures even though the tokens come straight from the token endpoint.

@@ -1,4 +1,5 @@
 import { observeExternalCall, outcomeOfStatus } from "~/metrics/external-calls.server";
+import { startOutgoingCall } from "~/metrics/outgoing-call-time.server";
 
 /**
  * Shared HTTP behaviour for calls to external systems: a timeout on every call,
@@ -33,6 +34,7 @@ export async function fetchWithTimeout(url: string, init: RequestInit & { timeou
     : AbortSignal.timeout(timeoutMs);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
+  const finished = startOutgoingCall();
   try {
     const response = await fetch(url, { ...rest, signal });
     observeExternalCall(url, outcomeOfStatus(response.status), seconds());
@@ -45,6 +47,30 @@ export async function fetchWithTimeout(url: string, init: RequestInit & { timeou
     }
     observeExternalCall(url, "network_error", seconds());
     throw new HttpNetworkError(url, error);
+  } finally {
+    finished();
+  }
+}
+
+/**
+ * fetch as a library calls it (openid-client's token, userinfo and keys requests), recorded like
+ * ours: its duration by system and outcome, and on the current request's outgoing-call clock. The
+ * library keeps its own timeouts and error handling.
+ */
+export async function observedFetch(url: string, init: RequestInit): Promise<Response> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const finished = startOutgoingCall();
+  try {
+    const response = await fetch(url, init);
+    observeExternalCall(url, outcomeOfStatus(response.status), seconds());
+    return response;
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    observeExternalCall(url, timedOut ? "timeout" : "network_error", seconds());
+    throw error;
+  } finally {
+    finished();
   }
 }
 

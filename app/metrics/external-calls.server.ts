@@ -1,11 +1,13 @@
+import { processSingleton } from "~/utils/process-singleton.server";
 import { externalCalls, rateLimitedCalls } from "./registry.server";
 
 /**
  * Which external system a URL belongs to, from the base URLs configured at startup (the longest
  * that prefixes it: the simulators share one origin, the real services may too). Anything else
- * (a commune's webhook endpoint, say) is "other": its host is not a label we may keep.
+ * (a commune's webhook endpoint, say) is "other": its host is not a label we may keep. One list
+ * per process: server.ts registers, the Remix build's copy of this module labels the routes' calls.
  */
-const systems: { prefix: string; system: string }[] = [];
+const systems = processSingleton("external-systems", (): { prefix: string; system: string }[] => []);
 
 export function registerExternalSystem(baseUrl: string, system: string) {
   const prefix = baseUrl.replace(/\/+$/, "");

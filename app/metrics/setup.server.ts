@@ -17,6 +17,8 @@ export async function setupMetrics(config: Config, db: Database) {
   registerExternalSystem(config.API_PARTICULIER_URL, "api_particulier");
   registerExternalSystem(config.HUBEE_API_URL, "hubee");
   registerExternalSystem(config.HUBEE_TOKEN_URL, "hubee_auth");
+  registerExternalSystem(config.FRANCECONNECT_ISSUER, "franceconnect");
+  registerExternalSystem(config.PROCONNECT_ISSUER, "proconnect");
   if (config.METRICS_PORT === undefined) return null;
   // One of several web processes (WEB_PROCESSES): the cluster's primary serves the machine's metrics.
   if (isClusterWebProcess()) {

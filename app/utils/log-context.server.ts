@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { processSingleton } from "./process-singleton.server";
 
 /** What every log line written on behalf of one request or one job run carries. */
 export interface LogContext {
@@ -6,14 +7,8 @@ export interface LogContext {
   job?: string;
 }
 
-/**
- * One store per process, kept on globalThis: the Remix build bundles its own copy of app/
- * modules while server.ts and the worker import them directly, and both copies must see the
- * context the Express middleware opened.
- */
-const STORE_KEY = Symbol.for("portail-qf.log-context");
-const store = ((globalThis as Record<symbol, unknown>)[STORE_KEY] ??=
-  new AsyncLocalStorage<LogContext>()) as AsyncLocalStorage<LogContext>;
+/** One store per process: the Remix build's copy of this module must see the context server.ts opened. */
+const store = processSingleton("log-context", () => new AsyncLocalStorage<LogContext>());
 
 /** Runs `fn` so that every log line written during it (awaits included) carries `context`. */
 export function runWithLogContext<T>(context: LogContext, fn: () => T): T {

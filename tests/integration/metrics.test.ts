@@ -13,9 +13,11 @@ import { startMetricsServer } from "../../app/metrics/metrics-server.server.ts";
 import { registry } from "../../app/metrics/registry.server.ts";
 import { parseConfig } from "../../app/config.server.ts";
 import { startWorker } from "../../jobs/worker-runtime.ts";
+import { citizenJourney } from "../../bench/citizen.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-readiness.ts";
 import { startApp } from "../helpers/app-process.ts";
 import { freePort } from "../helpers/free-port.ts";
+import { startSimulatorProcess } from "../helpers/simulator-process.ts";
 import { createAgent, createCommune, testSiret } from "../helpers/portal-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -210,6 +212,54 @@ describe("Prometheus metrics", () => {
         expect(text).toContain("portailqf_process_cpu_seconds_total");
       } finally {
         await app.stop();
+      }
+    },
+  );
+
+  it(
+    "counts the calls the routes of the built app make, FranceConnect's included, under their systems",
+    { timeout: PROCESS_TEST_TIMEOUT_MS },
+    async () => {
+      const [port, metricsPort] = [await freePort(), await freePort()];
+      const appUrl = `http://localhost:${port}`;
+      const sims = await startSimulatorProcess(20, { APP_URL: appUrl });
+      const simulators = sims.url.replace("127.0.0.1", "localhost");
+      try {
+        const app = await startApp({
+          port,
+          env: {
+            METRICS_PORT: String(metricsPort),
+            FRANCECONNECT_ISSUER: `${simulators}/franceconnect/api/v2`,
+            PROCONNECT_ISSUER: `${simulators}/proconnect/api/v2`,
+            API_PARTICULIER_URL: `${sims.url}/api-particulier`,
+            HUBEE_API_URL: `${sims.url}/hubee`,
+            HUBEE_TOKEN_URL: `${sims.url}/hubee-auth/oauth2/token`,
+          },
+        });
+        try {
+          // Login (FranceConnect's token, keys and identity), review (API Particulier), transmission (HubEE).
+          await citizenJourney(port, "127.0.0.1");
+          const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+          for (const system of ["franceconnect", "api_particulier", "hubee_auth", "hubee"]) {
+            expect(text).toMatch(
+              new RegExp(
+                `portailqf_external_call_duration_seconds_count\\{system="${system}",outcome="success"\\} [1-9]`,
+              ),
+            );
+          }
+          expect(text).not.toMatch(/portailqf_external_call_duration_seconds_count\{system="other"/);
+          // The request's log line tells the time spent waiting on HubEE from the rest.
+          const transmission = app
+            .output()
+            .stdout.split("\n")
+            .filter((line) => line.includes('"method":"POST"') && line.includes('"path":"/demarche/verification"'));
+          expect(transmission).toHaveLength(1);
+          expect(JSON.parse(transmission[0]!).outgoingMs).toBeGreaterThan(0);
+        } finally {
+          await app.stop();
+        }
+      } finally {
+        await sims.close();
       }
     },
   );
