@@ -81,7 +81,8 @@ async function serveWeb(database: DatabaseHandle) {
   app.use(requestBodyGuard());
   app.use(noStoreForPersonalPages);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  // public/ holds build/ and dsfr/ only: a static handler at the root would stat the disk for every page.
+  app.use("/dsfr", express.static("public/dsfr", { maxAge: "1h" }));
   // Browsers ask for /favicon.ico whatever the page declares.
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/dsfr/favicon/favicon.ico"));
   app.all(

@@ -97,6 +97,26 @@ describe("caching of personal pages", () => {
   }, 120_000);
 });
 
+describe("static files", () => {
+  it("serves the build and the DSFR's files the page links to, and nothing else of the disk", async () => {
+    const html = await (await fetch(`${app.url}/`)).text();
+    const links = [
+      /\/build\/[^"]+\.js/.exec(html)?.[0],
+      /\/dsfr\/dsfr\.module\.min\.js/.exec(html)?.[0],
+      /\/dsfr\/favicon\/favicon\.svg/.exec(html)?.[0],
+    ];
+    for (const link of links) {
+      expect(link).toBeDefined();
+      const response = await fetch(`${app.url}${link}`);
+      expect(response.status, link).toBe(200);
+      expect(response.headers.get("cache-control")).toMatch(/max-age=[1-9]/);
+    }
+    // The public folder itself is not a tree one can walk from the root.
+    expect((await fetch(`${app.url}/build/`)).status).toBe(404);
+    expect((await fetch(`${app.url}/dsfr`, { redirect: "manual" })).status).not.toBe(200);
+  });
+});
+
 describe("logs", () => {
   it("logs no request line for assets at info, and no server error for a client's 404", async () => {
     const before = app.output().stdout.length;
