@@ -43,17 +43,27 @@ export async function startBuiltServer(options: {
   env?: Record<string, string>;
   /** A port chosen beforehand (the simulators need the app's URL before it starts). */
   port?: number;
-}): Promise<{ port: number; stop(): Promise<void> }> {
+}): Promise<{
+  port: number;
+  /** The launcher's pid: with its descendants, every server process. */
+  pid: number;
+  stop(): Promise<void>;
+}> {
   const port = options.port ?? (await freePort());
-  const app = spawnEntryPoint("server.ts", {
-    ...productionModeEnv(),
-    LOG_LEVEL: "warn",
-    PORT: String(port),
-    APP_URL: `http://localhost:${port}`,
-    DATABASE_URL: options.databaseUrl,
-    WEB_PROCESSES: String(options.processes),
-    ...options.env,
-  });
+  const app = spawnEntryPoint(
+    "server.ts",
+    {
+      ...productionModeEnv(),
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      APP_URL: `http://localhost:${port}`,
+      DATABASE_URL: options.databaseUrl,
+      WEB_PROCESSES: String(options.processes),
+      ...options.env,
+    },
+    // One .cpuprofile per process (the cluster's primary and each web process), written as it exits.
+    process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [],
+  );
   const output = collect(app);
   const exited = once(app, "exit");
   const stop = async () => {
@@ -70,5 +80,5 @@ export async function startBuiltServer(options: {
     await stop();
     throw error;
   }
-  return { port, stop };
+  return { port, pid: app.pid!, stop };
 }

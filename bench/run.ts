@@ -6,6 +6,7 @@
  *   BENCH_SCALE=0.01 npm run bench          # smoke run
  *   BENCH_ONLY=inbox,campaign npm run bench  # a subset
  *   BENCH_OUTPUT=/tmp/results.md             # elsewhere than bench/RESULTS.md
+ *   BENCH_CPU_PROFILE_DIR=/tmp/prof          # CPU profiles of the built server's processes (--cpu-prof)
  */
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";

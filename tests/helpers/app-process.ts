@@ -41,12 +41,21 @@ export async function runEntryPoint(
   return { code, signal, ...output(), durationMs: Date.now() - started };
 }
 
-export function spawnEntryPoint(entry: string, env: Record<string, string | undefined>): ChildProcess {
+/** `nodeArgs`: Node's own flags (tsx passes them on; a cluster's forks inherit them). */
+export function spawnEntryPoint(
+  entry: string,
+  env: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
+): ChildProcess {
   const cleanEnv: Record<string, string> = {};
   // Start from a neutral environment: a developer's variables must not leak into tests.
   for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[key]) cleanEnv[key] = process.env[key]!;
   for (const [key, value] of Object.entries(env)) if (value !== undefined) cleanEnv[key] = value;
-  return spawn(TSX, [entry], { cwd: ROOT, env: cleanEnv as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(TSX, [...nodeArgs, entry], {
+    cwd: ROOT,
+    env: cleanEnv as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 export function collect(child: ChildProcess): () => { stdout: string; stderr: string } {
