@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { queryRows, type Database } from "../../../db/client.ts";
 import { families, familyStatusCounts, receivedCases, type FamilyFileStatus } from "../../../db/schema/index.ts";
@@ -15,6 +15,7 @@ import {
 } from "./dossier-list-query";
 import { foldForSearch } from "../family-files/family-identity";
 import { parisDayEnd, parisDayStart, parisToday } from "../../domain/paris-time";
+import { qfSetForPriceRange, type QfSet } from "../../domain/pricing/qf-ranges-for-price";
 import { priceSql } from "../tariffs/price-sql.server";
 import { loadServicesInForce, type ServiceInForce } from "../tariffs/services-in-force.server";
 
@@ -106,12 +107,20 @@ export async function buildInboxWhere(
       // Another commune's service, or none in force today: no family has a price to compare.
       conditions.push(sql`false`);
     } else {
-      const price = priceSql(service.rule, sql`${families.qfValue}`);
-      if (range.minCents !== null) conditions.push(sql`${price} >= ${range.minCents}`);
-      if (range.maxCents !== null) conditions.push(sql`${price} <= ${range.maxCents}`);
+      // The QFs those prices come from: answered from the commune's QF index, no family priced.
+      conditions.push(qfSetCondition(qfSetForPriceRange(service.rule, range.minCents, range.maxCents)));
     }
   }
   return and(...conditions)!;
+}
+
+/** "The family's QF is in this set", as index ranges on families_qf_idx. */
+function qfSetCondition(set: QfSet): SQL {
+  const arms = set.intervals.map(({ min, max }) =>
+    max === null ? gte(families.qfValue, min) : and(gte(families.qfValue, min), lte(families.qfValue, max))!,
+  );
+  if (set.unknownQf) arms.push(isNull(families.qfValue));
+  return arms.length === 0 ? sql`false` : or(...arms)!;
 }
 
 async function familiesWithReference(db: Database, collectivityId: string, reference: string): Promise<string[]> {
