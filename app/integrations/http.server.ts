@@ -1,4 +1,4 @@
-import { observeExternalCall, outcomeOfStatus } from "~/metrics/external-calls.server";
+import { observeExternalCall, outcomeOfStatus, type ExternalCallOutcome } from "~/metrics/external-calls.server";
 import { startOutgoingCall } from "~/metrics/outgoing-call-time.server";
 
 /**
@@ -32,32 +32,42 @@ export async function fetchWithTimeout(url: string, init: RequestInit & { timeou
   const signal = rest.signal
     ? AbortSignal.any([rest.signal, AbortSignal.timeout(timeoutMs)])
     : AbortSignal.timeout(timeoutMs);
-  const started = performance.now();
-  const seconds = () => (performance.now() - started) / 1000;
-  const finished = startOutgoingCall();
+  // A call the caller cancelled is neither the system's timeout nor its failure: not recorded.
+  const outcomeOfFailure = (error: unknown): ExternalCallOutcome | null =>
+    isAbort(error) ? (rest.signal?.aborted ? null : "timeout") : "network_error";
   try {
-    const response = await fetch(url, { ...rest, signal });
-    observeExternalCall(url, outcomeOfStatus(response.status), seconds());
-    return response;
+    return await recordedFetch(url, { ...rest, signal }, outcomeOfFailure);
   } catch (error) {
-    if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) {
+    if (isAbort(error)) {
       if (rest.signal?.aborted) throw error;
-      observeExternalCall(url, "timeout", seconds());
       throw new HttpTimeoutError(url, timeoutMs);
     }
-    observeExternalCall(url, "network_error", seconds());
     throw new HttpNetworkError(url, error);
-  } finally {
-    finished();
   }
 }
 
 /**
  * fetch as a library calls it (openid-client's token, userinfo and keys requests), recorded like
- * ours: its duration by system and outcome, and on the current request's outgoing-call clock. The
- * library keeps its own timeouts and error handling.
+ * ours. The library keeps its own timeouts and error handling.
  */
-export async function observedFetch(url: string, init: RequestInit): Promise<Response> {
+export function observedFetch(url: string, init: RequestInit): Promise<Response> {
+  return recordedFetch(url, init, (error) =>
+    error instanceof DOMException && error.name === "TimeoutError" ? "timeout" : "network_error",
+  );
+}
+
+const isAbort = (error: unknown) =>
+  error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError");
+
+/**
+ * One external call, recorded: its duration by system and outcome (`outcomeOfFailure` classes a
+ * thrown error; null records nothing), and its time on the current request's outgoing-call clock.
+ */
+async function recordedFetch(
+  url: string,
+  init: RequestInit,
+  outcomeOfFailure: (error: unknown) => ExternalCallOutcome | null,
+): Promise<Response> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const finished = startOutgoingCall();
@@ -66,8 +76,8 @@ export async function observedFetch(url: string, init: RequestInit): Promise<Res
     observeExternalCall(url, outcomeOfStatus(response.status), seconds());
     return response;
   } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    observeExternalCall(url, timedOut ? "timeout" : "network_error", seconds());
+    const outcome = outcomeOfFailure(error);
+    if (outcome) observeExternalCall(url, outcome, seconds());
     throw error;
   } finally {
     finished();

@@ -42,11 +42,12 @@ export function qfSetForPriceRange(rule: PriceRule, minCents: number | null, max
   }
   // Pieces of the QF axis on which the price is monotonic; the last is flat to the end. A line's
   // ends are kept apart: rounding its inside to 5 or 10 cents can step past an end's exact price.
+  const flatFrom = rule.kind === "effort" ? effortFlatFrom(rule.rate, rule.ceilingCents) : 0;
   const pieces: QfInterval[] =
     rule.kind === "effort"
       ? [
-          { min: 0, max: effortFlatFrom(rule.rate, rule.ceilingCents) - 1 },
-          { min: effortFlatFrom(rule.rate, rule.ceilingCents), max: null },
+          { min: 0, max: flatFrom - 1 },
+          { min: flatFrom, max: null },
         ]
       : [
           { min: 0, max: Math.min(rule.qf1, rule.qf2) },
