@@ -249,7 +249,7 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
       const keyset = () => inboxNeighbours(handle.db, big!.id, query, target!.id);
       const ranking = () => neighboursByRanking(handle.db, big!.id, query, target!.id);
       const [a, b] = [await keyset(), await ranking()];
-      if (JSON.stringify(a) !== JSON.stringify(b) || a.position !== rank) {
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
         throw new Error(`voisins différents pour ${scenario.label} : ${JSON.stringify({ a, b, rank })}`);
       }
       const samples = { keyset: [] as number[], ranking: [] as number[] };
@@ -308,10 +308,10 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
       "",
       http?.markdown ?? "Non mesuré : le serveur n’est pas construit (`npm run build`).",
       "",
-      "### Dossier : précédent, suivant et position",
+      "### Dossier : précédent et suivant",
       "",
-      "Les liens « précédent » / « suivant » du dossier famille et sa position dans la liste d’où l’agent vient. " +
-        "« Classement complet » est la requête d’avant (`lag`, `lead`, `row_number` sur toute la liste filtrée) ; " +
+      "Les liens « précédent » / « suivant » du dossier famille dans la liste d’où l’agent vient. " +
+        "« Classement complet » est la requête d’avant (`lag`, `lead` sur toute la liste filtrée) ; " +
         "« inboxNeighbours » est le code actuel (conditions de clé sur les valeurs de tri du dossier). " +
         "Les deux donnent le même résultat, vérifié à chaque mesure. Millisecondes, médiane / p95.",
       "",
@@ -356,19 +356,16 @@ export async function runInboxBench(options: InboxBenchOptions): Promise<BenchRe
 async function neighboursByRanking(db: Database, collectivityId: string, query: InboxQuery, familyId: string) {
   const where = await buildInboxWhere(db, collectivityId, query);
   const order = sql.join(inboxOrderBy(query), sql`, `);
-  const [row] = await queryRows<{ previous: string | null; next: string | null; position: string | number }>(
+  const [row] = await queryRows<{ previous: string | null; next: string | null }>(
     db,
-    sql`select previous, next, position from (
+    sql`select previous, next from (
       select ${schema.families.id} as id,
         lag(${schema.families.id}) over (order by ${order}) as previous,
-        lead(${schema.families.id}) over (order by ${order}) as next,
-        row_number() over (order by ${order}) as position
+        lead(${schema.families.id}) over (order by ${order}) as next
       from ${schema.families} where ${where}
     ) ranked where id = ${familyId}`,
   );
-  return row
-    ? { previous: row.previous, next: row.next, position: Number(row.position) }
-    : { previous: null, next: null, position: null };
+  return row ? { previous: row.previous, next: row.next } : { previous: null, next: null };
 }
 
 /**

@@ -138,8 +138,11 @@ export const families = pgTable(
     // "Tous" tab and date filters across statuses.
     index("families_received_idx").on(table.collectivityId, table.receivedAt.desc().nullsFirst(), table.id),
     // The id ends the "QF" and "nom" sorts (total order): in the index, a deep page of those sorts is
-    // an index-only scan instead of sorting the commune's every file (bench/RESULTS.md).
-    index("families_qf_idx").on(table.collectivityId, table.qfValue, table.id),
+    // an index-only scan instead of sorting the commune's every file (bench/RESULTS.md). The status
+    // comes last (a key column only because drizzle has no INCLUDE): the tab counters of a QF or
+    // price filter count the matching range from the index alone, without reading the families
+    // (250 000 files, a 57 000-file range: 40 -> 11 ms; migration 0016).
+    index("families_qf_idx").on(table.collectivityId, table.qfValue, table.id, table.status),
     index("families_name_idx").on(table.collectivityId, table.familyName, table.givenNames, table.id),
     index("families_children_idx").on(table.collectivityId, table.childrenCount),
     index("families_external_id_idx").on(table.collectivityId, table.externalId),
