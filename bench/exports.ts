@@ -35,9 +35,30 @@ const LABELS: Record<ChildFormat, string> = { copy: "COPY", csv: "CSV", xlsx: "X
 const CHILD = fileURLToPath(new URL("./export-child.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-/** One export in a fresh `node --import tsx` process; its time excludes the process's start and imports. */
+/**
+ * Heap caps tried at the largest size (`--max-old-space-size`, MiB): what a cap on the exporting
+ * process would cost in time, and what it saves in memory (bench/NOTES.md, ADR 039).
+ */
+const HEAP_CAPS_MB = [256, 128, 64];
+
+/**
+ * One export in a fresh `node --import tsx` process; its time excludes the process's start and
+ * imports. Null when the process ran out of heap under `heapCapMb` (V8's fatal error, exit code ≠ 0).
+ */
 async function runChild(url: string, collectivityId: string, format: ChildFormat): Promise<ChildResult> {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, url, collectivityId, format], {
+  const result = await runChildUnderCap(url, collectivityId, format);
+  if (!result) throw new Error(`export ${format} : tas épuisé sans plafond`);
+  return result;
+}
+
+async function runChildUnderCap(
+  url: string,
+  collectivityId: string,
+  format: ChildFormat,
+  heapCapMb?: number,
+): Promise<ChildResult | null> {
+  const nodeArgs = heapCapMb ? [`--max-old-space-size=${heapCapMb}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", CHILD, url, collectivityId, format], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -48,6 +69,7 @@ async function runChild(url: string, collectivityId: string, format: ChildFormat
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, "exit")) as [number | null];
   const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  if (heapCapMb && code !== 0 && /heap out of memory/i.test(stderr)) return null;
   if (code !== 0 || !line) throw new Error(`export ${format} : processus sorti (${code}) : ${stderr.slice(-500)}`);
   return JSON.parse(line.slice("RESULT ".length)) as ChildResult;
 }
@@ -88,6 +110,17 @@ async function addThreeServices(db: Database, collectivityId: string): Promise<v
   }
 }
 
+const CAPPED_FORMATS = ["csv", "xlsx", "ods"] as const;
+
+interface CappedCell {
+  cap: number;
+  format: (typeof CAPPED_FORMATS)[number];
+  /** Runs that ended in V8's "heap out of memory". */
+  outOfHeap: number;
+  ms: Summary | null;
+  growthMb: Summary | null;
+}
+
 interface Cell {
   ms: Summary;
   coldMs: Summary;
@@ -105,6 +138,10 @@ export async function runExportsBenchmark(options: ExportsBenchmarkOptions): Pro
   const scratch = await createBenchDatabase(`exports_${process.pid}`);
   const handle = await openDatabase({ databaseUrl: scratch.url, maxConnections: 4 });
   const cells = new Map<number, Record<ChildFormat, Cell>>();
+  const capped: CappedCell[] = [];
+  const smoke = options.scale < 0.05;
+  const caps = smoke ? HEAP_CAPS_MB.slice(-1) : HEAP_CAPS_MB;
+  const capRuns = smoke ? 1 : RUNS;
   try {
     const commune = await createCommune(handle.db, "Commune de mesure", 9001);
     await addThreeServices(handle.db, commune.id);
@@ -141,6 +178,30 @@ export async function runExportsBenchmark(options: ExportsBenchmarkOptions): Pro
       };
       cells.set(size, { copy: cell("copy"), csv: cell("csv"), xlsx: cell("xlsx"), ods: cell("ods") });
     }
+    // The commune now holds the largest size: the same exports under each heap cap (at smoke
+    // scale, the lowest cap once, to prove the path runs).
+    for (const cap of caps) {
+      for (const format of CAPPED_FORMATS) {
+        const results: ChildResult[] = [];
+        let outOfHeap = 0;
+        for (let run = 0; run < capRuns; run++) {
+          const result = await runChildUnderCap(scratch.url, commune.id, format, cap);
+          if (result) results.push(result);
+          else outOfHeap++;
+          log(
+            `exports : ${LABELS[format]} sous ${cap} Mo de tas : ` +
+              (result ? `${fmt(result.ms)} ms, RSS +${fmt(result.growthMb)} Mo` : "tas épuisé"),
+          );
+        }
+        capped.push({
+          cap,
+          format,
+          outOfHeap,
+          ms: results.length ? summarize(results.map((r) => r.ms)) : null,
+          growthMb: results.length ? summarize(results.map((r) => r.growthMb)) : null,
+        });
+      }
+    }
   } finally {
     await handle.close();
     await scratch.drop();
@@ -165,6 +226,18 @@ export async function runExportsBenchmark(options: ExportsBenchmarkOptions): Pro
 
   const first = cells.get(sizes[0]!)!;
   const last = cells.get(sizes[sizes.length - 1]!)!;
+  const cappedRows = caps.map((cap) => [
+    `${cap} Mo`,
+    ...CAPPED_FORMATS.map((format) => {
+      const c = capped.find((x) => x.cap === cap && x.format === format)!;
+      const uncapped = last[format];
+      if (!c.ms || !c.growthMb) return `tas épuisé (${c.outOfHeap} sur ${capRuns})`;
+      return (
+        `${spread(c.ms, 0)} ms (× ${fmt(c.ms.median / uncapped.ms.median, 2)}), RSS +${fmt(c.growthMb.median)} Mo` +
+        (c.outOfHeap ? `, tas épuisé ${c.outOfHeap} fois sur ${capRuns}` : "")
+      );
+    }),
+  ]);
   // Bounded memory: ten times the rows must not mean (anywhere near) ten times the RSS growth.
   const bounded = (small: number, large: number) => large <= 2 * small + 20;
   const slowest = Math.max(...sizes.map((size) => cells.get(size)!.csv.ms.median / cells.get(size)!.copy.ms.median));
@@ -202,6 +275,14 @@ export async function runExportsBenchmark(options: ExportsBenchmarkOptions): Pro
     "Après le point-virgule, le temps médian de ce premier export (JIT froid).",
     "",
     table(["Familles", ...FORMATS.map((f) => `${LABELS[f]} (Mo ; ms à froid)`)], memoryRows),
+    "",
+    `### Sous un plafond de tas, à ${last.csv.rows.toLocaleString("fr-FR")} lignes`,
+    "",
+    "Les mêmes exports, chacun dans un processus neuf lancé avec `--max-old-space-size` (Mio) : temps (médiane, " +
+      "min–max, et rapport à la même mesure sans plafond, tableau du haut) et croissance du RSS (médiane). " +
+      "« Tas épuisé » : le processus s’est arrêté sur l’erreur fatale de V8.",
+    "",
+    table(["Plafond", ...CAPPED_FORMATS.map((f) => LABELS[f])], cappedRows),
   ].join("\n");
   return {
     name: "exports",
