@@ -1,7 +1,7 @@
 # Portail QF: one image for both process types (see docs/deployment.md).
 #   docker build -t portail-qf .
 #   docker run --env-file .env -p 3000:3000 portail-qf                     # web
-#   docker run --env-file .env portail-qf npx tsx jobs/worker.ts           # worker
+#   docker run --env-file .env portail-qf npm run start:worker             # worker (heap cap: ADR 039)
 #   docker run --env-file .env portail-qf npm run db:migrate               # release step
 
 # 1. Dependencies and the Remix build (dev dependencies needed by `remix build`).

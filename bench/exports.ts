@@ -37,9 +37,11 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /**
  * Heap caps tried at the largest size (`--max-old-space-size`, MiB): what a cap on the exporting
- * process would cost in time, and what it saves in memory (bench/NOTES.md, ADR 039).
+ * process costs in time, and what it saves in memory (ADR 039). The first is the worker's, where
+ * exports run in production (`npm run start:worker`): the memory goals are checked under it.
  */
-const HEAP_CAPS_MB = [256, 128, 64];
+const WORKER_HEAP_CAP_MB = 256;
+const HEAP_CAPS_MB = [WORKER_HEAP_CAP_MB, 128, 64];
 
 /**
  * One export in a fresh `node --import tsx` process; its time excludes the process's start and
@@ -140,7 +142,7 @@ export async function runExportsBenchmark(options: ExportsBenchmarkOptions): Pro
   const cells = new Map<number, Record<ChildFormat, Cell>>();
   const capped: CappedCell[] = [];
   const smoke = options.scale < 0.05;
-  const caps = smoke ? HEAP_CAPS_MB.slice(-1) : HEAP_CAPS_MB;
+  const caps = smoke ? [WORKER_HEAP_CAP_MB] : HEAP_CAPS_MB;
   const capRuns = smoke ? 1 : RUNS;
   try {
     const commune = await createCommune(handle.db, "Commune de mesure", 9001);
@@ -179,7 +181,7 @@ export async function runExportsBenchmark(options: ExportsBenchmarkOptions): Pro
       cells.set(size, { copy: cell("copy"), csv: cell("csv"), xlsx: cell("xlsx"), ods: cell("ods") });
     }
     // The commune now holds the largest size: the same exports under each heap cap (at smoke
-    // scale, the lowest cap once, to prove the path runs).
+    // scale, the worker's cap once, to prove the path runs).
     for (const cap of caps) {
       for (const format of CAPPED_FORMATS) {
         const results: ChildResult[] = [];
@@ -246,12 +248,22 @@ export async function runExportsBenchmark(options: ExportsBenchmarkOptions): Pro
       label: `Export CSV avec trois colonnes de tarifs ≤ 3 × COPY (médianes de ${RUNS} exécutions) : pire rapport × ${fmt(slowest)}`,
       ok: slowest <= 3,
     },
-    ...(["csv", "xlsx", "ods"] as const).map((format) => ({
-      label:
-        `Export ${LABELS[format]} en mémoire bornée (croissance du RSS à ${last.csv.rows} lignes ≤ 2 × celle à ` +
-        `${first.csv.rows} + 20 Mo, médianes) : ${fmt(first[format].growthMb.median)} Mo → ${fmt(last[format].growthMb.median)} Mo`,
-      ok: bounded(first[format].growthMb.median, last[format].growthMb.median),
-    })),
+    // Under the worker's cap, as exports run in production (ADR 039). Without a cap, V8 lets the
+    // heap grow towards its default limit (4 GiB on a 24 GiB machine) before collecting: the
+    // uncapped growth is in the table, but says how V8 sizes its heap, not what an export keeps.
+    ...CAPPED_FORMATS.map((format) => {
+      const underCap = capped.find((c) => c.cap === WORKER_HEAP_CAP_MB && c.format === format)!;
+      const growth = underCap.growthMb?.median ?? null;
+      return {
+        label:
+          `Export ${LABELS[format]} en mémoire bornée sous le plafond du worker (${WORKER_HEAP_CAP_MB} Mio) : ` +
+          `croissance du RSS à ${last.csv.rows} lignes ≤ 2 × celle à ${first.csv.rows} sans plafond + 20 Mo, ` +
+          `médianes, sans tas épuisé : ${fmt(first[format].growthMb.median)} Mo → ` +
+          (growth === null ? "tas épuisé" : `${fmt(growth)} Mo`) +
+          (underCap.outOfHeap ? ` (tas épuisé ${underCap.outOfHeap} fois)` : ""),
+        ok: growth !== null && underCap.outOfHeap === 0 && bounded(first[format].growthMb.median, growth),
+      };
+    }),
   ];
   const markdown = [
     "Une commune dont les dossiers passent de 10 000 à 50 000 puis 100 000 (× échelle). Référence : `COPY (…) TO STDOUT`",
