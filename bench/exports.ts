@@ -43,16 +43,14 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const WORKER_HEAP_CAP_MB = 256;
 const HEAP_CAPS_MB = [WORKER_HEAP_CAP_MB, 128, 64];
 
-/**
- * One export in a fresh `node --import tsx` process; its time excludes the process's start and
- * imports. Null when the process ran out of heap under `heapCapMb` (V8's fatal error, exit code ≠ 0).
- */
+/** One export in a fresh `node --import tsx` process; its time excludes the process's start and imports. */
 async function runChild(url: string, collectivityId: string, format: ChildFormat): Promise<ChildResult> {
   const result = await runChildUnderCap(url, collectivityId, format);
   if (!result) throw new Error(`export ${format} : tas épuisé sans plafond`);
   return result;
 }
 
+/** runChild under `heapCapMb`; null when the process ran out of heap (V8's fatal error, exit code ≠ 0). */
 async function runChildUnderCap(
   url: string,
   collectivityId: string,
