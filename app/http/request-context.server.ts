@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { RequestHandler } from "express";
 import { OutgoingCallClock, runWithOutgoingCallClock } from "~/metrics/outgoing-call-time.server";
 import { runWithLogContext } from "~/utils/log-context.server";
+import { runWithRequestMemo } from "./request-memo.server";
 import { logger } from "~/utils/logger.server";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -45,5 +46,7 @@ export const requestContext: RequestHandler = (req, res, next) => {
       "request",
     );
   });
-  runWithLogContext({ requestId }, () => runWithOutgoingCallClock(outgoingCalls, next));
+  runWithLogContext({ requestId }, () =>
+    runWithOutgoingCallClock(outgoingCalls, () => runWithRequestMemo(req.method, next)),
+  );
 };

@@ -15,6 +15,7 @@ import {
   safeRedirectTo,
   sessionIdToken,
 } from "../../app/portal/access/agent-session.server.ts";
+import { runWithRequestMemo } from "../../app/http/request-memo.server.ts";
 import { createAgent } from "../helpers/portal-fixtures.ts";
 import { createTestDatabase } from "../helpers/test-database.ts";
 
@@ -122,6 +123,30 @@ describe("agent sessions", () => {
     )) as Response;
     expect(revoked.headers.get("Location")).toBe("/portail/connexion");
     expect(revoked.headers.get("Set-Cookie")).toMatch(/__qf_agent=;.*Max-Age=0/i);
+  });
+
+  it("reads the session once for the loaders of one page, and afresh after an action", async () => {
+    // Remix gives each loader its own Request; the page's loaders share one read (issue 20).
+    const { setCookie, sessionIdHash } = await createAgentSession(handle.db, agentId);
+    const page = () => request(cookieOf(setCookie), "/portail");
+    const inGet = await runWithRequestMemo("GET", async () => {
+      const first = await requireAgent(page());
+      // A revocation landing between two loaders of the same page is seen by the next page only.
+      await revokeAgentSession(handle.db, sessionIdHash);
+      return [first, await requireAgent(page())];
+    });
+    expect(inGet.map((current) => current.sessionIdHash)).toEqual([sessionIdHash, sessionIdHash]);
+    const nextPage = await runWithRequestMemo("GET", () => requireAgent(page()).catch((error: unknown) => error));
+    expect((nextPage as Response).status).toBe(302);
+
+    // A POST: the loaders Remix runs after the action read again (a logout, then the page's loaders).
+    const second = await createAgentSession(handle.db, agentId);
+    const withAction = runWithRequestMemo("POST", async () => {
+      await requireAgent(request(cookieOf(second.setCookie), "/portail"));
+      await revokeAgentSession(handle.db, second.sessionIdHash);
+      return requireAgent(request(cookieOf(second.setCookie), "/portail"));
+    });
+    await expect(withAction).rejects.toBeInstanceOf(Response);
   });
 
   it("purges the sessions that can no longer be used, and only those", async () => {

@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { getDatabase } from "~/db.server";
 import type { Database } from "../../../db/client.ts";
 import { collectivities, memberships, type MembershipRole } from "../../../db/schema/index.ts";
+import { memoizedForRequest } from "~/http/request-memo.server";
 import { requireAgent, type CurrentAgent } from "./agent-session.server";
 
 /**
@@ -59,7 +60,10 @@ export async function requireMembership(
   role?: "admin",
 ): Promise<CommuneAccess> {
   const current = await requireAgent(request);
-  const access = await findCommuneAccess(await getDatabase(), current.agent.id, siret ?? "");
+  const db = await getDatabase();
+  const access = await memoizedForRequest(`commune-access:${current.agent.id}:${siret ?? ""}`, () =>
+    findCommuneAccess(db, current.agent.id, siret ?? ""),
+  );
   if (!access) throw notFound();
   if (role === "admin" && access.membership.role !== "admin") throw forbidden();
   return { ...current, ...access };

@@ -3,6 +3,7 @@ import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import { and, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { getConfig } from "~/config.server";
 import { getDatabase } from "~/db.server";
+import { memoizedForRequest } from "~/http/request-memo.server";
 import { AGENT_SESSION_IDLE_MINUTES, AGENT_SESSION_MAX_HOURS } from "~/retention-periods";
 import { decrypt, encrypt, keyFromBase64 } from "~/utils/encryption.server";
 import type { Database } from "../../../db/client.ts";
@@ -128,7 +129,10 @@ export function loginUrl(request: Request): string {
  */
 export async function requireAgent(request: Request): Promise<CurrentAgent> {
   const db = await getDatabase();
-  const current = await readAgentSession(db, request);
+  // The loaders of one page share the read (and its touch of last_seen_at).
+  const current = await memoizedForRequest(`agent-session:${request.headers.get("Cookie") ?? ""}`, () =>
+    readAgentSession(db, request),
+  );
   if (current) return current;
   const hadCookie = (await sessionIdHashOf(request)) !== null;
   throw redirect(
