@@ -162,6 +162,10 @@ const eurosSchema = (bound: string) =>
       return cents;
     })
     .nullable();
+// Built once: a zod schema costs more to build than to run, and every list page checks its range
+// several times (the where clause, the counters, the form's errors).
+const minEuros = eurosSchema("minimum");
+const maxEuros = eurosSchema("maximum");
 
 export interface InboxPriceRange {
   serviceId: string;
@@ -179,8 +183,8 @@ export function inboxPriceRange(query: Pick<InboxQuery, "priceService" | "priceM
   errors: Partial<Record<InboxRangeField, string>>;
 } {
   const errors: Partial<Record<InboxRangeField, string>> = {};
-  const min = eurosSchema("minimum").safeParse(query.priceMin);
-  const max = eurosSchema("maximum").safeParse(query.priceMax);
+  const min = minEuros.safeParse(query.priceMin);
+  const max = maxEuros.safeParse(query.priceMax);
   if (!min.success) errors.tarifMin = min.error.issues[0]!.message;
   if (!max.success) errors.tarifMax = max.error.issues[0]!.message;
   if (min.success && max.success) {
