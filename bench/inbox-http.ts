@@ -1,7 +1,7 @@
 import os from "node:os";
 import { Agent, request } from "undici";
 import { startBuiltServer } from "./built-server.ts";
-import { fmt, now, summarize, table } from "./lib.ts";
+import { fmt, machineCpuMs, now, processCpuMs, summarize, table } from "./lib.ts";
 
 /**
  * The agents' list over HTTP (issue 20): the built server on the inbox benchmark's database,
@@ -14,6 +14,8 @@ export interface InboxHttpResult {
   markdown: string;
   p95: number;
   errors: number;
+  /** CPU of the web processes per page served (ms). */
+  webCpuMsPerPage: number;
 }
 
 export async function measureInboxOverHttp(options: {
@@ -24,13 +26,14 @@ export async function measureInboxOverHttp(options: {
   paths: { label: string; path: string }[];
   seconds: number;
   log: (line: string) => void;
+  env?: Record<string, string>;
 }): Promise<InboxHttpResult> {
   const processes = os.availableParallelism();
   // Jobs run in the worker, not in the processes that serve agents.
-  const { port, stop } = await startBuiltServer({
+  const { port, pid, stop } = await startBuiltServer({
     databaseUrl: options.databaseUrl,
     processes,
-    env: { RUN_WORKER: "0" },
+    env: { RUN_WORKER: "0", ...options.env },
   });
   try {
     const clients = options.cookies.length;
@@ -49,6 +52,7 @@ export async function measureInboxOverHttp(options: {
     );
     const samples = options.paths.map(() => [] as number[]);
     let errors = 0;
+    const cpuBefore = cpuSnapshot(pid);
     const t0 = now();
     const end = t0 + options.seconds * 1000;
     await Promise.all(
@@ -63,24 +67,48 @@ export async function measureInboxOverHttp(options: {
       }),
     );
     const elapsed = (now() - t0) / 1000;
+    const cpuAfter = cpuSnapshot(pid);
     await dispatcher.close();
     const all = summarize(samples.flat());
     const rows = options.paths.map((p, i) => {
       const s = summarize(samples[i]!);
       return [p.label, s.n, fmt(s.median), fmt(s.p95)];
     });
-    options.log(`inbox http : ${all.n} pages en ${fmt(elapsed)} s, p95 ${fmt(all.p95)} ms`);
+    // CPU per page is the capacity's measure: unlike latency, it does not swing with the load of the moment.
+    const perPage = (key: keyof typeof cpuBefore) => (cpuAfter[key] - cpuBefore[key]) / Math.max(1, all.n);
+    const webMs = perPage("web");
+    const agentsMs = perPage("agents");
+    const restMs = perPage("machineBusy") - webMs - agentsMs;
+    const busyPercent =
+      (100 * (cpuAfter.machineBusy - cpuBefore.machineBusy)) / (cpuAfter.machineTotal - cpuBefore.machineTotal);
+    options.log(
+      `inbox http : ${all.n} pages en ${fmt(elapsed)} s, p95 ${fmt(all.p95)} ms, ` +
+        `CPU par page : web ${fmt(webMs)} ms, reste ${fmt(restMs)} ms`,
+    );
     const markdown = [
       `${clients} agents connectés en même temps (une session chacun, connexions persistantes), ${options.seconds} s, ` +
         `serveur construit, ${processes} processus web (\`WEB_PROCESSES\`, un par cœur comme en production) ; le ` +
         `générateur de charge et PostgreSQL partagent les mêmes cœurs. Pages entières, lues jusqu’au bout : ` +
         `${all.n} pages, ${fmt(all.n / elapsed)} pages/s, médiane ${fmt(all.median)} ms, p95 ${fmt(all.p95)} ms, ` +
-        `${errors} erreur(s).`,
+        `${errors} erreur(s). Processeur par page : serveur web ${fmt(webMs)} ms, agents virtuels ${fmt(agentsMs)} ms, ` +
+        `reste de la machine (PostgreSQL surtout) ${fmt(restMs)} ms ; machine occupée à ${fmt(busyPercent)} %.`,
       "",
       table(["Page de la liste", "Pages servies", "Médiane (ms)", "p95 (ms)"], rows),
     ].join("\n");
-    return { markdown, p95: all.p95, errors };
+    return { markdown, p95: all.p95, errors, webCpuMsPerPage: webMs };
   } finally {
     await stop();
   }
+}
+
+/** CPU used so far (ms): the server's processes, this process's (the virtual agents), the machine's. */
+function cpuSnapshot(serverPid: number) {
+  const own = process.cpuUsage();
+  const machine = machineCpuMs();
+  return {
+    web: processCpuMs(serverPid, { descendants: true }),
+    agents: (own.user + own.system) / 1000,
+    machineBusy: machine.busy,
+    machineTotal: machine.total,
+  };
 }

@@ -53,6 +53,9 @@ const SCENARIOS: Scenario[] = [
     label: "Filtres combinés (année, QF 500–1200, CAF, 2 enfants)",
     params: "onglet=tous&periode=annee&qfMin=500&qfMax=1200&regime=CNAF&enfants=2",
   },
+  // Each filter alone reads through a different path: « régime MSA » alone scanned the whole table (ADR 040).
+  { label: "Filtre régime MSA seul", params: "onglet=tous&regime=MSA" },
+  { label: "Filtre 2 enfants seul", params: "onglet=tous&enfants=2" },
   { label: "Tri par nom", params: "onglet=tous&tri=nom" },
   { label: "Tri par QF, page 50", params: "onglet=tous&tri=qf&page=50" },
   { label: "Page profonde (500 × 100, offset 49 900)", params: "onglet=tous&page=500&parPage=100" },
