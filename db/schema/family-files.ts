@@ -144,7 +144,20 @@ export const families = pgTable(
     // (250 000 files, a 57 000-file range: 40 -> 11 ms; migration 0016).
     index("families_qf_idx").on(table.collectivityId, table.qfValue, table.id, table.status),
     index("families_name_idx").on(table.collectivityId, table.familyName, table.givenNames, table.id),
-    index("families_children_idx").on(table.collectivityId, table.childrenCount),
+    // The inbox's filters (children, QF, status, date, provider) in one index, so that the tab
+    // counters of any combination of them count from the index alone (an index-only scan of at
+    // most the commune's entries) instead of reading each matching family, or the whole table:
+    // at 250 000 files in a commune of a 5-million-file table, « régime MSA » alone took 600 ms (a
+    // parallel sequential scan), now 13 ms. The children first: with a QF range they make a narrow
+    // range (ADR 040, migration 0017).
+    index("families_filters_idx").on(
+      table.collectivityId,
+      table.childrenCount,
+      table.qfValue,
+      table.status,
+      table.receivedAt,
+      table.qfProvider,
+    ),
     index("families_external_id_idx").on(table.collectivityId, table.externalId),
     // Name search starting from the commune (ADR 033): each word's prefixes (up to 10 letters) as
     // exact keys beside the commune (btree_gin), so « bernard mar » intersects the commune's
