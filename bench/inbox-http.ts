@@ -14,8 +14,6 @@ export interface InboxHttpResult {
   markdown: string;
   p95: number;
   errors: number;
-  /** CPU of the web processes per page served (ms). */
-  webCpuMsPerPage: number;
 }
 
 export async function measureInboxOverHttp(options: {
@@ -26,14 +24,13 @@ export async function measureInboxOverHttp(options: {
   paths: { label: string; path: string }[];
   seconds: number;
   log: (line: string) => void;
-  env?: Record<string, string>;
 }): Promise<InboxHttpResult> {
   const processes = os.availableParallelism();
   // Jobs run in the worker, not in the processes that serve agents.
   const { port, pid, stop } = await startBuiltServer({
     databaseUrl: options.databaseUrl,
     processes,
-    env: { RUN_WORKER: "0", ...options.env },
+    env: { RUN_WORKER: "0" },
   });
   try {
     const clients = options.cookies.length;
@@ -95,7 +92,7 @@ export async function measureInboxOverHttp(options: {
       "",
       table(["Page de la liste", "Pages servies", "Médiane (ms)", "p95 (ms)"], rows),
     ].join("\n");
-    return { markdown, p95: all.p95, errors, webCpuMsPerPage: webMs };
+    return { markdown, p95: all.p95, errors };
   } finally {
     await stop();
   }
