@@ -7,17 +7,7 @@ import { freePort } from "../tests/helpers/free-port.ts";
 import { selfSignedCertificate } from "../tests/helpers/self-signed-certificate.ts";
 import { startSimulatorProcess } from "../tests/helpers/simulator-process.ts";
 import { seedDemoDatabase, startBuiltServer } from "./built-server.ts";
-import {
-  createBenchDatabase,
-  fmt,
-  machineCpuMs,
-  now,
-  processCpuMs,
-  scaled,
-  summarize,
-  table,
-  type BenchResult,
-} from "./lib.ts";
+import { cpuSnapshot, createBenchDatabase, fmt, now, scaled, summarize, table, type BenchResult } from "./lib.ts";
 
 /**
  * Citizen pages under load: virtual citizens, all at once, through home → commune →
@@ -95,11 +85,12 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
     let completed = 0;
     let wallMs = 0;
     // CPU spent during the journeys (not the baseline): who uses the machine's cores.
-    const cpu = { web: 0, simulators: 0, citizens: 0, machineBusy: 0, machineTotal: 0 };
+    // `own` is this process: the virtual citizens.
+    const cpu = { web: 0, simulators: 0, own: 0, machineBusy: 0, machineTotal: 0 };
     for (let round = 0; round < rounds; round++) {
       log(`citoyens : tour ${round + 1}/${rounds}, ${citizens} citoyens en même temps`);
       const t = now();
-      const cpuBefore = cpuSnapshot(app.pid, sims.pid);
+      const cpuBefore = cpuSnapshot({ web: app.pid, simulators: sims.pid });
       const results = await Promise.all(
         Array.from({ length: citizens }, (_, i) =>
           citizenJourney(port, `127.0.${1 + round}.${10 + i}`, samples, {
@@ -116,7 +107,7 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
         ),
       );
       wallMs += now() - t;
-      const cpuAfter = cpuSnapshot(app.pid, sims.pid);
+      const cpuAfter = cpuSnapshot({ web: app.pid, simulators: sims.pid });
       for (const key of Object.keys(cpu) as (keyof typeof cpu)[]) cpu[key] += cpuAfter[key] - cpuBefore[key];
       completed += results.filter(Boolean).length;
       // Baseline under the same concurrency, right after the round.
@@ -244,38 +235,25 @@ export async function runCitizenBench(options: CitizenBenchOptions): Promise<Ben
  * Little's law, the shortest mean journey `citizens` at once without pause could then have.
  */
 function cpuParagraph(
-  cpu: { web: number; simulators: number; citizens: number; machineBusy: number; machineTotal: number },
+  cpu: { web: number; simulators: number; own: number; machineBusy: number; machineTotal: number },
   journeys: number,
   citizens: number,
 ): string {
   const per = (ms: number) => fmt(ms / journeys, 1);
   // The rest of the machine's busy time is PostgreSQL for the most part (and the system).
-  const rest = cpu.machineBusy - cpu.web - cpu.simulators - cpu.citizens;
+  const rest = cpu.machineBusy - cpu.web - cpu.simulators - cpu.own;
   const ours = (cpu.web + rest) / journeys;
   const cores = availableParallelism();
   const ceiling = (cores * 1000) / ours;
   return (
     `Processeur par parcours complet : serveur web ${per(cpu.web)} ms, simulateurs ${per(cpu.simulators)} ms, ` +
-    `citoyens virtuels ${per(cpu.citizens)} ms, reste de la machine (PostgreSQL surtout) ${per(rest)} ms ; ` +
+    `citoyens virtuels ${per(cpu.own)} ms, reste de la machine (PostgreSQL surtout) ${per(rest)} ms ; ` +
     `machine occupée à ${fmt((100 * cpu.machineBusy) / cpu.machineTotal)} % pendant les parcours. ` +
     `Notre serveur et sa base coûtent ≈ ${fmt(ours, 1)} ms de processeur par parcours : avec les ${cores} cœurs ` +
     `pour eux seuls, au plus ≈ ${fmt(ceiling, 1)} parcours/s ; ${citizens} citoyens enchaînant leurs étapes sans ` +
     `pause ne peuvent alors pas descendre sous ≈ ${fmt((citizens / ceiling) * 1000)} ms par parcours en moyenne ` +
     "(loi de Little), attente des simulateurs non comprise."
   );
-}
-
-/** CPU used so far (ms): the web server's processes, the simulators', this process's, the machine's. */
-function cpuSnapshot(webPid: number, simulatorsPid: number) {
-  const own = process.cpuUsage();
-  const machine = machineCpuMs();
-  return {
-    web: processCpuMs(webPid, { descendants: true }),
-    simulators: processCpuMs(simulatorsPid, { descendants: true }),
-    citizens: (own.user + own.system) / 1000,
-    machineBusy: machine.busy,
-    machineTotal: machine.total,
-  };
 }
 
 /** One metric's duration (ms) from a Server-Timing header, 0 when absent. */

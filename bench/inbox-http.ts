@@ -1,7 +1,7 @@
 import os from "node:os";
 import { Agent, request } from "undici";
 import { startBuiltServer } from "./built-server.ts";
-import { fmt, machineCpuMs, now, processCpuMs, summarize, table } from "./lib.ts";
+import { cpuSnapshot, fmt, now, summarize, table } from "./lib.ts";
 
 /**
  * The agents' list over HTTP (issue 20): the built server on the inbox benchmark's database,
@@ -49,7 +49,7 @@ export async function measureInboxOverHttp(options: {
     );
     const samples = options.paths.map(() => [] as number[]);
     let errors = 0;
-    const cpuBefore = cpuSnapshot(pid);
+    const cpuBefore = cpuSnapshot({ web: pid });
     const t0 = now();
     const end = t0 + options.seconds * 1000;
     await Promise.all(
@@ -64,7 +64,7 @@ export async function measureInboxOverHttp(options: {
       }),
     );
     const elapsed = (now() - t0) / 1000;
-    const cpuAfter = cpuSnapshot(pid);
+    const cpuAfter = cpuSnapshot({ web: pid });
     await dispatcher.close();
     const all = summarize(samples.flat());
     const rows = options.paths.map((p, i) => {
@@ -74,7 +74,7 @@ export async function measureInboxOverHttp(options: {
     // CPU per page is the capacity's measure: unlike latency, it does not swing with the load of the moment.
     const perPage = (key: keyof typeof cpuBefore) => (cpuAfter[key] - cpuBefore[key]) / Math.max(1, all.n);
     const webMs = perPage("web");
-    const agentsMs = perPage("agents");
+    const agentsMs = perPage("own");
     const restMs = perPage("machineBusy") - webMs - agentsMs;
     const busyPercent =
       (100 * (cpuAfter.machineBusy - cpuBefore.machineBusy)) / (cpuAfter.machineTotal - cpuBefore.machineTotal);
@@ -96,16 +96,4 @@ export async function measureInboxOverHttp(options: {
   } finally {
     await stop();
   }
-}
-
-/** CPU used so far (ms): the server's processes, this process's (the virtual agents), the machine's. */
-function cpuSnapshot(serverPid: number) {
-  const own = process.cpuUsage();
-  const machine = machineCpuMs();
-  return {
-    web: processCpuMs(serverPid, { descendants: true }),
-    agents: (own.user + own.system) / 1000,
-    machineBusy: machine.busy,
-    machineTotal: machine.total,
-  };
 }

@@ -175,6 +175,21 @@ export function processCpuMs(pid: number, { descendants = false } = {}): number 
   }
 }
 
+/**
+ * CPU used so far (ms): by each of `processes` (pids, with their descendants), by this process
+ * (`own`: the benchmark's virtual users) and by the whole machine (busy and total). The difference
+ * of two snapshots says where a measured run's CPU went; the machine's busy time minus the rest
+ * is PostgreSQL's for the most part.
+ */
+export function cpuSnapshot<K extends string>(processes: Record<K, number>) {
+  const own = process.cpuUsage();
+  const machine = machineCpuMs();
+  const perProcess = Object.fromEntries(
+    Object.entries<number>(processes).map(([name, pid]) => [name, processCpuMs(pid, { descendants: true })]),
+  ) as Record<K, number>;
+  return { ...perProcess, own: (own.user + own.system) / 1000, machineBusy: machine.busy, machineTotal: machine.total };
+}
+
 /** Busy and total CPU time of the whole machine so far (ms, all cores), from /proc/stat. */
 export function machineCpuMs(): { busy: number; total: number } {
   try {
