@@ -29,9 +29,8 @@ export class HttpNetworkError extends Error {
 /** fetch with a hard timeout; network failures and timeouts become typed errors. */
 export async function fetchWithTimeout(url: string, init: RequestInit & { timeoutMs: number }): Promise<Response> {
   const { timeoutMs, ...rest } = init;
-  const signal = rest.signal
-    ? AbortSignal.any([rest.signal, AbortSignal.timeout(timeoutMs)])
-    : AbortSignal.timeout(timeoutMs);
+  const deadline = deadlineAfterPendingIo(timeoutMs);
+  const signal = rest.signal ? AbortSignal.any([rest.signal, deadline]) : deadline;
   // A call the caller cancelled is neither the system's timeout nor its failure: not recorded.
   const outcomeOfFailure = (error: unknown): ExternalCallOutcome | null =>
     isAbort(error) ? (rest.signal?.aborted ? null : "timeout") : "network_error";
@@ -44,6 +43,22 @@ export async function fetchWithTimeout(url: string, init: RequestInit & { timeou
     }
     throw new HttpNetworkError(url, error);
   }
+}
+
+/**
+ * A signal that times out after `timeoutMs`, but only once the I/O already received has been read.
+ * `AbortSignal.timeout` fires in the event loop's timers phase, which a busy process reaches before
+ * the poll phase that would read an answer already waiting in the socket: a worker that spent its
+ * turn on database answers then drops a response that came in time, and retries a call the API has
+ * already counted (January's duplicate calls, issue 20). Deferring the abort to the check phase
+ * lets that poll phase run first; an answer that has not arrived by then still times out.
+ */
+function deadlineAfterPendingIo(timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  const expire = () => controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+  // Unref'd like AbortSignal.timeout's timer: a pending deadline never keeps the process alive.
+  setTimeout(() => setImmediate(expire).unref(), timeoutMs).unref();
+  return controller.signal;
 }
 
 /**
