@@ -3,7 +3,7 @@
  * `runCampaignPasses` with the shared token pacer, as the worker's job runs it (passes
  * of 50 s chained while items are due),
  * configured by environment variables. Prints `RESULT <json>` (counts, the send times for the rate
- * measurement, and the CPU time the loop used) when the loop returns; SIGKILL is how tests crash it.
+ * measurement, each call's duration, and the CPU time the loop used) when the loop returns; SIGKILL is how tests crash it.
  * With CAMPAIGN_WORKER_CONCURRENCY the loop takes production's bounds (campaignWorkerBounds: that
  * many items over all communes, each token its own share); without it, one token's share.
  */
@@ -30,12 +30,17 @@ const handle = await openDatabase({
   migrate: false,
 });
 const sends: number[] = [];
+// How long each call took, as the client saw it: a call near the timeout ends as a retry.
+const callMs: number[] = [];
 const real = createApiParticulierClient(env("API_PARTICULIER_URL"), { timeoutMs: 10_000 });
 const client = {
   ...real,
   quotientFamilialWithIdentity: (token: string, params: URLSearchParams) => {
-    sends.push(performance.timeOrigin + performance.now());
-    return real.quotientFamilialWithIdentity(token, params);
+    const started = performance.now();
+    sends.push(performance.timeOrigin + started);
+    return real.quotientFamilialWithIdentity(token, params).finally(() => {
+      callMs.push(performance.now() - started);
+    });
   },
 };
 // From here: the module loading and the connection are not the loop's cost.
@@ -63,6 +68,7 @@ const cpu = process.cpuUsage(cpuAtStart);
 await handle.close();
 // Exit once the line is written: at national size it is megabytes (one send time per call), more
 // than a pipe takes at once, and process.exit() would cut what is still queued.
-process.stdout.write(`RESULT ${JSON.stringify({ ...result, sends, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`, () =>
-  process.exit(0),
+process.stdout.write(
+  `RESULT ${JSON.stringify({ ...result, sends, callMs, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`,
+  () => process.exit(0),
 );

@@ -126,6 +126,8 @@ export interface WorkerProcessResult {
   byOutcome: Record<string, number>;
   /** Client-side send times (epoch ms), taken just before the HTTP call. */
   sends: number[];
+  /** How long each call took as the client saw it, in ms (from the send time to the outcome). */
+  callMs?: number[];
   /** CPU time (user + system) of the process's campaign loop, in ms. */
   cpuMs?: number;
 }
