@@ -445,6 +445,12 @@ export async function generate(sql: postgres.Sql, size: { communes: number; larg
     from campaign c
     join families f on f.collectivity_id = c.collectivity_id
     cross join lateral (select ('x' || substr(f.identity_key, 1, 8))::bit(32)::int & 2147483647 as h) h`);
+  // Its final counts, as the worker writes them when a campaign ends (the notice reads its total there).
+  await sql.unsafe(`
+    update qf_campaigns c set counts = (
+      select jsonb_object_agg(s.status, s.n)
+      from (select status, count(*)::int as n from qf_campaign_items where campaign_id = c.id group by status) s)
+    where c.status = 'done'`);
   for (const index of indexes) await sql.unsafe(index.def);
   await sql`vacuum analyze families`;
   await sql`vacuum analyze qf_campaign_items`;

@@ -15,6 +15,8 @@ import { useDatabaseHandle } from "../../app/db.server.ts";
 import { createCampaign, currentParisPeriod } from "../../app/portal/campaigns/campaigns.server.ts";
 import { latestUnsuccessfulCampaignOutcome } from "../../app/portal/campaigns/family-campaign-outcome.server.ts";
 import { lastCampaignChanges, listBracketChanges } from "../../app/portal/campaigns/campaign-portal.server.ts";
+import { finishCompletedCampaigns } from "../../app/portal/campaigns/campaign-items.server.ts";
+import { eraseFamilyFile } from "../../app/portal/family-files/family-erasure.server.ts";
 import { bracketFor, type TariffBracket } from "../../app/portal/settings/tariff-brackets.ts";
 import { saveTariffBrackets } from "../../app/portal/settings/tariff-brackets.server.ts";
 import * as campaignRoute from "../../app/routes/portail.communes.$siret.campagnes.$campaignId/route.tsx";
@@ -782,6 +784,51 @@ describe("tariff brackets", () => {
       cookie: c.agentCookie,
     });
     expect(inbox.data).toMatchObject({ lastChanges: null, hasBrackets: false });
+  });
+
+  it("keeps the notice's total equal to the report's list when a family of a done campaign is erased", async () => {
+    const c = await commune();
+    const f = c.familyIds;
+    const campaign = await agentCampaign(c, "all");
+    await finishItems(
+      campaign.id,
+      f.map((familyId, i) => ({ familyId, status: i < 4 ? "updated" : "unchanged", old: 100 + i, new: 200 + i })),
+    );
+    // Ended as the worker ends it: the final counts are written with the status.
+    await finishCompletedCampaigns(handle.db);
+    const [ended] = await handle.db.select().from(qfCampaigns).where(eq(qfCampaigns.id, campaign.id));
+    expect(ended).toMatchObject({ status: "done", counts: { updated: 4, unchanged: 6 } });
+
+    const noticeAndReport = async () => {
+      const inbox = await callRoute(inboxRoute, "loader", {
+        path: `/portail/communes/${c.siret}/dossiers`,
+        params: { siret: c.siret },
+        cookie: c.agentCookie,
+      });
+      const report = await callRoute(campaignRoute, "loader", {
+        path: `/portail/communes/${c.siret}/campagnes/${campaign.id}?liste=updated`,
+        params: { siret: c.siret, campaignId: campaign.id },
+        cookie: c.agentCookie,
+      });
+      return {
+        notice: (inbox.data as { lastChanges: { total: number; rows: unknown[] } }).lastChanges,
+        report: (report.data as { listTotal: number }).listTotal,
+      };
+    };
+    expect(await noticeAndReport()).toMatchObject({ notice: { total: 4 }, report: 4 });
+
+    // Right to erasure: the family's items go with it, from the report and from the stored counts.
+    expect(await eraseFamilyFile(handle.db, { collectivityId: c.id, familyId: f[0]!, actor: c.adminId })).toMatchObject(
+      {
+        families: 1,
+        campaignItems: 1,
+      },
+    );
+    const after = await noticeAndReport();
+    expect(after).toMatchObject({ notice: { total: 3 }, report: 3 });
+    expect(after.notice.rows).toHaveLength(3);
+    const [stored] = await handle.db.select().from(qfCampaigns).where(eq(qfCampaigns.id, campaign.id));
+    expect(stored!.counts).toEqual({ updated: 3, unchanged: 6 });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   webhookEvents,
 } from "../../../db/schema/index.ts";
 import { recordAudit } from "../../audit/audit.server";
+import { removeFromEndedCampaignCounts } from "../campaigns/campaign-counts.server";
 import { countCommuneExportFiles, invalidateCommuneExports } from "../exports/exports.server";
 
 /**
@@ -21,7 +22,8 @@ import { countCommuneExportFiles, invalidateCommuneExports } from "../exports/ex
  * Where a family's data lives, and how it goes:
  * - families (identity, QF, members, address): deleted here;
  * - qf_history, family_annotations, family_status_changes, qf_campaign_items: ON DELETE CASCADE
- *   from families;
+ *   from families; the items are first taken off their ended campaigns' stored counts, which
+ *   the inbox notice reads (removeFromEndedCampaignCounts);
  * - received_cases (HubEE applicant, commune file number): no cascade from families (a case is
  *   the ingestion's idempotency key), so deleted explicitly first; case_attachments (the files)
  *   and family_status_changes cascade from it;
@@ -134,6 +136,7 @@ export async function deleteFamilyFiles(
   await tx
     .delete(receivedCases)
     .where(and(eq(receivedCases.collectivityId, collectivityId), inArray(receivedCases.familyId, ids)));
+  await removeFromEndedCampaignCounts(tx, collectivityId, ids);
   const deleted = await tx
     .delete(families)
     .where(and(eq(families.collectivityId, collectivityId), inArray(families.id, ids)))
