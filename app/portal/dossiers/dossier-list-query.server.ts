@@ -64,13 +64,26 @@ export async function buildInboxWhere(
   query: InboxQuery,
   options: InboxWhereOptions = {},
 ): Promise<SQL> {
+  const conditions = await inboxConditions(db, collectivityId, query, options.now);
+  return and(...conditions, options.ignoreStatus ? undefined : tabStatusCondition(query))!;
+}
+
+/** The current tab's status (or the status filter of « Tous »), if it has one. */
+function tabStatusCondition(query: InboxQuery): SQL | undefined {
+  const status = INBOX_TABS[query.tab].status ?? query.status;
+  return status ? eq(families.status, status) : undefined;
+}
+
+/** Every condition of buildInboxWhere but the tab's status: what the tab counters count over. */
+async function inboxConditions(
+  db: Database,
+  collectivityId: string,
+  query: InboxQuery,
+  now = new Date(),
+): Promise<(SQL | undefined)[]> {
   const conditions: (SQL | undefined)[] = [eq(families.collectivityId, collectivityId)];
   // A backwards range matches nothing: said outright, for the list, its counters, exports and campaigns alike.
   if (Object.keys(inboxRangeErrors(query)).length > 0) conditions.push(sql`false`);
-  if (!options.ignoreStatus) {
-    const status = INBOX_TABS[query.tab].status ?? query.status;
-    if (status) conditions.push(eq(families.status, status));
-  }
   const q = query.q.trim();
   if (q) {
     const byReference = REFERENCE.test(q) ? await familiesWithReference(db, collectivityId, q.toUpperCase()) : [];
@@ -88,7 +101,6 @@ export async function buildInboxWhere(
       );
     }
   }
-  const now = options.now ?? new Date();
   const fromDay = query.period ? presetStartDay(query.period, now) : query.from;
   const toDay = query.period ? null : query.to;
   const start = fromDay ? parisDayStart(fromDay) : null;
@@ -111,7 +123,7 @@ export async function buildInboxWhere(
       conditions.push(qfSetCondition(qfSetForPriceRange(service.rule, range.minCents, range.maxCents)));
     }
   }
-  return and(...conditions)!;
+  return conditions;
 }
 
 /** "The family's QF is in this set", as index ranges on families_qf_idx. */
@@ -238,9 +250,13 @@ export async function countInboxTabs(
   query: InboxQuery,
   now?: Date,
 ): Promise<Record<InboxTab, number>> {
-  // Without a filter, the counters kept by the families trigger: constant time whatever the
-  // commune's size (issue 20). A filter narrows the list, and is counted over its matches.
-  const unfiltered =
+  const filter = isUnfiltered(query) ? null : and(...(await inboxConditions(db, collectivityId, query, now)))!;
+  return countTabs(db, collectivityId, query, filter);
+}
+
+/** No search and no filter: the tabs are counted from the counters kept per commune and status. */
+function isUnfiltered(query: InboxQuery): boolean {
+  return (
     query.q.trim() === "" &&
     query.period === null &&
     query.from === null &&
@@ -250,17 +266,31 @@ export async function countInboxTabs(
     query.provider === null &&
     query.children === null &&
     query.priceMin === null &&
-    query.priceMax === null;
-  const rows = unfiltered
+    query.priceMax === null
+  );
+}
+
+/**
+ * The tab counters in one grouped query over `filter` (the search and filters, without the tab's
+ * status), or, with no filter, the counters kept by the families trigger: constant time whatever
+ * the commune's size (issue 20).
+ */
+async function countTabs(
+  db: Database,
+  collectivityId: string,
+  query: InboxQuery,
+  filter: SQL | null,
+): Promise<Record<InboxTab, number>> {
+  const rows = filter
     ? await db
-        .select({ status: familyStatusCounts.status, count: familyStatusCounts.count })
-        .from(familyStatusCounts)
-        .where(eq(familyStatusCounts.collectivityId, collectivityId))
-    : await db
         .select({ status: families.status, count: sql<number>`count(*)::int` })
         .from(families)
-        .where(await buildInboxWhere(db, collectivityId, query, { ignoreStatus: true, now }))
-        .groupBy(families.status);
+        .where(filter)
+        .groupBy(families.status)
+    : await db
+        .select({ status: familyStatusCounts.status, count: familyStatusCounts.count })
+        .from(familyStatusCounts)
+        .where(eq(familyStatusCounts.collectivityId, collectivityId));
   const byStatus = new Map(rows.map((row) => [row.status, Number(row.count)]));
   const counts = {} as Record<InboxTab, number>;
   for (const tab of TAB_KEYS) {
@@ -278,11 +308,14 @@ export async function listInbox(
   query: InboxQuery,
   now?: Date,
 ): Promise<InboxPage> {
-  const counts = await countInboxTabs(db, collectivityId, query, now);
-  const total = counts[query.tab];
-  const pageCount = Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / query.pageSize)));
-  const where = await buildInboxWhere(db, collectivityId, query, { now });
-  const priceColumns = await loadServicesInForce(db, collectivityId, parisToday(now), query.priceColumns);
+  // Under load, each round trip a page waits for is a turn behind every other request of the
+  // process: what the statements depend on is read first and once (the searched reference, the
+  // rules of the price filter and columns), then the counters and the page's rows side by side.
+  const [conditions, priceColumns] = await Promise.all([
+    inboxConditions(db, collectivityId, query, now),
+    loadServicesInForce(db, collectivityId, parisToday(now), query.priceColumns),
+  ]);
+  const where = and(...conditions, tabStatusCondition(query))!;
   // One CASE per service on the page's rows only (computed after the join, never for skipped rows).
   const priceSelect = Object.fromEntries(
     priceColumns.map((service, i) => [`price${i}`, priceSql(service.rule, sql`${families.qfValue}`)]),
@@ -291,19 +324,29 @@ export async function listInbox(
   // reference's subquery, the heap columns) for every row an OFFSET skips. Paging on ids alone
   // lets a deep page walk families_received_idx / families_inbox_idx as an index-only scan
   // (bench/RESULTS.md: at 50 000 files, page 500 took 0.6 s of execution before, under 15 ms after).
-  const page = db
-    .select({ id: families.id })
-    .from(families)
-    .where(where)
-    .orderBy(...inboxOrderBy(query))
-    .limit(query.pageSize)
-    .offset((Math.min(query.page, pageCount) - 1) * query.pageSize)
-    .as("page");
-  const rows = await db
-    .select({ ...inboxColumns, ...priceSelect })
-    .from(families)
-    .innerJoin(page, eq(families.id, page.id))
-    .orderBy(...inboxOrderBy(query));
+  const pageRows = (pageNumber: number) => {
+    const page = db
+      .select({ id: families.id })
+      .from(families)
+      .where(where)
+      .orderBy(...inboxOrderBy(query))
+      .limit(query.pageSize)
+      .offset((pageNumber - 1) * query.pageSize)
+      .as("page");
+    return db
+      .select({ ...inboxColumns, ...priceSelect })
+      .from(families)
+      .innerJoin(page, eq(families.id, page.id))
+      .orderBy(...inboxOrderBy(query));
+  };
+  const [counts, asked] = await Promise.all([
+    countTabs(db, collectivityId, query, isUnfiltered(query) ? null : and(...conditions)!),
+    pageRows(query.page),
+  ]);
+  const total = counts[query.tab];
+  const pageCount = Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / query.pageSize)));
+  // A page past the end (an old link, a list that shrank) shows the last page instead.
+  const rows = query.page > pageCount ? await pageRows(pageCount) : asked;
   return {
     rows: rows.map((row) => {
       const record = row as Record<string, unknown>;

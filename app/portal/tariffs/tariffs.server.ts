@@ -1,5 +1,6 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { recordAudit } from "~/audit/audit.server";
+import { memoizedForRequest } from "~/http/request-memo.server";
 import { parsePriceRule } from "~/domain/pricing/rule-schema";
 import type { PriceRule, ServiceUnit } from "~/domain/pricing/rules";
 import { publicationConflict } from "~/domain/pricing/versions";
@@ -38,17 +39,24 @@ export interface Actor {
 }
 
 /** The commune's services with all their versions (a rule that no longer parses is left out). */
-export async function loadTariffServices(db: Database, collectivityId: string): Promise<TariffService[]> {
-  const services = await db
-    .select()
-    .from(tariffServices)
-    .where(eq(tariffServices.collectivityId, collectivityId))
-    .orderBy(asc(tariffServices.name));
-  const versions = await db
-    .select()
-    .from(tariffVersions)
-    .where(eq(tariffVersions.collectivityId, collectivityId))
-    .orderBy(asc(tariffVersions.validFrom), asc(tariffVersions.createdAt));
+export function loadTariffServices(db: Database, collectivityId: string): Promise<TariffService[]> {
+  // The inbox reads them for its price filter, its price columns and its filter form: once per request.
+  return memoizedForRequest(`tariff-services:${collectivityId}`, () => readTariffServices(db, collectivityId));
+}
+
+async function readTariffServices(db: Database, collectivityId: string): Promise<TariffService[]> {
+  const [services, versions] = await Promise.all([
+    db
+      .select()
+      .from(tariffServices)
+      .where(eq(tariffServices.collectivityId, collectivityId))
+      .orderBy(asc(tariffServices.name)),
+    db
+      .select()
+      .from(tariffVersions)
+      .where(eq(tariffVersions.collectivityId, collectivityId))
+      .orderBy(asc(tariffVersions.validFrom), asc(tariffVersions.createdAt)),
+  ]);
   return services.map((service) => ({
     id: service.id,
     name: service.name,
