@@ -173,7 +173,7 @@ export const NAME_WALK_FROM = 2_000;
  * it ended and no item of it changes afterwards (an erased family's items are taken off them in the
  * erasure's transaction): read them, as counting 200,000 items took 15 ms on every view of the
  * inbox of a commune of 250,000 files. A stopped campaign's items in flight finish after the stop,
- * and older campaigns may have no counts: those are counted.
+ * and older campaigns may have no counts: those are counted (ADR 041).
  */
 async function changedFamilyCount(db: Database, campaign: QfCampaign): Promise<number> {
   if (campaign.status === "done" && campaign.counts) return campaign.counts.updated ?? 0;
