@@ -102,6 +102,12 @@ const schema = z.object({
   APP_URL: httpUrl,
   DATABASE_URL: postgresUrl.optional(),
   PGLITE_DIR: z.string().min(1).default("./.data/pglite"),
+  /**
+   * "off" behind a connection pooler in transaction mode that does not keep named prepared
+   * statements (PgBouncer before 1.21, or without max_prepared_statements): each query is then sent
+   * unnamed, in two round trips (db/prepared-statements.ts).
+   */
+  DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"], { error: "doit valoir on ou off" }).default("on"),
   SESSION_SECRET: sessionSecrets,
   ENCRYPTION_KEY: encryptionKey.optional(),
   ENCRYPTION_KEYS: encryptionKeys.optional(),

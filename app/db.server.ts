@@ -26,7 +26,12 @@ export function initDatabase(): Promise<DatabaseHandle> {
  * serve a schema it does not know (PendingMigrationsError, told apart in describeDatabaseError).
  */
 async function openMigrated(config: Config): Promise<DatabaseHandle> {
-  const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR, migrate: false });
+  const handle = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDir: config.PGLITE_DIR,
+    migrate: false,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS === "on",
+  });
   try {
     if (config.MIGRATE_ON_BOOT) {
       const report = await handle.migrate();
