@@ -1,7 +1,10 @@
 import { eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchPostgresDatabase } from "../tests/helpers/test-database.ts";
 import { openDatabase, queryRows, type DatabaseHandle, type DbExecutor } from "./client.ts";
+import { preparingStatements } from "./prepared-statements.ts";
 import { collectivities } from "./schema/index.ts";
 
 /**
@@ -79,5 +82,35 @@ describe.skipIf(!adminUrl)("prepared statements on PostgreSQL", () => {
       const [mode] = await queryRows<{ plan_cache_mode: string }>(tx, sql`show plan_cache_mode`);
       expect(mode!.plan_cache_mode).toBe("auto");
     });
+  });
+});
+
+describe.skipIf(!adminUrl)("prepared statements: a bounded number per pool", () => {
+  let scratch: Awaited<ReturnType<typeof createScratchPostgresDatabase>>;
+  let client: postgres.Sql;
+  beforeAll(async () => {
+    scratch = await createScratchPostgresDatabase();
+    // One connection: what it has prepared is what pg_prepared_statements shows to the next query.
+    client = postgres(scratch!.url, { max: 1, onnotice: () => {} });
+  });
+  afterAll(async () => {
+    await client?.end();
+    await scratch?.drop();
+  });
+
+  it("prepares the first texts up to the bound, then sends new texts unnamed, and keeps preparing the admitted ones", async () => {
+    const db = drizzle(preparingStatements(client, 2));
+    const texts = () =>
+      client`select statement from pg_prepared_statements where statement like 'select $1::int%' order by statement`.then(
+        (rows) => rows.map((r) => r.statement as string),
+      );
+    // A query without parameters is a simple query: it takes no room.
+    await db.execute(sql`select 1 as d`);
+    for (const round of [1, 2]) {
+      await db.execute(sql`select ${round}::int as a`);
+      await db.execute(sql`select ${round}::int as b`);
+      await db.execute(sql`select ${round}::int as c`);
+    }
+    expect(await texts()).toEqual(["select $1::int as a", "select $1::int as b"]);
   });
 });
