@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { apiParticulierRateLimits, qfCampaignItems, qfCampaigns } from "../../db/schema/index.ts";
+import { apiParticulierRateLimits, collectivitySettings, qfCampaignItems, qfCampaigns } from "../../db/schema/index.ts";
 import { createApiParticulierClient } from "../../app/integrations/api-particulier/client.server.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
 import { claimItems, msUntilNextDueItem } from "../../app/portal/campaigns/campaign-items.server.ts";
@@ -112,6 +112,41 @@ describe("campaigns at national scale", () => {
     }
     expect(stats.tokens[large.token]!.total).toBe(60);
     expect(stats.tokens[small.token]!.total).toBe(12);
+  });
+
+  it("the items of a commune claimed together read and decrypt its token once", async () => {
+    const commune = await communeWithOwnToken();
+    await insertSynthFamilies(handle.db, commune.id, 12, 7201);
+    const campaign = await campaignOf(commune.id);
+    let tokenReads = 0;
+    // Counts the reads of the communes' settings (where the sealed token lives); the rest goes through.
+    const counting = new Proxy(handle.db, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (prop !== "select" || typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          const builder = (value as (...a: unknown[]) => { from: (table: unknown) => unknown }).apply(target, args);
+          const from = builder.from.bind(builder);
+          builder.from = (table: unknown) => {
+            if (table === collectivitySettings) tokenReads++;
+            return from(table);
+          };
+          return builder;
+        };
+      },
+    });
+    const result = await runCampaignWorker(
+      counting,
+      {
+        client: createApiParticulierClient(sims.apiParticulierUrl, { timeoutMs: 5_000 }),
+        pacer: createTokenPacer(handle.db, { ratePerSecond: 0.9 * LIMIT, limitPerSecond: LIMIT }),
+        encryptionKey: campaignTestKey,
+      },
+      { workerId: `w-${seed}`, idlePollMs: 100, until: Date.now() + 60_000, concurrency: 16, perCommune: 8 },
+    );
+    expect(result.stoppedBy).toBe("idle");
+    expect((await itemsOf(campaign.id)).every((item) => item.status === "updated")).toBe(true);
+    expect(tokenReads).toBe(1);
   });
 
   it("a paused token costs nothing: its commune's items are not claimed again until the pause ends", async () => {

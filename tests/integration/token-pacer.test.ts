@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.ts";
 import { apiParticulierRateLimits } from "../../db/schema/index.ts";
@@ -212,6 +213,32 @@ describe("API Particulier token pacer", () => {
     const next = await pacer!.send(token, { caller: "campaign", send: called, retryAfterOf: () => null });
     expect(next.kind).toBe("sent");
     expect(Date.now() - waited).toBeGreaterThanOrEqual(350);
+  });
+
+  it("inserts a new token's row once when its first calls are sent side by side", async () => {
+    const token = "pacer-first-calls-token";
+    const dialect = new PgDialect();
+    let inserts = 0;
+    // Counts the statements that create a token's row; everything else goes through unchanged.
+    const counting = new Proxy(handles[0]!.db, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (prop !== "execute" || typeof value !== "function") return value;
+        return (query: SQL) => {
+          if (/insert into api_particulier_rate_limits/.test(dialect.sqlToQuery(query).sql)) inserts++;
+          return (value as (q: SQL) => unknown).call(target, query);
+        };
+      },
+    });
+    const pacer = createTokenPacer(counting, { ratePerSecond: 20, limitPerSecond: 20 });
+    const ok = () => Promise.resolve({ status: 200 });
+    const sent = await Promise.all(
+      Array.from({ length: 6 }, () => pacer.send(token, { caller: "campaign", send: ok, retryAfterOf: () => null })),
+    );
+    expect(sent.map((s) => s.kind)).toEqual(Array(6).fill("sent"));
+    expect(inserts).toBe(1);
+    await pacer.send(token, { caller: "campaign", send: ok, retryAfterOf: () => null });
+    expect(inserts).toBe(1);
   });
 
   it("ends a wait when the caller's signal aborts", async () => {

@@ -117,14 +117,23 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
   const windowMs = 1000 + (options.windowMarginMs ?? 20);
   const pauseMarginMs = options.pauseMarginMs ?? 250;
   const abandonedAfterMs = options.abandonedAfterMs ?? 30_000;
-  const known = new Set<string>();
+  /** Promises, not a set of hashes: the first calls of a token sent side by side insert its row once. */
+  const known = new Map<string, Promise<unknown>>();
 
-  const ensureRow = async (hash: string) => {
-    if (known.has(hash)) return;
-    await db.execute(
-      sql`insert into api_particulier_rate_limits (token_hash) values (${hash}) on conflict (token_hash) do nothing`,
-    );
-    known.add(hash);
+  const ensureRow = (hash: string) => {
+    let inserted = known.get(hash);
+    if (!inserted) {
+      // Promise.resolve runs drizzle's lazy query once; awaiting the query itself twice would run it twice.
+      inserted = Promise.resolve(
+        db.execute(
+          sql`insert into api_particulier_rate_limits (token_hash) values (${hash}) on conflict (token_hash) do nothing`,
+        ),
+      );
+      known.set(hash, inserted);
+      // A failed insert is not kept: the next call of the token tries again.
+      inserted.catch(() => known.delete(hash));
+    }
+    return inserted;
   };
 
   // The database clock in epoch milliseconds. clock_timestamp(), not now(): now() is frozen per

@@ -131,7 +131,8 @@ export async function runCampaignWorker(
   };
   const perCommune = options.perCommune ?? o.concurrency;
   const result: CampaignWorkerResult = { processed: 0, calls: 0, byOutcome: {}, finishedCampaigns: 0 };
-  const tokens = new Map<string, string | null>();
+  /** The promise is kept, not its value: the items of a commune claimed together read and decrypt its token once. */
+  const tokens = new Map<string, Promise<string | null>>();
   const inFlight = new Set<Promise<void>>();
   /** Items held per commune in this loop: a commune at its bound is skipped by the claim. */
   const heldByCommune = new Map<string, number>();
@@ -140,11 +141,15 @@ export async function runCampaignWorker(
   // A graceful stop also ends waits for a rate slot (a 429 pause can last seconds).
   const waitSignal = o.stopSignal && o.signal ? AbortSignal.any([o.signal, o.stopSignal]) : (o.stopSignal ?? o.signal);
 
-  const tokenFor = async (collectivityId: string) => {
-    if (!tokens.has(collectivityId)) {
-      tokens.set(collectivityId, await getApiParticulierToken(db, collectivityId, deps.encryptionKey));
+  const tokenFor = (collectivityId: string) => {
+    let token = tokens.get(collectivityId);
+    if (!token) {
+      token = getApiParticulierToken(db, collectivityId, deps.encryptionKey);
+      tokens.set(collectivityId, token);
+      // A failed read is not kept: the next item of the commune reads again.
+      token.catch(() => tokens.delete(collectivityId));
     }
-    return tokens.get(collectivityId) ?? null;
+    return token;
   };
 
   const count = (outcome: string) => {
