@@ -4,6 +4,7 @@ import { queryRows, type Database } from "../../../db/client.ts";
 import type { Config } from "~/config.server";
 import { sleep } from "~/integrations/http.server";
 import { logger } from "~/utils/logger.server";
+import { sharedPromise } from "~/utils/shared-promise";
 
 /**
  * The API Particulier token pacer: every caller with a commune's token (yearly campaigns, agents'
@@ -120,21 +121,13 @@ export function createTokenPacer(db: Database, options: TokenPacerOptions): Toke
   /** Promises, not a set of hashes: the first calls of a token sent side by side insert its row once. */
   const known = new Map<string, Promise<unknown>>();
 
-  const ensureRow = (hash: string) => {
-    let inserted = known.get(hash);
-    if (!inserted) {
-      // Promise.resolve runs drizzle's lazy query once; awaiting the query itself twice would run it twice.
-      inserted = Promise.resolve(
-        db.execute(
-          sql`insert into api_particulier_rate_limits (token_hash) values (${hash}) on conflict (token_hash) do nothing`,
-        ),
-      );
-      known.set(hash, inserted);
-      // A failed insert is not kept: the next call of the token tries again.
-      inserted.catch(() => known.delete(hash));
-    }
-    return inserted;
-  };
+  // A failed insert is not kept: the next call of the token tries again.
+  const ensureRow = (hash: string) =>
+    sharedPromise(known, hash, () =>
+      db.execute(
+        sql`insert into api_particulier_rate_limits (token_hash) values (${hash}) on conflict (token_hash) do nothing`,
+      ),
+    );
 
   // The database clock in epoch milliseconds. clock_timestamp(), not now(): now() is frozen per
   // transaction, and the guard must read the time after it got the row's lock.

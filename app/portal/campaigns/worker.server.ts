@@ -5,6 +5,7 @@ import type { ApiParticulierClient, QuotientFamilialOutcome } from "~/integratio
 import type { PacedSend } from "~/integrations/api-particulier/token-pacer.server";
 import type { TokenPacer } from "~/integrations/api-particulier/token-pacer.server";
 import { logger } from "~/utils/logger.server";
+import { sharedPromise } from "~/utils/shared-promise";
 import { getApiParticulierToken } from "../settings/collectivity-settings.server";
 import { stopCommuneCampaigns } from "./campaigns.server";
 import {
@@ -141,16 +142,9 @@ export async function runCampaignWorker(
   // A graceful stop also ends waits for a rate slot (a 429 pause can last seconds).
   const waitSignal = o.stopSignal && o.signal ? AbortSignal.any([o.signal, o.stopSignal]) : (o.stopSignal ?? o.signal);
 
-  const tokenFor = (collectivityId: string) => {
-    let token = tokens.get(collectivityId);
-    if (!token) {
-      token = getApiParticulierToken(db, collectivityId, deps.encryptionKey);
-      tokens.set(collectivityId, token);
-      // A failed read is not kept: the next item of the commune reads again.
-      token.catch(() => tokens.delete(collectivityId));
-    }
-    return token;
-  };
+  // A failed read is not kept: the next item of the commune reads again.
+  const tokenFor = (collectivityId: string) =>
+    sharedPromise(tokens, collectivityId, () => getApiParticulierToken(db, collectivityId, deps.encryptionKey));
 
   const count = (outcome: string) => {
     result.byOutcome[outcome] = (result.byOutcome[outcome] ?? 0) + 1;
