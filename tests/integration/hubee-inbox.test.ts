@@ -26,7 +26,11 @@ import {
   receiverFor,
   type HubeeInboxSettings,
 } from "../../app/portal/hubee-reception/hubee-inboxes.server.ts";
-import { CASES_IN_PARALLEL, ingestCommuneInbox } from "../../app/portal/hubee-reception/poll-inbox.server.ts";
+import {
+  CASES_IN_PARALLEL,
+  INBOX_BATCH_SIZE,
+  ingestCommuneInbox,
+} from "../../app/portal/hubee-reception/poll-inbox.server.ts";
 import { pollInboxNow } from "../../app/routes/portail.communes.$siret.dossiers._index/poll-inbox.server.ts";
 import { logger } from "../../app/utils/logger.server.ts";
 import { clearReception, storeHubeeSiCredentials } from "../helpers/hubee-reception-fixtures.ts";
@@ -224,13 +228,14 @@ describe("HubEE inbox ingestion (SI side)", () => {
     expect(await ingestCommuneInbox(handle.db, receiverOf(), angers())).toMatchObject({ cases: 0, alreadyStored: 0 });
   });
 
-  it("reads more than one page of 25 notifications", async () => {
-    for (let i = 0; i < 27; i++) await injectTransmission();
+  it("reads more than one page of notifications", async () => {
+    const sent = INBOX_BATCH_SIZE + 2;
+    for (let i = 0; i < sent; i++) await injectTransmission();
     const counts = await ingestCommuneInbox(handle.db, receiverOf(), angers());
-    expect(counts.cases).toBe(27);
+    expect(counts.cases).toBe(sent);
     expect(angersQueue()).toHaveLength(0);
-    // The same citizen 27 times: one family file, 27 QF rows.
-    expect(await tableCounts()).toMatchObject({ families: 1, cases: 27, qf: 27 });
+    // The same citizen on every case: one family file, one QF row per case.
+    expect(await tableCounts()).toMatchObject({ families: 1, cases: sent, qf: sent });
   });
 
   it("keeps a re-delivered notification from creating a second family file", async () => {
@@ -343,11 +348,11 @@ describe("HubEE inbox ingestion (SI side)", () => {
 
   it("fetches a commune's cases side by side, at most CASES_IN_PARALLEL at once, and stores them in HubEE's order", async () => {
     const injected = [];
-    for (let i = 0; i < 10; i++) {
+    // More cases than lanes, so the bound is reached and held.
+    for (let i = 0; i < CASES_IN_PARALLEL + 4; i++) {
       const pivot = duboisShipment().pivotIdentity;
-      injected.push(
-        await injectTransmission({ shipment: { pivotIdentity: { ...pivot, birthdate: `1970-01-${10 + i}` } } }),
-      );
+      const birthdate = new Date(Date.UTC(1970, 0, 1 + i)).toISOString().slice(0, 10);
+      injected.push(await injectTransmission({ shipment: { pivotIdentity: { ...pivot, birthdate } } }));
     }
     // HubEE answers slowly (a real one takes tens of milliseconds): the fetches overlap or they do not.
     const real = receiverOf();
@@ -360,7 +365,7 @@ describe("HubEE inbox ingestion (SI side)", () => {
         inFlight++;
         peak = Math.max(peak, inFlight);
         // Later cases answer sooner: fetched side by side, they arrive out of order.
-        await new Promise((resolve) => setTimeout(resolve, 150 - 12 * calls++));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(10, 150 - 8 * calls++)));
         try {
           return await real.getCase(caseId);
         } finally {
@@ -370,7 +375,7 @@ describe("HubEE inbox ingestion (SI side)", () => {
     };
     let tick = Date.parse("2026-12-05T08:00:00Z");
     const counts = await ingestCommuneInbox(handle.db, slow, angers(), { now: () => new Date(++tick) });
-    expect(counts).toMatchObject({ cases: 10, failed: 0 });
+    expect(counts).toMatchObject({ cases: injected.length, failed: 0 });
     expect(peak).toBe(CASES_IN_PARALLEL);
     const stored = await handle.db
       .select({ caseId: receivedCases.hubeeCaseId })

@@ -23,11 +23,19 @@ import { storeCase } from "./store-family.server";
  * Personal data never goes to the logs: ids and counts only.
  */
 
-export const INBOX_BATCH_SIZE = 25;
-/** Cases of one commune fetched and stored at once (each holds a database connection only to store). */
-export const CASES_IN_PARALLEL = 6;
+/**
+ * Cases of one commune fetched at once (each holds a database connection only to store). A case
+ * costs five HubEE round trips one after the other: at 50 ms per call plus our own time, 6 at once
+ * read ≈ 41 folders/s on one worker with 4 communes, 12 at once ≈ 58 (bench/RESULTS.md).
+ */
+export const CASES_IN_PARALLEL = 12;
+/**
+ * A page is a whole number of rounds of CASES_IN_PARALLEL: the next page is listed only once this
+ * one is done, so a last round of one case (25 with 6 at once) left the other lanes idle.
+ */
+export const INBOX_BATCH_SIZE = 2 * CASES_IN_PARALLEL;
 /** A run stops after this many pages, so one commune cannot hold the worker for ever. */
-const MAX_BATCHES_PER_RUN = 40;
+export const MAX_BATCHES_PER_RUN = 40;
 /**
  * A run stops once this many notifications are left at the head of the queue: pages would keep
  * growing (each asks for INBOX_BATCH_SIZE more than those) for what is by then a HubEE problem.
