@@ -59,7 +59,13 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     await simulators.close();
     throw error;
   });
-  const browser = await launchBrowser();
+  // A browser that cannot start (not installed) must not leave the app and the simulators running
+  // after the test run: the suite's afterAll has no stack to stop.
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await app.stop();
+    await simulators.close();
+    throw error;
+  });
   return {
     app,
     simulators,
