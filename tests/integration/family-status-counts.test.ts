@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../db/client.ts";
-import { queryRows } from "../../db/client.ts";
+import { openDatabase, queryRows, type DatabaseHandle } from "../../db/client.ts";
 import { families } from "../../db/schema/index.ts";
 import { createCommuneWithToken, insertSynthFamilies } from "../helpers/campaign-fixtures.ts";
 import { testSiret } from "../helpers/portal-fixtures.ts";
-import { createTestDatabase } from "../helpers/test-database.ts";
+import { createScratchPostgresDatabase, createTestDatabase } from "../helpers/test-database.ts";
 
 /** The tab counters kept by the families trigger (migration 0009) match a count of the files. */
 describe("family status counters", () => {
@@ -59,5 +59,84 @@ describe("family status counters", () => {
       })
       .catch(() => {});
     expect(await compare()).toBe(4);
+  });
+});
+
+/**
+ * Two files of a commune moved in opposite directions at once (an agent marks one treated while
+ * another reopens one) must not deadlock on the counters: each move locks its two counter rows in
+ * key order, so a move waiting for one of them holds neither. Seen from a third session: while a
+ * move from « received » to « in_progress » waits for the « in_progress » row, the « received » row
+ * is free. Locking the former row first (migration 0011) held it, and the opposite move deadlocked.
+ * PostgreSQL only: PGlite is one session.
+ */
+describe.skipIf(!process.env.TEST_DATABASE_URL)("family status counters under concurrent moves", () => {
+  let scratch: Awaited<ReturnType<typeof createScratchPostgresDatabase>>;
+  let handle: DatabaseHandle;
+  let client: postgres.Sql;
+  beforeAll(async () => {
+    scratch = await createScratchPostgresDatabase();
+    handle = await openDatabase({ databaseUrl: scratch!.url, maxConnections: 2 });
+    client = postgres(scratch!.url, { max: 4, onnotice: () => {} });
+  });
+  afterAll(async () => {
+    await client?.end();
+    await handle?.close();
+    await scratch?.drop();
+  });
+
+  it("a move waiting for one of its counter rows holds neither", async () => {
+    const commune = await createCommuneWithToken(handle.db, {
+      name: "C",
+      siret: testSiret(903),
+      codeCog: "49007",
+      token: "t-c",
+    });
+    const [moving, other] = await insertSynthFamilies(handle.db, commune.id, 2, 9201);
+    await handle.db.update(families).set({ status: "received" }).where(eq(families.id, moving!.id));
+    await handle.db.update(families).set({ status: "in_progress" }).where(eq(families.id, other!.id));
+
+    const holder = await client.reserve();
+    const mover = await client.reserve();
+    const observer = await client.reserve();
+    try {
+      // Another transaction holds the « in_progress » counter row.
+      await holder`begin`;
+      await holder`select count from family_status_counts
+                   where collectivity_id = ${commune.id} and status = 'in_progress' for update`;
+      const [{ pid }] = await mover<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      await mover`begin`;
+      const move = mover`update families set status = 'in_progress' where id = ${moving!.id}`.execute();
+      // The move has reached the held row and waits for it.
+      for (let waited = 0; ; waited += 20) {
+        const [row] = await observer<{ waiting: boolean }[]>`
+          select wait_event_type = 'Lock' as waiting from pg_stat_activity where pid = ${pid}`;
+        if (row?.waiting) break;
+        if (waited > 10_000) throw new Error("the move never waited for the held counter row");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const free = await observer`select count from family_status_counts
+                                  where collectivity_id = ${commune.id} and status = 'received'
+                                  for update nowait`
+        .then(() => true)
+        .catch((error: { code?: string }) => {
+          if (error.code === "55P03") return false; // lock_not_available
+          throw error;
+        });
+      expect(free).toBe(true);
+      await holder`commit`;
+      await move;
+      await mover`commit`;
+    } finally {
+      for (const session of [holder, mover]) await session`rollback`.catch(() => {});
+      holder.release();
+      mover.release();
+      observer.release();
+    }
+    const counts = await queryRows<{ status: string; count: number }>(
+      handle.db,
+      sql`select status, count from family_status_counts where collectivity_id = ${commune.id} and count <> 0 order by status`,
+    );
+    expect(counts).toEqual([{ status: "in_progress", count: 2 }]);
   });
 });
