@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
+import { retryOnDeadlock } from "../../db/deadlock-retry.ts";
 import { shipments, type Shipment } from "../../db/schema/index.ts";
 import { HubeeError } from "~/integrations/hubee/errors.server";
 import type { CreatedFolder, HubeeSender } from "~/integrations/hubee/sender.server";
@@ -51,32 +52,35 @@ export const shipmentAad = (reference: string) => `shipment:${reference}`;
 export async function claimDueShipments(deps: DeliveryDeps, limit = 10, dueBefore?: Date): Promise<Shipment[]> {
   const now = (deps.now ?? (() => new Date()))();
   const leaseUntil = new Date(now.getTime() + (deps.leaseMs ?? DEFAULT_LEASE_MS));
-  return deps.db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: shipments.id })
-      .from(shipments)
-      .where(
-        and(
-          eq(shipments.status, "pending"),
-          lte(shipments.nextAttemptAt, dueBefore ?? now),
-          or(isNull(shipments.lockedUntil), lt(shipments.lockedUntil, now)),
-        ),
-      )
-      .orderBy(shipments.nextAttemptAt)
-      .limit(limit)
-      .for("update", { skipLocked: true });
-    if (due.length === 0) return [];
-    return tx
-      .update(shipments)
-      .set({ lockedUntil: leaseUntil, attempts: sql`${shipments.attempts} + 1` })
-      .where(
-        inArray(
-          shipments.id,
-          due.map((d) => d.id),
-        ),
-      )
-      .returning();
-  });
+  // Two deliverers claiming side by side update counter rows (ADR 035) in the order of their rows.
+  return retryOnDeadlock(() =>
+    deps.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: shipments.id })
+        .from(shipments)
+        .where(
+          and(
+            eq(shipments.status, "pending"),
+            lte(shipments.nextAttemptAt, dueBefore ?? now),
+            or(isNull(shipments.lockedUntil), lt(shipments.lockedUntil, now)),
+          ),
+        )
+        .orderBy(shipments.nextAttemptAt)
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      if (due.length === 0) return [];
+      return tx
+        .update(shipments)
+        .set({ lockedUntil: leaseUntil, attempts: sql`${shipments.attempts} + 1` })
+        .where(
+          inArray(
+            shipments.id,
+            due.map((d) => d.id),
+          ),
+        )
+        .returning();
+    }),
+  );
 }
 
 /** Claims one shipment by id (the action delivers right away; the worker is the fallback). */
