@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type DbExecutor } from "../../../db/client.ts";
+import { retryOnDeadlock } from "../../../db/deadlock-retry.ts";
 import { type FinalItemStatus } from "../../../db/schema/index.ts";
 import { type PivotIdentity } from "~/domain/pivot-identity";
 import { backoffDelay } from "~/integrations/http.server";
@@ -78,15 +79,20 @@ export interface ClaimOptions {
  * (SKIP LOCKED) for the claim, so concurrent workers serve different campaigns, and each claimed
  * campaign's `due_at` is recomputed: the next time anything of it may be due (a claimed item's
  * `next_attempt_at` becomes its lease's end, when it is due again if its worker died).
+ *
+ * Taking back items whose worker died (in_progress to pending) moves them between the platform's
+ * call counters, whose rows the trigger locks item by item (ADR 035): two workers taking back
+ * items side by side can deadlock. The claim is one statement, so running it again is safe.
  */
 export async function claimItems(db: Database, workerId: string, options: ClaimOptions): Promise<ClaimedItem[]> {
   const { limit, leaseMs, perCampaign } = options;
   const campaigns = Math.max(1, Math.ceil(limit / perCampaign));
   const skip = `{${(options.skipCollectivityIds ?? []).join(",")}}`;
   const lease = sql`clock_timestamp() + make_interval(secs => ${leaseMs / 1000}::float8)`;
-  return queryRows<ClaimedItem>(
-    db,
-    sql`with camps as (
+  const claim = () =>
+    queryRows<ClaimedItem>(
+      db,
+      sql`with camps as (
           select c.id from qf_campaigns c
           where c.status = 'running' and c.due_at <= clock_timestamp()
             and not (c.collectivity_id = any(${skip}::uuid[]))
@@ -125,7 +131,8 @@ export async function claimItems(db: Database, workerId: string, options: ClaimO
         join qf_campaigns c on c.id = cl.campaign_id
         join collectivities co on co.id = c.collectivity_id
         join families f on f.id = cl.family_id`,
-  );
+    );
+  return retryOnDeadlock(claim);
 }
 
 /**
