@@ -195,3 +195,15 @@ describe("French wording", () => {
     expect(pdfSafe("e\u0301")).toBe("é"); // decomposed input is recomposed first
   });
 });
+
+describe("pdfkit's standard fonts (patches/pdfkit+0.20.2.patch)", () => {
+  it("builds a font's metrics once per process, not once per attestation", async () => {
+    const { default: PDFDocument } = await import("pdfkit");
+    type WithFont = { _font: { font: unknown } };
+    const first = new PDFDocument() as unknown as WithFont;
+    const second = new PDFDocument() as unknown as WithFont;
+    // Each document still has its own font object (its own PDF references), over the same metrics.
+    expect(second._font).not.toBe(first._font);
+    expect(second._font.font).toBe(first._font.font);
+  });
+});
