@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type DatabaseHandle } from "../../db/client.ts";
+import { queryRows, type DatabaseHandle } from "../../db/client.ts";
 import { families } from "../../db/schema/index.ts";
 import { createCommuneWithToken, insertSynthFamilies } from "../helpers/campaign-fixtures.ts";
 import { testSiret } from "../helpers/portal-fixtures.ts";
-import { createScratchPostgresDatabase, createTestDatabase } from "../helpers/test-database.ts";
+import { useConcurrentSessions, waitForLockWait } from "../helpers/concurrent-sessions.ts";
+import { createTestDatabase } from "../helpers/test-database.ts";
 
 /** The tab counters kept by the families trigger (migration 0009) match a count of the files. */
 describe("family status counters", () => {
@@ -71,21 +71,10 @@ describe("family status counters", () => {
  * PostgreSQL only: PGlite is one session.
  */
 describe.skipIf(!process.env.TEST_DATABASE_URL)("family status counters under concurrent moves", () => {
-  let scratch: Awaited<ReturnType<typeof createScratchPostgresDatabase>>;
-  let handle: DatabaseHandle;
-  let client: postgres.Sql;
-  beforeAll(async () => {
-    scratch = await createScratchPostgresDatabase();
-    handle = await openDatabase({ databaseUrl: scratch!.url, maxConnections: 2 });
-    client = postgres(scratch!.url, { max: 4, onnotice: () => {} });
-  });
-  afterAll(async () => {
-    await client?.end();
-    await handle?.close();
-    await scratch?.drop();
-  });
+  const sessions = useConcurrentSessions();
 
   it("a move waiting for one of its counter rows holds neither", async () => {
+    const { handle, client } = sessions;
     const commune = await createCommuneWithToken(handle.db, {
       name: "C",
       siret: testSiret(903),
@@ -108,13 +97,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("family status counters under co
       await mover`begin`;
       const move = mover`update families set status = 'in_progress' where id = ${moving!.id}`.execute();
       // The move has reached the held row and waits for it.
-      for (let waited = 0; ; waited += 20) {
-        const [row] = await observer<{ waiting: boolean }[]>`
-          select wait_event_type = 'Lock' as waiting from pg_stat_activity where pid = ${pid}`;
-        if (row?.waiting) break;
-        if (waited > 10_000) throw new Error("the move never waited for the held counter row");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitForLockWait(observer, { pid }, "the move");
       const free = await observer`select count from family_status_counts
                                   where collectivity_id = ${commune.id} and status = 'received'
                                   for update nowait`

@@ -1,12 +1,11 @@
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type DatabaseHandle } from "../../db/client.ts";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "../../db/client.ts";
 import { claimItems } from "../../app/portal/campaigns/campaign-items.server.ts";
 import { createCampaign } from "../../app/portal/campaigns/campaigns.server.ts";
 import { createCommuneWithToken, insertSynthFamilies } from "../helpers/campaign-fixtures.ts";
 import { testSiret } from "../helpers/portal-fixtures.ts";
-import { createScratchPostgresDatabase } from "../helpers/test-database.ts";
+import { useConcurrentSessions, waitForLockWait } from "../helpers/concurrent-sessions.ts";
 
 /**
  * A claim that takes back an item whose worker died moves it from the « in_progress » call
@@ -17,21 +16,10 @@ import { createScratchPostgresDatabase } from "../helpers/test-database.ts";
  * PostgreSQL only: PGlite is one session.
  */
 describe.skipIf(!process.env.TEST_DATABASE_URL)("campaign claim ended as a deadlock's victim", () => {
-  let scratch: Awaited<ReturnType<typeof createScratchPostgresDatabase>>;
-  let handle: DatabaseHandle;
-  let client: postgres.Sql;
-  beforeAll(async () => {
-    scratch = await createScratchPostgresDatabase();
-    handle = await openDatabase({ databaseUrl: scratch!.url, maxConnections: 2 });
-    client = postgres(scratch!.url, { max: 3, onnotice: () => {} });
-  });
-  afterAll(async () => {
-    await client?.end();
-    await handle?.close();
-    await scratch?.drop();
-  });
+  const sessions = useConcurrentSessions();
 
   it("runs again and leases the item", { timeout: 20_000 }, async () => {
+    const { handle, client } = sessions;
     const commune = await createCommuneWithToken(handle.db, {
       name: "D",
       siret: testSiret(904),
@@ -74,14 +62,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("campaign claim ended as a deadl
         (items) => items.map((item) => item.id),
         (error: unknown) => error,
       );
-      for (let waited = 0; ; waited += 20) {
-        const [row] = await observer<{ waiting: number }[]>`
-          select count(*)::int as waiting from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock' and pid <> ${holderPid}`;
-        if (row!.waiting > 0) break;
-        if (waited > 10_000) throw new Error("the claim never waited for the held counter row");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitForLockWait(observer, { exceptPid: holderPid }, "the claim");
       // The claim holds the « in_progress » row and waits for the « pending » one: asking for the
       // former closes the cycle. Once the claim is ended, the holder gets it.
       await holder`select items from platform_daily_campaign_calls where status = 'in_progress' for update`;
