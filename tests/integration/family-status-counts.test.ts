@@ -1,7 +1,9 @@
 import { eq, sql } from "drizzle-orm";
+import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type DatabaseHandle } from "../../db/client.ts";
 import { families } from "../../db/schema/index.ts";
+import { deleteFamilyFiles } from "../../app/portal/family-files/family-erasure.server.ts";
 import { createCommuneWithToken, insertSynthFamilies } from "../helpers/campaign-fixtures.ts";
 import { testSiret } from "../helpers/portal-fixtures.ts";
 import { useConcurrentSessions, waitForLockWait } from "../helpers/concurrent-sessions.ts";
@@ -73,6 +75,16 @@ describe("family status counters", () => {
 describe.skipIf(!process.env.TEST_DATABASE_URL)("family status counters under concurrent moves", () => {
   const sessions = useConcurrentSessions();
 
+  /** Whether no other transaction holds the commune's counter row of `status` (taken and let go at once). */
+  const counterRowFree = (observer: postgres.Sql, collectivityId: string, status: string) =>
+    observer`select count from family_status_counts
+             where collectivity_id = ${collectivityId} and status = ${status} for update nowait`
+      .then(() => true)
+      .catch((error: { code?: string }) => {
+        if (error.code === "55P03") return false; // lock_not_available
+        throw error;
+      });
+
   it("a move waiting for one of its counter rows holds neither", async () => {
     const { handle, client } = sessions;
     const commune = await createCommuneWithToken(handle.db, {
@@ -98,15 +110,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("family status counters under co
       const move = mover`update families set status = 'in_progress' where id = ${moving!.id}`.execute();
       // The move has reached the held row and waits for it.
       await waitForLockWait(observer, { pid }, "the move");
-      const free = await observer`select count from family_status_counts
-                                  where collectivity_id = ${commune.id} and status = 'received'
-                                  for update nowait`
-        .then(() => true)
-        .catch((error: { code?: string }) => {
-          if (error.code === "55P03") return false; // lock_not_available
-          throw error;
-        });
-      expect(free).toBe(true);
+      expect(await counterRowFree(observer, commune.id, "received")).toBe(true);
       await holder`commit`;
       await move;
       await mover`commit`;
@@ -121,5 +125,59 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("family status counters under co
       sql`select status, count from family_status_counts where collectivity_id = ${commune.id} and count <> 0 order by status`,
     );
     expect(counts).toEqual([{ status: "in_progress", count: 2 }]);
+  });
+
+  it("an erasure of files of several statuses, waiting for one counter row, holds none above it", async () => {
+    // The families' deletion updates the counters row by row in the order it meets the files; here
+    // the « received » file comes first whatever the plan (lowest id, first in the table), so a
+    // deletion that took its counter rows as it went would hold « received » while it waits for
+    // « in_progress »: the reverse of a move's key order (the test above), hence a deadlock.
+    const { handle, client } = sessions;
+    const commune = await createCommuneWithToken(handle.db, {
+      name: "E",
+      siret: testSiret(905),
+      codeCog: "49009",
+      token: "t-e",
+    });
+    const [first, second] = await insertSynthFamilies(handle.db, commune.id, 2, 9401);
+    const receivedId = "00000000-0000-4000-8000-000000000001";
+    const inProgressId = "ffffffff-ffff-4fff-bfff-fffffffffff1";
+    await handle.db.update(families).set({ id: receivedId, status: "received" }).where(eq(families.id, first!.id));
+    await handle.db
+      .update(families)
+      .set({ id: inProgressId, status: "in_progress" })
+      .where(eq(families.id, second!.id));
+
+    // With the table's real size known, the deletion reads it in table order (a sequential scan)
+    // rather than through the inbox index, which would give the files in key order by chance.
+    await handle.db.execute(sql`analyze families`);
+
+    const holder = await client.reserve();
+    const observer = await client.reserve();
+    try {
+      await holder`begin`;
+      const [{ pid: holderPid }] = await holder<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      await holder`select count from family_status_counts
+                   where collectivity_id = ${commune.id} and status = 'in_progress' for update`;
+      const erasure = handle.db
+        .transaction((tx) => deleteFamilyFiles(tx, commune.id, [receivedId, inProgressId]))
+        .then(
+          (counts) => counts.families,
+          (error: unknown) => error,
+        );
+      await waitForLockWait(observer, { exceptPid: holderPid }, "the erasure");
+      expect(await counterRowFree(observer, commune.id, "received")).toBe(true);
+      await holder`commit`;
+      expect(await erasure).toBe(2);
+    } finally {
+      await holder`rollback`.catch(() => {});
+      holder.release();
+      observer.release();
+    }
+    const counts = await queryRows<{ status: string; count: number }>(
+      handle.db,
+      sql`select status, count from family_status_counts where collectivity_id = ${commune.id} and count <> 0`,
+    );
+    expect(counts).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   familyAnnotations,
   families,
   familyStatusChanges,
+  familyStatusCounts,
   qfCampaignItems,
   qfHistory,
   receivedCases,
@@ -125,12 +126,27 @@ export async function deleteFamilyFiles(
   // Lock the files first: an ingestion adding a case to one of them waits, then finds it gone
   // and creates a new file (a new transmission is a new consent), instead of failing on the FK.
   const locked = await tx
-    .select({ id: families.id })
+    .select({ id: families.id, status: families.status })
     .from(families)
     .where(and(eq(families.collectivityId, collectivityId), inArray(families.id, familyIds)))
     .for("update");
   const ids = locked.map((row) => row.id);
   if (ids.length === 0) return { ...EMPTY };
+  // The families' deletion takes each file off its tab counter (the trigger of migration 0018), row
+  // by row in no set order. Files of several statuses would lock their counter rows in that order,
+  // while a file moved by an agent at the same moment locks its two in key order: a deadlock.
+  // Taking the counter rows first, in key order, leaves nothing to wait for once the deletion runs.
+  await tx
+    .select({ status: familyStatusCounts.status })
+    .from(familyStatusCounts)
+    .where(
+      and(
+        eq(familyStatusCounts.collectivityId, collectivityId),
+        inArray(familyStatusCounts.status, [...new Set(locked.map((row) => row.status))]),
+      ),
+    )
+    .orderBy(familyStatusCounts.status)
+    .for("update");
   const counts = await countFamilyData(tx, collectivityId, ids);
   await tx.delete(webhookEvents).where(webhookEventsOf(collectivityId, ids));
   await tx
