@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/client.ts";
 import {
@@ -288,6 +288,64 @@ describe("QF campaign engine", () => {
     await apiParticulierAdmin(sims.url, "DELETE", "/faults");
     await worker(createApiParticulierClient(sims.apiParticulierUrl), { workerId: "w-after-stop" });
     expect((await items(campaign.id)).filter((i) => i.status === "updated")).toHaveLength(150);
+  }, 30_000);
+
+  it("a database error in the claim ends the run only once the calls in flight have ended", async () => {
+    const c = await commune();
+    await insertSynthFamilies(handle.db, c.id, 40, 6501);
+    const campaign = (await createCampaign(handle.db, {
+      collectivityId: c.id,
+      familyIds: "all",
+      trigger: "agent",
+      agentId: null,
+    }))!;
+    await apiParticulierAdmin(sims.url, "POST", "/faults", { route: "identite", latencyMs: 300 });
+    const real = createApiParticulierClient(sims.apiParticulierUrl);
+    const calls = { started: 0, ended: 0 };
+    const counting: ApiParticulierClient = {
+      ...real,
+      quotientFamilialWithIdentity: async (token, params) => {
+        calls.started++;
+        try {
+          return await real.quotientFamilialWithIdentity(token, params);
+        } finally {
+          calls.ended++;
+        }
+      },
+    };
+    // The database goes away at the worker's second claim (PostgreSQL restarting): every other
+    // statement still reaches it, so the calls of the first claim can record their results.
+    let claims = 0;
+    const dialect = (handle.db as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string } } }).dialect;
+    const failingSecondClaim = new Proxy(handle.db, {
+      get(target, property, receiver) {
+        if (property === "execute") {
+          return (query: SQL) =>
+            dialect.sqlToQuery(query).sql.includes("with camps as") && ++claims === 2
+              ? Promise.reject(new Error("Connexion à la base perdue"))
+              : target.execute(query);
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const run = runCampaignWorker(
+      failingSecondClaim,
+      {
+        client: counting,
+        pacer: createTokenPacer(handle.db, { ratePerSecond: 0.9 * LIMIT, limitPerSecond: LIMIT }),
+        encryptionKey: campaignTestKey,
+      },
+      { workerId: "w-db-error", until: Date.now() + 20_000, concurrency: 16, batchSize: 4, perCampaignClaim: 4 },
+    );
+    await expect(run).rejects.toThrow("Connexion à la base perdue");
+    expect(claims).toBe(2);
+    // When the run gives up, no call of it is still running, and each result is written.
+    expect(calls.started).toBeGreaterThan(0);
+    expect(calls.ended).toBe(calls.started);
+    const written = (await items(campaign.id)).filter((i) => i.status === "updated");
+    expect(written).toHaveLength(calls.started);
+    await apiParticulierAdmin(sims.url, "DELETE", "/faults");
   }, 30_000);
 
   it("the yearly run is started once across two scheduler instances", async () => {

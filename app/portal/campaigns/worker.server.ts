@@ -234,44 +234,56 @@ export async function runCampaignWorker(
     inFlight.add(p);
   };
 
-  while (!aborted() && !stopping() && Date.now() < o.until) {
-    const room = o.concurrency - inFlight.size;
-    let claimed: ClaimedItem[] = [];
-    if (room >= Math.min(o.batchSize, o.concurrency) / 2) {
-      // A commune whose token has its share of this loop is not claimed for: its items would only
-      // wait for the token's slots while holding the loop's room.
-      const full = [...heldByCommune].filter(([, held]) => held + o.perCampaignClaim > perCommune).map(([id]) => id);
-      claimed = await claimItems(db, o.workerId, {
-        limit: Math.min(room, o.batchSize),
-        leaseMs: o.claimLeaseMs,
-        perCampaign: Math.min(o.perCampaignClaim, perCommune),
-        skipCollectivityIds: full,
-      });
-      for (const item of claimed) start(item);
-    }
-    if (claimed.length > 0) {
-      // Let the claimed items take their slots before claiming more.
-      await Promise.race([...inFlight, sleep(50)]);
-      continue;
-    }
-    if (inFlight.size > 0) {
-      await Promise.race([...inFlight, sleep(o.idlePollMs)]);
-      continue;
-    }
-    result.finishedCampaigns += await finishCompletedCampaigns(db);
-    const nextDueMs = await msUntilNextDueItem(db);
-    if (nextDueMs === null) {
-      result.stoppedBy = "idle";
-      break;
-    }
-    if (Date.now() + nextDueMs >= o.until) break;
-    await sleep(Math.min(Math.max(nextDueMs, 20), o.idlePollMs));
+  try {
+    await claimAndStartItems();
+  } catch (error) {
+    // A database error (PostgreSQL restarting, a failover) ends this run, but only once the calls
+    // already started have ended: the job's next run would otherwise start beside them, over the
+    // worker's bound on calls in flight, and their results could still be written after it began.
+    await Promise.allSettled(inFlight);
+    throw error;
   }
   if (aborted()) return { ...result, stoppedBy: "aborted" };
   result.stoppedBy ??= stopping() ? "stopped" : "deadline";
   await Promise.all(inFlight);
   result.finishedCampaigns += await finishCompletedCampaigns(db);
   return result;
+
+  async function claimAndStartItems() {
+    while (!aborted() && !stopping() && Date.now() < o.until) {
+      const room = o.concurrency - inFlight.size;
+      let claimed: ClaimedItem[] = [];
+      if (room >= Math.min(o.batchSize, o.concurrency) / 2) {
+        // A commune whose token has its share of this loop is not claimed for: its items would only
+        // wait for the token's slots while holding the loop's room.
+        const full = [...heldByCommune].filter(([, held]) => held + o.perCampaignClaim > perCommune).map(([id]) => id);
+        claimed = await claimItems(db, o.workerId, {
+          limit: Math.min(room, o.batchSize),
+          leaseMs: o.claimLeaseMs,
+          perCampaign: Math.min(o.perCampaignClaim, perCommune),
+          skipCollectivityIds: full,
+        });
+        for (const item of claimed) start(item);
+      }
+      if (claimed.length > 0) {
+        // Let the claimed items take their slots before claiming more.
+        await Promise.race([...inFlight, sleep(50)]);
+        continue;
+      }
+      if (inFlight.size > 0) {
+        await Promise.race([...inFlight, sleep(o.idlePollMs)]);
+        continue;
+      }
+      result.finishedCampaigns += await finishCompletedCampaigns(db);
+      const nextDueMs = await msUntilNextDueItem(db);
+      if (nextDueMs === null) {
+        result.stoppedBy = "idle";
+        break;
+      }
+      if (Date.now() + nextDueMs >= o.until) break;
+      await sleep(Math.min(Math.max(nextDueMs, 20), o.idlePollMs));
+    }
+  }
 }
 
 /**
