@@ -26,10 +26,13 @@ beforeAll(async () => {
   web.use(serverTiming());
   // Two calls side by side (80 ms of waiting, not 160), then 40 ms of our own work.
   web.get("/appels", async (_req, res) => {
+    const callsStarted = performance.now();
     await Promise.all([
       fetchWithTimeout(`${service}/a`, { timeoutMs: 2_000 }),
       fetchWithTimeout(`${service}/b`, { timeoutMs: 2_000 }),
     ]);
+    // How long the two calls took together, as the route saw it (more than 80 ms on a busy machine).
+    res.setHeader("x-calls-ms", String(performance.now() - callsStarted));
     await sleep(40);
     res.redirect(303, "/suite");
   });
@@ -58,8 +61,11 @@ describe("Server-Timing", () => {
     const response = await fetch(`${app}/appels`, { redirect: "manual" });
     expect(response.status).toBe(303);
     const { total, external } = parse(response.headers.get("server-timing"));
+    const callsMs = Number(response.headers.get("x-calls-ms"));
     expect(external).toBeGreaterThanOrEqual(75);
-    expect(external).toBeLessThan(150);
+    // Counted once: no more than the span of the two calls together (their sum would be about twice
+    // that). A fixed bound failed in CI, where the machine's load stretched that span to 165 ms.
+    expect(external).toBeLessThanOrEqual(callsMs + 2);
     expect(total! - external!).toBeGreaterThanOrEqual(35);
   });
 
