@@ -26,6 +26,8 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     setupFiles: ["tests/helpers/setup-env.ts"],
+    // The migrations run once per run, on a template each test file's database is copied from.
+    globalSetup: ["tests/helpers/migrated-template.ts"],
     // CI totals passed/failed tests of every run from this report (see .ci/run).
     reporters: process.env.VITEST_JSON_REPORT
       ? ["default", ["json", { outputFile: process.env.VITEST_JSON_REPORT }]]

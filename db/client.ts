@@ -47,6 +47,11 @@ export interface OpenDatabaseOptions {
    * (`prepared-statements.ts`). Off behind a pooler in transaction mode that does not keep them.
    */
   preparedStatements?: boolean;
+  /**
+   * An in-memory PGlite starts from this data folder, as `dumpDataDir` wrote it: the tests' database
+   * migrated once per run and copied for each test file, instead of migrated for each.
+   */
+  pgliteDataDump?: Blob;
 }
 
 /**
@@ -56,7 +61,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const handle = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.maxConnections ?? 10, options.preparedStatements ?? true)
-    : await openPglite(options.pgliteDir);
+    : await openPglite(options.pgliteDir, options.pgliteDataDump);
   if (options.migrate ?? true) {
     try {
       await handle.migrate();
@@ -102,14 +107,14 @@ async function openPostgres(
   };
 }
 
-async function openPglite(pgliteDir: string | undefined): Promise<DatabaseHandle> {
+async function openPglite(pgliteDir: string | undefined, dataDump: Blob | undefined): Promise<DatabaseHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   // The name search index needs btree_gin (migration 0013, ADR 033); PGlite loads contrib
   // extensions only when they are handed to it.
   const { btree_gin } = await import("@electric-sql/pglite/contrib/btree_gin");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (pgliteDir) await mkdir(path.resolve(pgliteDir), { recursive: true });
-  const options = { extensions: { btree_gin } };
+  const options = { extensions: { btree_gin }, ...(dataDump ? { loadDataDir: dataDump } : {}) };
   const client = pgliteDir ? new PGlite(path.resolve(pgliteDir), options) : new PGlite(options);
   await client.waitReady;
   const db = drizzle(client, { schema, casing: "snake_case" });

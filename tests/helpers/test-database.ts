@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
+import { readFile } from "node:fs/promises";
 import postgres from "postgres";
+import { inject } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.ts";
 
 /**
@@ -8,8 +10,13 @@ import { openDatabase, type DatabaseHandle } from "../../db/client.ts";
  * schema) per file, because drizzle-kit's migrations name the "public" schema.
  */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
-  const scratch = await createScratchPostgresDatabase();
-  if (!scratch) return openDatabase({});
+  const dump = inject("migratedPgliteDump");
+  const template = inject("migratedPostgresTemplate");
+  // A copy of the run's migrated template (tests/helpers/migrated-template.ts) when there is one.
+  const scratch = await createScratchPostgresDatabase(template ?? undefined);
+  if (!scratch) {
+    return openDatabase(dump ? { pgliteDataDump: new Blob([await readFile(dump)]) } : {});
+  }
   const handle = await openDatabase({ databaseUrl: scratch.url, maxConnections: 4 });
   return {
     ...handle,
@@ -24,11 +31,15 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
  * An empty PostgreSQL database (for child processes that migrate it themselves),
  * or undefined when the tests run on PGlite.
  */
-export async function createScratchPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+export async function createScratchPostgresDatabase(
+  template?: string,
+): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const baseUrl = process.env.TEST_DATABASE_URL;
   if (!baseUrl) return undefined;
   const name = `portail_qf_test_${Date.now().toString(36)}_${crypto.randomBytes(4).toString("hex")}`;
-  await withAdmin(baseUrl, (sql) => sql.unsafe(`create database "${name}"`));
+  await withAdmin(baseUrl, (sql) =>
+    sql.unsafe(`create database "${name}"${template ? ` template "${template}"` : ""}`),
+  );
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return {
