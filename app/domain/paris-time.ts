@@ -18,6 +18,11 @@ const dateFormat = new Intl.DateTimeFormat("fr-FR", {
 });
 
 const timeFormat = new Intl.DateTimeFormat("fr-FR", { timeStyle: "medium", timeZone: TIME_ZONE });
+const longDateTimeFormat = new Intl.DateTimeFormat("fr-FR", {
+  dateStyle: "long",
+  timeStyle: "short",
+  timeZone: TIME_ZONE,
+});
 
 /** "14:03:27" */
 export const formatTime = (date: Date) => timeFormat.format(date);
@@ -25,6 +30,8 @@ export const formatTime = (date: Date) => timeFormat.format(date);
 export const formatDateTime = (date: Date) => dateTimeFormat.format(date);
 /** "15 janvier 2025" */
 export const formatDate = (date: Date) => dateFormat.format(date);
+/** "15 janvier 2025 à 14:03" */
+export const formatLongDateTime = (date: Date) => longDateTimeFormat.format(date);
 
 // Built once: an Intl.DateTimeFormat is costly to build, cheap to use.
 const offsetFormat = new Intl.DateTimeFormat("en-US", {

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DUBOIS_CLAIMS, duboisShipment, stagingQuotientFamilial } from "../../tests/fixtures/shipment-data";
 import { pivotIdentityFromClaims } from "~/auth/franceconnect-claims";
 import { buildFormulaireQfPdf, PDF_TITLE, pdfFileName } from "./pdf";
@@ -186,6 +186,16 @@ describe("French wording", () => {
     // Paris time, summer and winter.
     expect(dateTimeFr("2025-07-01T08:05:00Z")).toBe("1 juillet 2025 à 10:05");
     expect(dateTimeFr("2025-11-26T16:15:00.000Z")).toBe("26 novembre 2025 à 17:15");
+  });
+
+  it("formats the transmission date without building a formatter each time (an eighth of an attestation's time)", () => {
+    const built = vi.spyOn(Intl, "DateTimeFormat");
+    try {
+      expect(dateTimeFr("2025-07-01T08:05:00Z")).toBe("1 juillet 2025 à 10:05");
+      expect(built).not.toHaveBeenCalled();
+    } finally {
+      built.mockRestore();
+    }
   });
 
   it("keeps WinAnsi text and replaces the rest", () => {
