@@ -85,19 +85,25 @@ function worker(client: ApiParticulierClient, options: Partial<CampaignWorkerOpt
   );
 }
 
+/** A commune of `count` synthetic families (the first numbered `firstIndex`) and an agent's campaign over them all. */
+async function communeWithCampaign(count: number, firstIndex: number, token?: string) {
+  const c = await commune(token);
+  const families = await insertSynthFamilies(handle.db, c.id, count, firstIndex);
+  const campaign = (await createCampaign(handle.db, {
+    collectivityId: c.id,
+    familyIds: "all",
+    trigger: "agent",
+    agentId: null,
+  }))!;
+  return { commune: c, families, campaign };
+}
+
 const items = (campaignId: string) =>
   handle.db.select().from(qfCampaignItems).where(eq(qfCampaignItems.campaignId, campaignId));
 
 describe("QF campaign engine", () => {
   it("a worker killed mid-campaign leaves its leases; another takes over and finishes it", async () => {
-    const c = await commune();
-    const fams = await insertSynthFamilies(handle.db, c.id, 120, 1001);
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: null,
-    }))!;
+    const { families: fams, campaign } = await communeWithCampaign(120, 1001);
     // Every answer takes 300 ms, so the kill lands while calls are in flight.
     await apiParticulierAdmin(sims.url, "POST", "/faults", { route: "identite", latencyMs: 300 });
     const real = createApiParticulierClient(sims.apiParticulierUrl, { timeoutMs: 2_000 });
@@ -226,14 +232,7 @@ describe("QF campaign engine", () => {
   }, 40_000);
 
   it("the worker job chains its passes while items are due, so a campaign never waits for the next tick", async () => {
-    const c = await commune();
-    await insertSynthFamilies(handle.db, c.id, 60, 5001);
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: null,
-    }))!;
+    const { campaign } = await communeWithCampaign(60, 5001);
     const config = parseConfig({
       NODE_ENV: "test",
       API_PARTICULIER_URL: sims.apiParticulierUrl,
@@ -256,14 +255,7 @@ describe("QF campaign engine", () => {
   }, 30_000);
 
   it("a graceful stop (SIGTERM) records the calls in flight and hands the rest back at once", async () => {
-    const c = await commune();
-    await insertSynthFamilies(handle.db, c.id, 150, 6001);
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: null,
-    }))!;
+    const { campaign } = await communeWithCampaign(150, 6001);
     await apiParticulierAdmin(sims.url, "POST", "/faults", { route: "identite", latencyMs: 150 });
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 1_000);
@@ -291,14 +283,7 @@ describe("QF campaign engine", () => {
   }, 30_000);
 
   it("a database error in the claim ends the run only once the calls in flight have ended", async () => {
-    const c = await commune();
-    await insertSynthFamilies(handle.db, c.id, 40, 6501);
-    const campaign = (await createCampaign(handle.db, {
-      collectivityId: c.id,
-      familyIds: "all",
-      trigger: "agent",
-      agentId: null,
-    }))!;
+    const { campaign } = await communeWithCampaign(40, 6501);
     await apiParticulierAdmin(sims.url, "POST", "/faults", { route: "identite", latencyMs: 300 });
     const real = createApiParticulierClient(sims.apiParticulierUrl);
     const calls = { started: 0, ended: 0 };
