@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { describeDatabaseError, loadConfigOrExit, onShutdown } from "./app/boot.server.ts";
+import { describeDatabaseError, exitOnUncaughtErrors, loadConfigOrExit, onShutdown } from "./app/boot.server.ts";
 import { closeDatabase, initDatabase } from "./app/db.server.ts";
 import { crossOriginProtection } from "./app/http/cross-origin-protection.server.ts";
 import { requestContext } from "./app/http/request-context.server.ts";
@@ -26,6 +26,7 @@ import { isClusterWebProcess, runWebCluster } from "./app/web-cluster.server.ts"
 // RUN_WORKER=1 the worker runs in this process too (PGlite is one process only).
 // With WEB_PROCESSES > 1 this process becomes the cluster's primary (web-cluster.server.ts): it
 // migrates, then forks that many web processes, each of which runs this file again.
+exitOnUncaughtErrors();
 const config = loadConfigOrExit();
 const primaryOfCluster = cluster.isPrimary && config.WEB_PROCESSES > 1;
 

@@ -54,3 +54,20 @@ export function onShutdown(stop: () => Promise<void>, { graceMs = 4_000 } = {}):
   process.on("SIGTERM", handler);
   process.on("SIGINT", handler);
 }
+
+/**
+ * An error nothing caught (a promise rejected with nobody waiting for it, an exception thrown from
+ * a callback) still ends the process, as Node does by default: its state can no longer be trusted,
+ * and its supervisor starts a new one (the cluster's primary for a web process, the orchestrator or
+ * systemd otherwise). But Node would print the error as it is, and a database error quotes the
+ * values of its row (`safe-error.ts`): it goes through the logger's serializer first, as one JSON
+ * line at level fatal, before the exit.
+ */
+export function exitOnUncaughtErrors(exit: (code: number) => void = (code) => process.exit(code)): void {
+  const fatal = (origin: "exception" | "rejection") => (error: unknown) => {
+    logger.fatal({ err: error, origin }, "erreur non rattrapée : arrêt du processus");
+    exit(1);
+  };
+  process.on("uncaughtException", fatal("exception"));
+  process.on("unhandledRejection", fatal("rejection"));
+}

@@ -1,9 +1,10 @@
-import { describeDatabaseError, loadConfigOrExit, onShutdown } from "../app/boot.server.ts";
+import { describeDatabaseError, exitOnUncaughtErrors, loadConfigOrExit, onShutdown } from "../app/boot.server.ts";
 import { closeDatabase, initDatabase } from "../app/db.server.ts";
 import { setupMetrics } from "../app/metrics/setup.server.ts";
 import { startWorker } from "./worker-runtime.ts";
 
 // Worker entry point (`npm run start:worker`): schedules and background jobs.
+exitOnUncaughtErrors();
 const config = loadConfigOrExit();
 
 let database;
