@@ -63,10 +63,10 @@ export function onShutdown(stop: () => Promise<void>, { graceMs = 4_000 } = {}):
  * values of its row (`safe-error.ts`): it goes through the logger's serializer first, as one JSON
  * line at level fatal, before the exit.
  */
-export function exitOnUncaughtErrors(exit: (code: number) => void = (code) => process.exit(code)): void {
+export function exitOnUncaughtErrors(): void {
   const fatal = (origin: "exception" | "rejection") => (error: unknown) => {
     logger.fatal({ err: error, origin }, "erreur non rattrapée : arrêt du processus");
-    exit(1);
+    process.exit(1);
   };
   process.on("uncaughtException", fatal("exception"));
   process.on("unhandledRejection", fatal("rejection"));

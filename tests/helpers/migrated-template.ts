@@ -1,10 +1,9 @@
-import crypto from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../db/client.ts";
+import { createScratchPostgresDatabase } from "./test-database.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,26 +23,14 @@ declare module "vitest" {
  * tests that are about them (migrations at boot, the migration lock), which do not use this helper.
  */
 export default async function setup(project: TestProject) {
-  const baseUrl = process.env.TEST_DATABASE_URL;
-  if (baseUrl) {
-    const name = `portail_qf_template_${Date.now().toString(36)}_${crypto.randomBytes(4).toString("hex")}`;
-    const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-    try {
-      await admin.unsafe(`create database "${name}"`);
-      const url = new URL(baseUrl);
-      url.pathname = `/${name}`;
-      // Closed before any copy: PostgreSQL copies a template nobody is connected to.
-      const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 2 });
-      await handle.close();
-    } finally {
-      await admin.end();
-    }
-    project.provide("migratedPostgresTemplate", name);
+  const template = await createScratchPostgresDatabase();
+  if (template) {
+    // Closed before any copy: PostgreSQL copies a template nobody is connected to.
+    const handle = await openDatabase({ databaseUrl: template.url, maxConnections: 2 });
+    await handle.close();
+    project.provide("migratedPostgresTemplate", template.name);
     project.provide("migratedPgliteDump", null);
-    return async () => {
-      const sql = postgres(baseUrl, { max: 1, onnotice: () => {} });
-      await sql.unsafe(`drop database if exists "${name}" with (force)`).finally(() => sql.end());
-    };
+    return () => template.drop();
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), "portail-qf-pglite-"));
   const file = path.join(dir, "migrated.tar");

@@ -33,7 +33,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
  */
 export async function createScratchPostgresDatabase(
   template?: string,
-): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+): Promise<{ name: string; url: string; drop(): Promise<void> } | undefined> {
   const baseUrl = process.env.TEST_DATABASE_URL;
   if (!baseUrl) return undefined;
   const name = `portail_qf_test_${Date.now().toString(36)}_${crypto.randomBytes(4).toString("hex")}`;
@@ -43,6 +43,7 @@ export async function createScratchPostgresDatabase(
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     drop: () => withAdmin(baseUrl, (sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)),
   };
